@@ -1,0 +1,382 @@
+//! The DNS seam: one small async trait, [`DnsResolver`], with exactly the
+//! lookups that SPF, iprev, DNSBL and DMARC need, and two backends:
+//!
+//! - [`MemoryResolver`]: an in-memory zone loaded from RFC 1035 master-file
+//!   text, with injectable timeouts, failures and latency and query counters.
+//!   Used by unit tests, examples, benchmarks and fuzzing.
+//! - `HickoryResolver` (feature `hickory`, on by default): real DNS through
+//!   hickory-resolver, from the system configuration or explicit nameservers.
+//!
+//! A lookup answers with records or with one of the DNS outcomes of
+//! [`LookupError`]. The RFCs above it decide on exactly these distinctions
+//! (RFC 7208 §4.6.4 void lookups are [`LookupError::NxDomain`] and
+//! [`LookupError::NoData`]; DMARC `np` applies to NXDOMAIN only, RFC 9989
+//! §4.10.1), so no backend may blur them.
+//!
+//! ```
+//! # tokio_test_block_on(async {
+//! use mailauth_core::dns::{DnsResolver, LookupError, MemoryResolver};
+//!
+//! let zone = MemoryResolver::from_zone_text(
+//!     "$ORIGIN example.com.\n\
+//!      @     TXT \"v=spf1 \" \"mx -all\"\n\
+//!      @     MX  10 mail\n\
+//!      mail  A   192.0.2.25\n",
+//! )?;
+//! let txt = zone.txt("example.com").await?;
+//! assert_eq!(&*txt[0].joined(), b"v=spf1 mx -all");
+//! assert_eq!(zone.mx("example.com").await?[0].exchange, "mail.example.com");
+//! assert_eq!(zone.a("nowhere.example.com").await, Err(LookupError::NxDomain));
+//! assert_eq!(zone.aaaa("mail.example.com").await, Err(LookupError::NoData));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+//! # }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+#[cfg(feature = "hickory")]
+mod hickory;
+mod memory;
+mod name;
+mod zone;
+
+#[cfg(feature = "hickory")]
+pub use hickory::{HickoryResolver, HickoryResolverBuilder, ResolverError, Transport};
+pub use memory::{Fault, MemoryResolver, QueryRecord};
+pub use name::{
+    MAX_LABEL_LEN, MAX_NAME_LEN, NameError, ReverseName, names_equal, normalize_ip, reverse_name,
+    validate_name, write_nibbles_reversed,
+};
+pub use zone::{RecordData, Soa, Zone, ZoneError, ZoneErrorKind, ZoneRecord};
+
+/// The records of one answer, shared: cloning an answer does not copy it.
+///
+/// Never empty: an answer without records is [`LookupError::NoData`].
+pub type Records<T> = Arc<[T]>;
+
+/// What a lookup returns: the records, or the DNS outcome that stands in
+/// their place.
+pub type LookupResult<T> = Result<Records<T>, LookupError>;
+
+/// A DNS outcome other than records: what RFC logic decides on when a lookup
+/// brings nothing usable.
+///
+/// This is not a failure of mailauth: SPF turns these into `none`,
+/// `temperror` or void-lookup counts, iprev into `permerror` or `temperror`,
+/// and so on. Each module names the RFC section it follows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum LookupError {
+    /// RCODE 3 (NXDOMAIN): the name does not exist (RFC 1035 §4.1.1,
+    /// RFC 8020). After a CNAME, this is about the chain's last name
+    /// (RFC 6604).
+    #[error("NXDOMAIN: the name does not exist")]
+    NxDomain,
+    /// NOERROR with an empty answer (NODATA, RFC 2308 §2.2): the name
+    /// exists, but has no record of the queried type.
+    #[error("NODATA: the name has no record of that type")]
+    NoData,
+    /// No answer in time: the per-query timeout passed on every attempt, or
+    /// no nameserver could be reached at all.
+    #[error("timeout: no answer from the nameservers")]
+    Timeout,
+    /// The nameserver answered, but with an error (SERVFAIL, REFUSED, ...),
+    /// or with something that is not a usable DNS answer.
+    #[error("server failure: {0}")]
+    ServerFailure(ServerFailure),
+    /// The name was refused before any query was sent.
+    #[error("invalid name: {0}")]
+    InvalidName(#[from] NameError),
+}
+
+impl LookupError {
+    /// Whether this outcome is a "void lookup" in the sense of RFC 7208
+    /// §4.6.4: NXDOMAIN or NODATA.
+    pub fn is_void(&self) -> bool {
+        matches!(self, Self::NxDomain | Self::NoData)
+    }
+
+    /// Whether asking again later may give another answer: a timeout or a
+    /// server failure (the `temperror` family of RFC 7208 §2.6.6 and
+    /// RFC 8601 §2.7.3).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, Self::Timeout | Self::ServerFailure(_))
+    }
+}
+
+/// Why a nameserver's answer could not be used.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServerFailure {
+    /// The answer carried this error RCODE (RFC 1035 §4.1.1, RFC 6895 §2.3):
+    /// 1 FORMERR, 2 SERVFAIL, 4 NOTIMP, 5 REFUSED, ...
+    Rcode(u16),
+    /// The answer could not be decoded, or the exchange failed in some other
+    /// way; the text says how.
+    Protocol(String),
+}
+
+impl ServerFailure {
+    /// RCODE 2, SERVFAIL.
+    pub const SERVFAIL: Self = Self::Rcode(2);
+    /// RCODE 5, REFUSED.
+    pub const REFUSED: Self = Self::Rcode(5);
+}
+
+impl fmt::Display for ServerFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rcode(code) => match rcode_name(*code) {
+                Some(name) => f.write_str(name),
+                None => write!(f, "RCODE {code}"),
+            },
+            Self::Protocol(text) => write!(f, "bad exchange: {text}"),
+        }
+    }
+}
+
+fn rcode_name(code: u16) -> Option<&'static str> {
+    Some(match code {
+        0 => "NOERROR",
+        1 => "FORMERR",
+        2 => "SERVFAIL",
+        3 => "NXDOMAIN",
+        4 => "NOTIMP",
+        5 => "REFUSED",
+        6 => "YXDOMAIN",
+        7 => "YXRRSET",
+        8 => "NXRRSET",
+        9 => "NOTAUTH",
+        10 => "NOTZONE",
+        _ => return None,
+    })
+}
+
+/// The record types a [`DnsResolver`] can be asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordType {
+    /// IPv4 address (RFC 1035 §3.4.1).
+    A,
+    /// IPv6 address (RFC 3596 §2.1).
+    Aaaa,
+    /// Mail exchange (RFC 1035 §3.3.9).
+    Mx,
+    /// Domain-name pointer (RFC 1035 §3.3.12).
+    Ptr,
+    /// Text strings (RFC 1035 §3.3.14).
+    Txt,
+}
+
+impl RecordType {
+    /// Every queryable type, in a fixed order.
+    pub const ALL: [Self; 5] = [Self::A, Self::Aaaa, Self::Mx, Self::Ptr, Self::Txt];
+
+    /// The type's mnemonic as in master files: `A`, `AAAA`, `MX`, `PTR`, `TXT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Mx => "MX",
+            Self::Ptr => "PTR",
+            Self::Txt => "TXT",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for RecordType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RecordType {
+    type Err = UnknownRecordType;
+
+    /// Parses a mnemonic, ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s))
+            .ok_or(UnknownRecordType)
+    }
+}
+
+/// The text was not one of the mnemonics of [`RecordType`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown record type (expected A, AAAA, MX, PTR or TXT)")]
+pub struct UnknownRecordType;
+
+/// One TXT record: its character-strings, each kept as sent (RFC 1035
+/// §3.3.14).
+///
+/// SPF and DMARC read the strings joined without separators (RFC 7208
+/// §3.3, RFC 9989 §4.7): [`Txt::joined`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Txt {
+    strings: Box<[Box<[u8]>]>,
+}
+
+impl Txt {
+    /// A record made of these character-strings.
+    ///
+    /// On the wire a character-string holds at most 255 octets; longer
+    /// strings are kept whole here and split into 255-octet strings when the
+    /// record is written as master-file text.
+    pub fn new<S: Into<Box<[u8]>>>(strings: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            strings: strings.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// The character-strings, in order.
+    pub fn strings(&self) -> impl ExactSizeIterator<Item = &[u8]> {
+        self.strings.iter().map(|s| &**s)
+    }
+
+    /// The character-strings joined without any separator; borrowed when
+    /// the record has a single string.
+    pub fn joined(&self) -> Cow<'_, [u8]> {
+        match &*self.strings {
+            [] => Cow::Borrowed(&[]),
+            [one] => Cow::Borrowed(one),
+            many => Cow::Owned(many.concat()),
+        }
+    }
+}
+
+/// One MX record (RFC 1035 §3.3.9).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Mx {
+    /// Lower is preferred.
+    pub preference: u16,
+    /// The mail exchanger's name, without a trailing dot; `""` is the root,
+    /// as in a null MX (`0 .`, RFC 7505).
+    pub exchange: String,
+}
+
+/// The lookups the mail-authentication RFCs need, as one async trait.
+///
+/// Contracts every implementation keeps:
+/// - names are absolute: a trailing dot is optional and no search domain is
+///   ever appended;
+/// - a name that fails [`validate_name`] gives [`LookupError::InvalidName`]
+///   and no query is sent;
+/// - an `Ok` answer is never empty, and holds only records of the asked
+///   type, CNAMEs followed;
+/// - TXT records keep their character-strings ([`Txt::joined`] joins them);
+/// - MX records are sorted by preference, lowest first (stable);
+/// - names in answers (MX exchange, PTR) have no trailing dot and keep the
+///   case they were served in.
+///
+/// Implemented for `&R`, `Box<R>` and `Arc<R>`, so `Arc<dyn DnsResolver>` is
+/// the usual way to share one.
+#[async_trait]
+pub trait DnsResolver: Send + Sync {
+    /// TXT records at `name`.
+    async fn txt(&self, name: &str) -> LookupResult<Txt>;
+    /// IPv4 addresses of `name`.
+    async fn a(&self, name: &str) -> LookupResult<Ipv4Addr>;
+    /// IPv6 addresses of `name`.
+    async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr>;
+    /// MX records of `name`, lowest preference first.
+    async fn mx(&self, name: &str) -> LookupResult<Mx>;
+    /// The PTR names of `ip`, asked at [`reverse_name`]`(ip)`. The address
+    /// is used as given: see [`normalize_ip`].
+    async fn ptr(&self, ip: IpAddr) -> LookupResult<String>;
+}
+
+macro_rules! forward_resolver {
+    ($($ptr:ty),*) => {$(
+        #[async_trait]
+        impl<R: DnsResolver + ?Sized> DnsResolver for $ptr {
+            async fn txt(&self, name: &str) -> LookupResult<Txt> {
+                (**self).txt(name).await
+            }
+            async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
+                (**self).a(name).await
+            }
+            async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
+                (**self).aaaa(name).await
+            }
+            async fn mx(&self, name: &str) -> LookupResult<Mx> {
+                (**self).mx(name).await
+            }
+            async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
+                (**self).ptr(ip).await
+            }
+        }
+    )*};
+}
+
+forward_resolver!(&R, Box<R>, Arc<R>);
+
+/// Sorts MX records by preference, keeping the served order among equals
+/// (the contract of [`DnsResolver::mx`]).
+fn sort_mx(records: &mut [Mx]) {
+    records.sort_by_key(|mx| mx.preference);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn txt_joins_without_separator() {
+        let one = Txt::new([b"v=spf1 -all".to_vec()]);
+        assert!(matches!(one.joined(), Cow::Borrowed(b"v=spf1 -all")));
+        let two = Txt::new([b"v=spf1".to_vec(), b"mx".to_vec()]);
+        assert_eq!(&*two.joined(), b"v=spf1mx");
+        assert_eq!(two.strings().len(), 2);
+        let none = Txt::new(Vec::<Vec<u8>>::new());
+        assert!(none.joined().is_empty());
+    }
+
+    #[test]
+    fn outcome_classes() {
+        assert!(LookupError::NxDomain.is_void());
+        assert!(LookupError::NoData.is_void());
+        assert!(!LookupError::Timeout.is_void());
+        assert!(LookupError::Timeout.is_temporary());
+        assert!(LookupError::ServerFailure(ServerFailure::SERVFAIL).is_temporary());
+        assert!(!LookupError::InvalidName(NameError::Empty).is_temporary());
+        assert_eq!(
+            LookupError::ServerFailure(ServerFailure::REFUSED).to_string(),
+            "server failure: REFUSED"
+        );
+        assert_eq!(ServerFailure::Rcode(23).to_string(), "RCODE 23");
+    }
+
+    #[test]
+    fn record_type_mnemonics() {
+        for t in RecordType::ALL {
+            assert_eq!(t.as_str().to_lowercase().parse::<RecordType>(), Ok(t));
+            assert_eq!(RecordType::ALL[t.index()], t);
+        }
+        assert_eq!("SPF".parse::<RecordType>(), Err(UnknownRecordType));
+    }
+
+    #[test]
+    fn mx_sort_is_stable() {
+        let mut mx = vec![
+            Mx { preference: 20, exchange: "b".into() },
+            Mx { preference: 10, exchange: "z".into() },
+            Mx { preference: 20, exchange: "a".into() },
+        ];
+        sort_mx(&mut mx);
+        let order: Vec<_> = mx.iter().map(|m| m.exchange.as_str()).collect();
+        assert_eq!(order, ["z", "b", "a"]);
+    }
+}

@@ -1,0 +1,337 @@
+//! The network backend: [`DnsResolver`] over hickory-resolver on tokio.
+//!
+//! Names are always sent absolute, so no search domain or `ndots` rule ever
+//! applies; the hosts file is never read. Over UDP, a truncated answer is
+//! asked again over TCP (RFC 7766 §5). Each lookup is bounded by the
+//! per-query timeout times the number of attempts, whatever the network
+//! does, so a lookup never hangs.
+//!
+//! hickory-resolver answers some special-use names of RFC 6761 itself,
+//! without asking any nameserver: `localhost` and the reverse names of the
+//! loopback addresses (PTR of 127.0.0.1 is `localhost`).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hickory_resolver::config::{
+    ConnectionConfig, NameServerConfig, ProtocolConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{Name, RData, RecordType as HickoryType};
+use hickory_resolver::{TokioResolver, lookup::Lookup};
+
+use super::name::{reverse_name, validate_name};
+use super::{DnsResolver, LookupError, LookupResult, Mx, Records, ServerFailure, Txt, sort_mx};
+
+/// The transports a [`HickoryResolver`] asks over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transport {
+    /// UDP first, TCP when the UDP answer is truncated (RFC 7766 §5).
+    #[default]
+    UdpWithTcpFallback,
+    /// TCP only (RFC 7766).
+    Tcp,
+}
+
+/// The resolver could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolverError {
+    /// The system's resolver configuration (`/etc/resolv.conf`) could not
+    /// be read.
+    #[error("cannot read the system resolver configuration")]
+    SystemConfig(#[source] NetError),
+    /// No nameserver was given, or the system configuration lists none.
+    #[error("no nameservers configured")]
+    NoNameservers,
+    /// A timeout of zero, or zero attempts.
+    #[error("invalid option: {0}")]
+    InvalidOption(&'static str),
+    /// hickory-resolver refused the configuration.
+    #[error("cannot build the resolver")]
+    Build(#[source] NetError),
+}
+
+/// Builds a [`HickoryResolver`]: nameservers, transport, timeout, attempts
+/// and cache.
+#[derive(Clone, Debug)]
+pub struct HickoryResolverBuilder {
+    nameservers: Option<Vec<SocketAddr>>,
+    transport: Transport,
+    timeout: Duration,
+    attempts: usize,
+    cache: bool,
+}
+
+impl Default for HickoryResolverBuilder {
+    fn default() -> Self {
+        Self {
+            nameservers: None,
+            transport: Transport::default(),
+            timeout: Duration::from_secs(5),
+            attempts: 2,
+            cache: true,
+        }
+    }
+}
+
+impl HickoryResolverBuilder {
+    /// Ask these nameservers (any port) instead of the system's.
+    pub fn nameservers(mut self, servers: impl IntoIterator<Item = SocketAddr>) -> Self {
+        self.nameservers = Some(servers.into_iter().collect());
+        self
+    }
+
+    /// The transport; [`Transport::UdpWithTcpFallback`] by default.
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// How long one attempt waits for an answer; 5 s by default.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How many times a query is sent before it times out; 2 by default.
+    pub fn attempts(mut self, attempts: usize) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// Whether answers are cached (by their TTL); on by default. Tests and
+    /// diagnostics that must see every change turn it off.
+    pub fn cache(mut self, enabled: bool) -> Self {
+        self.cache = enabled;
+        self
+    }
+
+    /// Builds the resolver. Without explicit nameservers, the system
+    /// configuration gives them, but its search domains and `ndots` are
+    /// ignored. Needs no runtime; lookups need a tokio runtime.
+    pub fn build(self) -> Result<HickoryResolver, ResolverError> {
+        if self.timeout.is_zero() {
+            return Err(ResolverError::InvalidOption("timeout must be above zero"));
+        }
+        if self.attempts == 0 {
+            return Err(ResolverError::InvalidOption("attempts must be at least 1"));
+        }
+        let servers = match &self.nameservers {
+            Some(servers) => servers
+                .iter()
+                .map(|addr| self.nameserver(*addr))
+                .collect(),
+            None => {
+                let (config, _) = hickory_resolver::system_conf::read_system_conf()
+                    .map_err(ResolverError::SystemConfig)?;
+                let (_, _, servers) = config.into_parts();
+                servers
+                    .into_iter()
+                    .map(|ns| self.nameserver(SocketAddr::new(ns.ip, 53)))
+                    .collect::<Vec<_>>()
+            }
+        };
+        if servers.is_empty() {
+            return Err(ResolverError::NoNameservers);
+        }
+        let mut options = ResolverOpts::default();
+        options.ndots = 0;
+        options.timeout = self.timeout;
+        options.attempts = self.attempts;
+        options.cache_size = if self.cache { options.cache_size } else { 0 };
+        options.use_hosts_file = ResolveHosts::Never;
+        options.preserve_intermediates = false;
+        let config = ResolverConfig::from_name_servers(servers);
+        let resolver =
+            TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+                .with_options(options)
+                .build()
+                .map_err(ResolverError::Build)?;
+        Ok(HickoryResolver {
+            resolver,
+            deadline: self.timeout * u32::try_from(self.attempts).unwrap_or(u32::MAX),
+        })
+    }
+
+    fn nameserver(&self, addr: SocketAddr) -> NameServerConfig {
+        let connection = |protocol| {
+            let mut connection = ConnectionConfig::new(protocol);
+            connection.port = addr.port();
+            connection
+        };
+        let connections = match self.transport {
+            Transport::UdpWithTcpFallback => {
+                vec![connection(ProtocolConfig::Udp), connection(ProtocolConfig::Tcp)]
+            }
+            Transport::Tcp => vec![connection(ProtocolConfig::Tcp)],
+        };
+        NameServerConfig::new(addr.ip(), true, connections)
+    }
+}
+
+/// A [`DnsResolver`] that asks real nameservers through hickory-resolver.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use mailauth_core::dns::{DnsResolver, HickoryResolver};
+///
+/// let resolver = HickoryResolver::builder()
+///     .nameservers(["127.0.0.1:5353".parse()?])
+///     .timeout(Duration::from_secs(2))
+///     .cache(false)
+///     .build()?;
+/// let records = resolver.txt("_dmarc.example.com").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct HickoryResolver {
+    resolver: TokioResolver,
+    deadline: Duration,
+}
+
+impl std::fmt::Debug for HickoryResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HickoryResolver")
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HickoryResolver {
+    /// A builder with the defaults: system nameservers, UDP with TCP
+    /// fallback, 5 s timeout, 2 attempts, cache on.
+    pub fn builder() -> HickoryResolverBuilder {
+        HickoryResolverBuilder::default()
+    }
+
+    /// A resolver from the system configuration with the defaults.
+    pub fn system() -> Result<Self, ResolverError> {
+        Self::builder().build()
+    }
+
+    /// Sends one query and returns the records `extract` picks from the
+    /// answer (CNAMEs and other types are left out); never empty.
+    async fn query<T>(
+        &self,
+        name: &str,
+        record_type: HickoryType,
+        extract: impl Fn(&RData) -> Option<T>,
+    ) -> Result<Vec<T>, LookupError> {
+        let name = absolute_name(validate_name(name)?)?;
+        let lookup = tokio::time::timeout(self.deadline, self.resolver.lookup(name, record_type))
+            .await
+            .map_err(|_| LookupError::Timeout)?
+            .map_err(map_error)?;
+        let records: Vec<T> = lookup.answers().iter().filter_map(|r| extract(&r.data)).collect();
+        if records.is_empty() {
+            return Err(empty_answer(&lookup));
+        }
+        Ok(records)
+    }
+}
+
+/// A validated name as hickory's absolute [`Name`], each label kept as raw
+/// octets (no IDNA mapping, underscores and any other octet allowed).
+fn absolute_name(name: &str) -> Result<Name, LookupError> {
+    let mut name = Name::from_labels(name.split('.').map(str::as_bytes)).map_err(|e| {
+        LookupError::ServerFailure(ServerFailure::Protocol(e.to_string()))
+    })?;
+    name.set_fqdn(true);
+    Ok(name)
+}
+
+/// Joins the labels of a name from an answer, without the trailing dot.
+fn name_text(name: &Name) -> String {
+    let labels: Vec<_> = name.iter().map(String::from_utf8_lossy).collect();
+    labels.join(".")
+}
+
+/// An answer with no record of the asked type (a CNAME chain that ends
+/// nowhere): NXDOMAIN when the answer says so (RFC 6604), otherwise NODATA.
+fn empty_answer(lookup: &Lookup) -> LookupError {
+    if lookup.message().metadata.response_code == ResponseCode::NXDomain {
+        LookupError::NxDomain
+    } else {
+        LookupError::NoData
+    }
+}
+
+/// Sorts hickory's errors into the DNS outcomes of [`LookupError`].
+fn map_error(error: NetError) -> LookupError {
+    match error {
+        NetError::Dns(DnsError::NoRecordsFound(no_records)) => match no_records.response_code {
+            ResponseCode::NXDomain => LookupError::NxDomain,
+            ResponseCode::NoError => LookupError::NoData,
+            code => LookupError::ServerFailure(ServerFailure::Rcode(code.into())),
+        },
+        NetError::Dns(DnsError::ResponseCode(code)) => {
+            LookupError::ServerFailure(ServerFailure::Rcode(code.into()))
+        }
+        // Nothing answered: the deadline passed, or no nameserver could be
+        // reached (connection refused, network unreachable, all busy).
+        NetError::Timeout | NetError::Io(_) | NetError::NoConnections | NetError::Busy => {
+            LookupError::Timeout
+        }
+        other => LookupError::ServerFailure(ServerFailure::Protocol(other.to_string())),
+    }
+}
+
+#[async_trait]
+impl DnsResolver for HickoryResolver {
+    async fn txt(&self, name: &str) -> LookupResult<Txt> {
+        self.query(name, HickoryType::TXT, |data| match data {
+            RData::TXT(txt) => Some(Txt::new(txt.txt_data.iter().cloned())),
+            _ => None,
+        })
+        .await
+        .map(Records::from)
+    }
+
+    async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
+        self.query(name, HickoryType::A, |data| match data {
+            RData::A(a) => Some(a.0),
+            _ => None,
+        })
+        .await
+        .map(Records::from)
+    }
+
+    async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
+        self.query(name, HickoryType::AAAA, |data| match data {
+            RData::AAAA(aaaa) => Some(aaaa.0),
+            _ => None,
+        })
+        .await
+        .map(Records::from)
+    }
+
+    async fn mx(&self, name: &str) -> LookupResult<Mx> {
+        let mut records = self
+            .query(name, HickoryType::MX, |data| match data {
+                RData::MX(mx) => Some(Mx {
+                    preference: mx.preference,
+                    exchange: name_text(&mx.exchange),
+                }),
+                _ => None,
+            })
+            .await?;
+        sort_mx(&mut records);
+        Ok(records.into())
+    }
+
+    async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
+        let name = reverse_name(ip).to_string();
+        self.query(&name, HickoryType::PTR, |data| match data {
+            RData::PTR(ptr) => Some(name_text(&ptr.0)),
+            _ => None,
+        })
+        .await
+        .map(Records::from)
+    }
+}

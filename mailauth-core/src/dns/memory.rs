@@ -1,0 +1,351 @@
+//! The in-memory zone: a [`DnsResolver`] over records held in memory, for
+//! tests, examples, benchmarks and fuzzing.
+//!
+//! It answers as one authoritative server holding every loaded name would:
+//! a name with no records whose descendants have records is an empty
+//! non-terminal and answers NODATA, not NXDOMAIN (RFC 8020 §2); that holds up
+//! to the top-level label, above the apex of any zone a real server would
+//! serve (asking a real server for a name outside its zones gives REFUSED).
+//! CNAMEs are followed for every type, at most [`MemoryResolver::CNAME_LIMIT`]
+//! links; a longer chain or a loop is NODATA, which is what hickory-resolver
+//! reports when a real server serves a loop (the parity test checks this).
+//!
+//! On top of the data, tests can inject faults ([`Fault`]) at a name, or at a
+//! name and type, add latency to every answer (feature `tokio`), and read
+//! counters of the queries asked and of the most queries in flight at once.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+#[cfg(feature = "tokio")]
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::name::{reverse_name, validate_name};
+use super::zone::{RecordData, Zone, ZoneError, ZoneRecord};
+use super::{DnsResolver, LookupError, LookupResult, Mx, RecordType, Records, ServerFailure, Txt};
+
+/// A failure to answer with, instead of the data; see
+/// [`MemoryResolver::inject`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The query times out: [`LookupError::Timeout`], at once.
+    Timeout,
+    /// The server answers with this RCODE: [`LookupError::ServerFailure`].
+    Rcode(u16),
+}
+
+/// One query the in-memory zone was asked, as logged by
+/// [`MemoryResolver::enable_query_log`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryRecord {
+    /// The name as asked, without a trailing dot (for PTR, the reverse name).
+    pub name: String,
+    /// The type asked for.
+    pub record_type: RecordType,
+}
+
+#[derive(Default)]
+struct Node {
+    a: Option<Records<Ipv4Addr>>,
+    aaaa: Option<Records<Ipv6Addr>>,
+    mx: Option<Records<Mx>>,
+    ptr: Option<Records<String>>,
+    txt: Option<Records<Txt>>,
+    cname: Option<Box<str>>,
+}
+
+/// Appends to a shared answer. Zones are loaded once and read many times, so
+/// answers are stored ready to hand out and rebuilt on insertion.
+fn push<T: Clone>(slot: &mut Option<Records<T>>, value: T) {
+    let mut values = slot.as_deref().map(<[T]>::to_vec).unwrap_or_default();
+    values.push(value);
+    *slot = Some(values.into());
+}
+
+#[derive(Default)]
+struct Counters {
+    queries: [AtomicU64; RecordType::ALL.len()],
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+}
+
+/// Counts a query in flight while it lives.
+struct InFlight<'a>(&'a Counters);
+
+impl<'a> InFlight<'a> {
+    fn start(counters: &'a Counters, record_type: RecordType) -> Self {
+        counters.queries[record_type.index()].fetch_add(1, Ordering::Relaxed);
+        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        counters.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        Self(counters)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A [`DnsResolver`] answering from records held in memory.
+///
+/// Load master-file text with [`MemoryResolver::from_zone_text`] or
+/// [`MemoryResolver::add_zone_text`] (the same files the real DNS server of
+/// the integration tests serves), or add records with
+/// [`MemoryResolver::insert`]. Names match ASCII case-insensitively.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use mailauth_core::dns::{DnsResolver, Fault, LookupError, MemoryResolver, RecordType};
+///
+/// let mut zone = MemoryResolver::from_zone_text("host.example. A 192.0.2.1\n")?;
+/// zone.inject("host.example", Some(RecordType::Txt), Fault::Timeout)?;
+/// assert_eq!(zone.a("HOST.example.").await?[0].to_string(), "192.0.2.1");
+/// assert_eq!(zone.txt("host.example").await, Err(LookupError::Timeout));
+/// assert_eq!(zone.queries(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+#[derive(Default)]
+pub struct MemoryResolver {
+    nodes: HashMap<Box<str>, Node>,
+    faults: HashMap<Box<str>, Vec<(Option<RecordType>, Fault)>>,
+    #[cfg(feature = "tokio")]
+    latency: Option<Duration>,
+    counters: Counters,
+    log_enabled: AtomicBool,
+    log: Mutex<Vec<QueryRecord>>,
+}
+
+impl std::fmt::Debug for MemoryResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryResolver")
+            .field("names", &self.nodes.len())
+            .field("faults", &self.faults.len())
+            .field("queries", &self.queries())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Lower-cases ASCII letters, without allocating when there are none.
+fn fold_case(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+impl MemoryResolver {
+    /// The longest CNAME chain followed; with one more link (or a loop) the
+    /// answer is [`LookupError::NoData`].
+    pub const CNAME_LIMIT: usize = 8;
+
+    /// An empty zone: every name is NXDOMAIN.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A zone loaded from master-file text; see [`Zone::parse`].
+    pub fn from_zone_text(text: &str) -> Result<Self, ZoneError> {
+        let mut resolver = Self::new();
+        resolver.add_zone_text(text)?;
+        Ok(resolver)
+    }
+
+    /// Adds the records of master-file text; on error nothing is added.
+    pub fn add_zone_text(&mut self, text: &str) -> Result<(), ZoneError> {
+        self.add_zone(Zone::parse(text)?);
+        Ok(())
+    }
+
+    /// Adds the records of a parsed zone.
+    pub fn add_zone(&mut self, zone: Zone) {
+        for record in zone.records {
+            self.insert(record);
+        }
+    }
+
+    /// Adds one record. Its owner and every ancestor of the owner exist from
+    /// then on. A CNAME hides the other data at its name, as a resolver sees
+    /// only the alias ([`Zone::parse`] refuses such text outright).
+    pub fn insert(&mut self, record: ZoneRecord) {
+        let key = record.name.to_ascii_lowercase();
+        // Every ancestor becomes (at least) an empty non-terminal.
+        let mut rest = key.as_str();
+        while let Some((_, parent)) = rest.split_once('.') {
+            self.nodes.entry(parent.into()).or_default();
+            rest = parent;
+        }
+        let node = self.nodes.entry(key.into()).or_default();
+        match record.data {
+            RecordData::A(ip) => push(&mut node.a, ip),
+            RecordData::Aaaa(ip) => push(&mut node.aaaa, ip),
+            RecordData::Mx(mx) => {
+                push(&mut node.mx, mx);
+                if let Some(mx) = &node.mx {
+                    let mut sorted = mx.to_vec();
+                    super::sort_mx(&mut sorted);
+                    node.mx = Some(sorted.into());
+                }
+            }
+            RecordData::Ptr(name) => push(&mut node.ptr, name),
+            RecordData::Txt(txt) => push(&mut node.txt, txt),
+            RecordData::Cname(target) => node.cname = Some(target.into()),
+            RecordData::Ns(_) | RecordData::Soa(_) => {}
+        }
+    }
+
+    /// Makes queries for `name` (of `record_type` only, or of every type
+    /// with `None`) fail with `fault` instead of answering. The name need
+    /// not have records. Faults apply to every name of a CNAME chain.
+    pub fn inject(
+        &mut self,
+        name: &str,
+        record_type: Option<RecordType>,
+        fault: Fault,
+    ) -> Result<(), LookupError> {
+        let name = validate_name(name)?.to_ascii_lowercase();
+        self.faults
+            .entry(name.into())
+            .or_default()
+            .push((record_type, fault));
+        Ok(())
+    }
+
+    /// Delays every answer (and every fault) by `latency`, so that tests can
+    /// see queries overlap. Needs a tokio runtime with timers enabled.
+    #[cfg(feature = "tokio")]
+    pub fn set_latency(&mut self, latency: Duration) {
+        self.latency = Some(latency).filter(|d| !d.is_zero());
+    }
+
+    /// How many queries were asked since creation or the last
+    /// [`MemoryResolver::reset_counters`], invalid names included.
+    pub fn queries(&self) -> u64 {
+        RecordType::ALL.iter().map(|&t| self.queries_of(t)).sum()
+    }
+
+    /// How many queries of one type were asked.
+    pub fn queries_of(&self, record_type: RecordType) -> u64 {
+        self.counters.queries[record_type.index()].load(Ordering::Relaxed)
+    }
+
+    /// How many queries are being answered right now.
+    pub fn in_flight(&self) -> usize {
+        self.counters.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The most queries that were in flight at the same time.
+    pub fn peak_in_flight(&self) -> usize {
+        self.counters.peak_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Sets the query counters and the peak back to zero and empties the
+    /// query log.
+    pub fn reset_counters(&self) {
+        for counter in &self.counters.queries {
+            counter.store(0, Ordering::Relaxed);
+        }
+        self.counters.peak_in_flight.store(0, Ordering::SeqCst);
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    /// Starts logging every query (name and type), for tests that assert
+    /// which names were asked. Off by default: it costs a lock and an
+    /// allocation per query.
+    pub fn enable_query_log(&self) {
+        self.log_enabled.store(true, Ordering::Relaxed);
+    }
+
+    /// The queries logged since [`MemoryResolver::enable_query_log`], in the
+    /// order they were asked.
+    pub fn query_log(&self) -> Vec<QueryRecord> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The common path of every lookup: count, log, delay, validate, fault,
+    /// follow CNAMEs and pick the records with `select`.
+    async fn lookup<T>(
+        &self,
+        name: &str,
+        record_type: RecordType,
+        select: impl Fn(&Node) -> Option<&Records<T>>,
+    ) -> LookupResult<T> {
+        let _in_flight = InFlight::start(&self.counters, record_type);
+        if self.log_enabled.load(Ordering::Relaxed) {
+            self.log
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(QueryRecord {
+                    name: name.strip_suffix('.').unwrap_or(name).to_owned(),
+                    record_type,
+                });
+        }
+        #[cfg(feature = "tokio")]
+        if let Some(latency) = self.latency {
+            tokio::time::sleep(latency).await;
+        }
+        let mut current = fold_case(validate_name(name)?);
+        for _ in 0..=Self::CNAME_LIMIT {
+            self.check_fault(&current, record_type)?;
+            let node = self.nodes.get(&*current).ok_or(LookupError::NxDomain)?;
+            match &node.cname {
+                Some(target) => current = Cow::Owned(target.to_ascii_lowercase()),
+                None => return select(node).cloned().ok_or(LookupError::NoData),
+            }
+        }
+        Err(LookupError::NoData)
+    }
+
+    fn check_fault(&self, name: &str, record_type: RecordType) -> Result<(), LookupError> {
+        if self.faults.is_empty() {
+            return Ok(());
+        }
+        let Some(faults) = self.faults.get(name) else {
+            return Ok(());
+        };
+        let fault = faults
+            .iter()
+            .find(|(t, _)| t.is_none_or(|t| t == record_type));
+        match fault {
+            None => Ok(()),
+            Some((_, Fault::Timeout)) => Err(LookupError::Timeout),
+            Some((_, Fault::Rcode(code))) => {
+                Err(LookupError::ServerFailure(ServerFailure::Rcode(*code)))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl DnsResolver for MemoryResolver {
+    async fn txt(&self, name: &str) -> LookupResult<Txt> {
+        self.lookup(name, RecordType::Txt, |n| n.txt.as_ref()).await
+    }
+
+    async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
+        self.lookup(name, RecordType::A, |n| n.a.as_ref()).await
+    }
+
+    async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
+        self.lookup(name, RecordType::Aaaa, |n| n.aaaa.as_ref()).await
+    }
+
+    async fn mx(&self, name: &str) -> LookupResult<Mx> {
+        self.lookup(name, RecordType::Mx, |n| n.mx.as_ref()).await
+    }
+
+    async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
+        let name = reverse_name(ip).to_string();
+        self.lookup(&name, RecordType::Ptr, |n| n.ptr.as_ref()).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

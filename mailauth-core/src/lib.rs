@@ -1,0 +1,35 @@
+//! mailauth: the questions a receiving mail server asks before it accepts
+//! mail, answered as the RFCs say.
+//!
+//! This release holds the foundation every check stands on: the DNS seam
+//! ([`dns`]), with a hickory-resolver backend for real DNS and an in-memory
+//! zone for tests, examples, benchmarks and fuzzing.
+//!
+//! - [`dns::DnsResolver`]: the async trait (TXT, A, AAAA, MX, PTR).
+//! - [`dns::LookupError`]: the DNS outcomes RFC logic decides on
+//!   (NXDOMAIN, NODATA, timeout, server failure, invalid name).
+//! - [`dns::MemoryResolver`] and [`dns::Zone`]: RFC 1035 master files in
+//!   memory, with fault injection and query counters.
+//! - `dns::HickoryResolver` (feature `hickory`, default): real nameservers.
+//!
+//! Errors of misuse (a zone file that does not parse, a resolver that cannot
+//! be built) are [`Error`]; DNS outcomes are values, never `Err` of this
+//! crate's API.
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod dns;
+mod error;
+
+pub use error::Error;
+
+/// The crate version, as in `Cargo.toml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
+#[doc(hidden)]
+pub mod fuzzing;

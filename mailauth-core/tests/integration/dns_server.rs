@@ -1,0 +1,93 @@
+//! Starts the real DNS server for the tests and stops it when they end.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use mailauth_core::dns::{HickoryResolver, Transport};
+
+/// The repository's test zone files, served by [`DnsServer::shared`].
+pub fn test_zone_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/zones");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("zone directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "zone"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A running Knot DNS server. Dropping it (or ending the test process, since
+/// the script watches its standard input) stops knotd by its PID.
+pub struct DnsServer {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// Where the server listens, UDP and TCP.
+    pub addr: SocketAddr,
+}
+
+impl DnsServer {
+    /// Starts a server for these zone files (`[DOMAIN=]FILE`, as the script
+    /// takes them) and waits until every zone answers.
+    pub fn start(zones: &[String]) -> Self {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/dns-test-server.sh");
+        let mut child = Command::new("bash")
+            .arg(&script)
+            .args(zones)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the server's ready line");
+        let port: u16 = line
+            .strip_prefix("ready ")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("the DNS server did not start (said {line:?})"));
+        let stdin = child.stdin.take();
+        Self {
+            child,
+            stdin,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        }
+    }
+
+    /// One server for the whole test binary, serving [`test_zone_files`].
+    pub fn shared() -> &'static Self {
+        static SERVER: OnceLock<DnsServer> = OnceLock::new();
+        SERVER.get_or_init(|| {
+            let zones: Vec<String> = test_zone_files()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            Self::start(&zones)
+        })
+    }
+
+    /// A resolver asking this server only, over `transport`, without cache.
+    pub fn resolver(&self, transport: Transport) -> HickoryResolver {
+        HickoryResolver::builder()
+            .nameservers([self.addr])
+            .transport(transport)
+            .timeout(Duration::from_secs(2))
+            .attempts(2)
+            .cache(false)
+            .build()
+            .expect("build the hickory resolver")
+    }
+}
+
+impl Drop for DnsServer {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,225 @@
+//! The hickory backend against the real server, over UDP (with TCP
+//! fallback) and over TCP only.
+
+use std::net::{IpAddr, SocketAddr, TcpListener, UdpSocket};
+use std::time::{Duration, Instant};
+
+use mailauth_core::dns::{
+    DnsResolver, HickoryResolver, LookupError, NameError, ServerFailure, Transport,
+};
+
+use crate::dns_server::DnsServer;
+
+const TRANSPORTS: [Transport; 2] = [Transport::UdpWithTcpFallback, Transport::Tcp];
+
+fn each_transport() -> impl Iterator<Item = (Transport, HickoryResolver)> {
+    let server = DnsServer::shared();
+    TRANSPORTS.into_iter().map(|t| (t, server.resolver(t)))
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().expect("test IP")
+}
+
+#[tokio::test]
+async fn reaches_the_served_zone() {
+    for (transport, resolver) in each_transport() {
+        // This name exists only in the repository's test zone.
+        let txt = resolver.txt("served.mailauth.test").await.expect("served TXT");
+        assert_eq!(&*txt[0].joined(), b"served-by-the-mailauth-test-zone", "{transport:?}");
+    }
+}
+
+#[tokio::test]
+async fn txt_keeps_character_strings() {
+    for (transport, resolver) in each_transport() {
+        let multi = resolver.txt("multi.mailauth.test.").await.expect("multi TXT");
+        assert_eq!(multi.len(), 1, "{transport:?}");
+        let strings: Vec<&[u8]> = multi[0].strings().collect();
+        assert_eq!(strings, [&b"v=spf1 "[..], b"ip4:192.0.2.1 ", b"-all"], "{transport:?}");
+        assert_eq!(&*multi[0].joined(), b"v=spf1 ip4:192.0.2.1 -all");
+
+        let escaped = resolver.txt("escaped.mailauth.test").await.expect("escaped TXT");
+        assert_eq!(&*escaped[0].joined(), "quote \" backslash \\ tab\t e-acute é".as_bytes());
+
+        let mut two: Vec<Vec<u8>> = resolver
+            .txt("two.mailauth.test")
+            .await
+            .expect("two TXT")
+            .iter()
+            .map(|t| t.joined().into_owned())
+            .collect();
+        two.sort();
+        assert_eq!(two, [b"first".to_vec(), b"second".to_vec()], "{transport:?}");
+    }
+}
+
+#[tokio::test]
+async fn txt_record_longer_than_255_bytes() {
+    for (transport, resolver) in each_transport() {
+        let long = resolver.txt("long.mailauth.test").await.expect("long TXT");
+        let lengths: Vec<usize> = long[0].strings().map(<[u8]>::len).collect();
+        assert_eq!(lengths, [255, 255, 100], "{transport:?}");
+        assert_eq!(long[0].joined().len(), 610);
+    }
+}
+
+#[tokio::test]
+async fn answer_too_big_for_udp_comes_back_complete() {
+    // 20 records of 243 bytes: about 5 KB, more than any UDP payload the
+    // server sends (1232), so the UDP answer is truncated and hickory must
+    // ask again over TCP.
+    for (transport, resolver) in each_transport() {
+        let big = resolver.txt("big.mailauth.test").await.expect("big TXT");
+        assert_eq!(big.len(), 20, "{transport:?}");
+        let mut tags: Vec<String> = big
+            .iter()
+            .map(|t| String::from_utf8_lossy(&t.joined()[..9]).into_owned())
+            .collect();
+        tags.sort();
+        let expected: Vec<String> = (0..20).map(|i| format!("record-{i:02}")).collect();
+        assert_eq!(tags, expected, "{transport:?}");
+        assert!(big.iter().all(|t| t.joined().len() == 240));
+    }
+}
+
+#[tokio::test]
+async fn nxdomain_nodata_and_empty_non_terminals() {
+    for (transport, resolver) in each_transport() {
+        assert_eq!(resolver.a("nope.mailauth.test").await, Err(LookupError::NxDomain), "{transport:?}");
+        assert_eq!(resolver.txt("www.mailauth.test").await, Err(LookupError::NoData), "{transport:?}");
+        assert_eq!(resolver.a("b.deep.mailauth.test").await, Err(LookupError::NoData), "{transport:?}");
+        assert_eq!(resolver.txt("_report._dmarc.mailauth.test").await, Err(LookupError::NoData));
+    }
+}
+
+#[tokio::test]
+async fn addresses_and_mx() {
+    for (transport, resolver) in each_transport() {
+        let mut a: Vec<_> = resolver.a("multihomed.mailauth.test").await.expect("A").to_vec();
+        a.sort();
+        assert_eq!(a, ["192.0.2.30".parse::<std::net::Ipv4Addr>().unwrap(), "192.0.2.31".parse().unwrap()]);
+        let aaaa = resolver.aaaa("www.mailauth.test").await.expect("AAAA");
+        assert_eq!(aaaa[0].to_string(), "2001:db8::80", "{transport:?}");
+
+        let mx = resolver.mx("mailauth.test").await.expect("MX");
+        let prefs: Vec<u16> = mx.iter().map(|m| m.preference).collect();
+        assert_eq!(prefs, [10, 10, 20], "sorted by preference, {transport:?}");
+        assert_eq!(mx[2].exchange, "mail2.mailauth.test");
+        let null = resolver.mx("nullmx.mailauth.test").await.expect("null MX");
+        assert_eq!((null[0].preference, null[0].exchange.as_str()), (0, ""));
+    }
+}
+
+#[tokio::test]
+async fn cname_chains() {
+    for (transport, resolver) in each_transport() {
+        let a = resolver.a("alias2.mailauth.test").await.expect("A through two CNAMEs");
+        assert_eq!(a[0].to_string(), "192.0.2.80", "{transport:?}");
+        assert_eq!(resolver.txt("alias.mailauth.test").await, Err(LookupError::NoData));
+        assert_eq!(resolver.a("dangling.mailauth.test").await, Err(LookupError::NxDomain));
+        assert_eq!(resolver.a("loop.mailauth.test").await, Err(LookupError::NoData));
+    }
+}
+
+#[tokio::test]
+async fn ptr_for_ipv4_and_ipv6() {
+    for (transport, resolver) in each_transport() {
+        let mut names = resolver.ptr(ip("192.0.2.30")).await.expect("PTR v4").to_vec();
+        names.sort();
+        assert_eq!(names, ["multihomed.mailauth.test", "other-name.mailauth.test"], "{transport:?}");
+        let v6 = resolver.ptr(ip("2001:db8::80")).await.expect("PTR v6");
+        assert_eq!(&*v6, ["www.mailauth.test".to_owned()], "{transport:?}");
+        assert_eq!(resolver.ptr(ip("192.0.2.31")).await, Err(LookupError::NxDomain));
+    }
+}
+
+#[tokio::test]
+async fn underscore_labels() {
+    for (transport, resolver) in each_transport() {
+        let dmarc = resolver.txt("_dmarc.mailauth.test").await.expect("_dmarc");
+        assert!(dmarc[0].joined().starts_with(b"v=DMARC1;"), "{transport:?}");
+        let spf = resolver.txt("_spf.mailauth.test").await.expect("_spf");
+        assert!(spf[0].joined().starts_with(b"v=spf1 "));
+        let report = resolver.txt("other.test._report._dmarc.mailauth.test").await.expect("_report");
+        assert_eq!(&*report[0].joined(), b"v=DMARC1;");
+    }
+}
+
+#[tokio::test]
+async fn names_outside_the_served_zones_are_refused() {
+    for (transport, resolver) in each_transport() {
+        assert_eq!(
+            resolver.txt("example.com").await,
+            Err(LookupError::ServerFailure(ServerFailure::REFUSED)),
+            "{transport:?}"
+        );
+    }
+}
+
+/// A resolver with a 300 ms timeout and one attempt, asking `addr`.
+fn impatient(addr: SocketAddr, transport: Transport) -> HickoryResolver {
+    HickoryResolver::builder()
+        .nameservers([addr])
+        .transport(transport)
+        .timeout(Duration::from_millis(300))
+        .attempts(1)
+        .cache(false)
+        .build()
+        .expect("build")
+}
+
+async fn assert_times_out(resolver: &HickoryResolver, what: &str) {
+    let started = Instant::now();
+    let outcome = resolver.txt("anything.mailauth.test").await;
+    let took = started.elapsed();
+    assert_eq!(outcome, Err(LookupError::Timeout), "{what}");
+    assert!(took < Duration::from_millis(600), "{what}: took {took:?}, more than twice the timeout");
+}
+
+#[tokio::test]
+async fn silent_nameserver_times_out() {
+    // Sockets that take queries and never answer.
+    let udp = UdpSocket::bind("127.0.0.1:0").expect("bind UDP");
+    assert_times_out(&impatient(udp.local_addr().unwrap(), Transport::UdpWithTcpFallback), "UDP").await;
+    let tcp = TcpListener::bind("127.0.0.1:0").expect("bind TCP");
+    assert_times_out(&impatient(tcp.local_addr().unwrap(), Transport::Tcp), "TCP").await;
+}
+
+#[tokio::test]
+async fn unreachable_nameserver_times_out() {
+    // Bind and close, so that nothing listens there.
+    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    assert_times_out(&impatient(addr, Transport::UdpWithTcpFallback), "closed UDP port").await;
+    assert_times_out(&impatient(addr, Transport::Tcp), "closed TCP port").await;
+}
+
+#[tokio::test]
+async fn invalid_names_send_no_packet() {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    socket.set_nonblocking(true).unwrap();
+    let resolver = HickoryResolver::builder()
+        .nameservers([socket.local_addr().unwrap()])
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let long_label = format!("{}.example", "x".repeat(64));
+    let cases = [
+        ("a..example", LookupError::InvalidName(NameError::EmptyLabel { offset: 2 })),
+        (long_label.as_str(), LookupError::InvalidName(NameError::LabelTooLong { offset: 0, len: 64 })),
+        ("", LookupError::InvalidName(NameError::Empty)),
+    ];
+    let started = Instant::now();
+    for (name, expected) in cases {
+        assert_eq!(resolver.txt(name).await, Err(expected.clone()), "{name:?}");
+        assert_eq!(resolver.mx(name).await, Err(expected), "{name:?}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(1), "answered without waiting for the network");
+    let mut buf = [0u8; 512];
+    assert_eq!(
+        socket.recv_from(&mut buf).map_err(|e| e.kind()),
+        Err(std::io::ErrorKind::WouldBlock),
+        "no packet may reach the nameserver"
+    );
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the hickory backend against a real authoritative DNS
+//! server (Knot DNS on 127.0.0.1, started by `scripts/dns-test-server.sh`),
+//! and the parity of both backends over the same zone files.
+
+mod dns_server;
+mod hickory;
+mod parity;

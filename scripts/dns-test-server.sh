@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs a real authoritative DNS server (Knot DNS) for the tests.
+#
+# Usage: dns-test-server.sh [DOMAIN=]ZONEFILE...
+#
+# Serves each zone file on 127.0.0.1 at a free high port, over UDP and TCP;
+# a file named DOMAIN.zone serves DOMAIN unless DOMAIN= is given. Once every
+# zone answers its SOA query it prints "ready PORT" on standard output, then
+# runs until its standard input closes (the test process ended, however it
+# ended), and stops knotd by its PID and removes its files. If knotd does
+# not come up, it exits non-zero with knotd's log on standard error.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/ensure-knot.sh"
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mailauth-knot.XXXXXX")
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
+
+domains=()
+zone_conf=""
+for arg in "$@"; do
+    case "$arg" in
+        *=*) domain=${arg%%=*}; file=${arg#*=} ;;
+        *) file=$arg; domain=$(basename "$file" .zone) ;;
+    esac
+    domain=${domain%.}
+    [ -n "$domain" ] || domain="."
+    [ -r "$file" ] || { echo "dns-test-server: cannot read $file" >&2; exit 2; }
+    stored="$dir/zone-${#domains[@]}.zone"
+    cp "$file" "$stored"
+    domains+=("$domain")
+    zone_conf+="  - domain: \"$domain\""$'\n'"    file: \"$stored\""$'\n'
+done
+[ ${#domains[@]} -gt 0 ] || { echo "usage: dns-test-server.sh [DOMAIN=]ZONEFILE..." >&2; exit 2; }
+
+free_port() {
+    python3 - <<'PY'
+import socket
+while True:
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.bind(("127.0.0.1", 0))
+    port = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        t.close()
+    u.close()
+    print(port)
+    break
+PY
+}
+
+ready() {
+    local domain
+    for domain in "${domains[@]}"; do
+        [ -n "$(kdig @127.0.0.1 -p "$1" +short +time=1 +retry=0 SOA "$domain" 2>/dev/null)" ] || return 1
+    done
+}
+
+for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    cat > "$dir/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$port
+    rundir: "$dir"
+    pidfile: "$dir/knot.pid"
+control:
+    listen: "$dir/knot.sock"
+database:
+    storage: "$dir/db"
+log:
+  - target: stderr
+    any: info
+template:
+  - id: default
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+$zone_conf
+CONF
+    /usr/sbin/knotd -c "$dir/knot.conf" > "$dir/knot.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            break
+        fi
+        if ready "$port"; then
+            echo "ready $port"
+            # Serve until the test process closes our standard input.
+            cat > /dev/null || true
+            exit 0
+        fi
+        sleep 0.05
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+    echo "dns-test-server: knotd did not come up on port $port (attempt $attempt):" >&2
+    cat "$dir/knot.log" >&2
+done
+exit 1
