@@ -385,13 +385,14 @@ impl<'a> Lexer<'a> {
             let blank_owner = matches!(self.peek(), Some(b' ' | b'\t'));
             let mut tokens = Vec::new();
             let mut open_paren: Option<Pos> = None;
-            loop {
+            let end = loop {
                 match self.peek() {
-                    None => break,
+                    None => break self.pos(),
                     Some(b'\n') => {
                         if open_paren.is_none() {
+                            let end = self.pos();
                             self.newline();
-                            break;
+                            break end;
                         }
                         self.newline();
                     }
@@ -413,12 +414,11 @@ impl<'a> Lexer<'a> {
                     Some(b'"') => tokens.push(self.quoted()?),
                     Some(_) => tokens.push(self.word()?),
                 }
-            }
+            };
             if let Some(pos) = open_paren {
                 return Err(pos.error(ZoneErrorKind::UnbalancedParenthesis));
             }
             if !tokens.is_empty() {
-                let end = self.pos();
                 return Ok(Some(Entry {
                     blank_owner,
                     tokens,
