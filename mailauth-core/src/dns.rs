@@ -371,9 +371,18 @@ mod tests {
     #[test]
     fn mx_sort_is_stable() {
         let mut mx = vec![
-            Mx { preference: 20, exchange: "b".into() },
-            Mx { preference: 10, exchange: "z".into() },
-            Mx { preference: 20, exchange: "a".into() },
+            Mx {
+                preference: 20,
+                exchange: "b".into(),
+            },
+            Mx {
+                preference: 10,
+                exchange: "z".into(),
+            },
+            Mx {
+                preference: 20,
+                exchange: "a".into(),
+            },
         ];
         sort_mx(&mut mx);
         let order: Vec<_> = mx.iter().map(|m| m.exchange.as_str()).collect();

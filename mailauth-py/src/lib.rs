@@ -1,1 +1,24 @@
-//! x
+//! Python bindings for mailauth: the native module `mailauth._mailauth`.
+//! The core knows nothing of Python; this crate only adapts its types.
+
+mod error;
+mod records;
+mod resolver;
+
+use pyo3::prelude::*;
+
+/// The native part of the `mailauth` package.
+#[pymodule]
+mod _mailauth {
+    #[pymodule_export]
+    use crate::records::{Answer, MxRecord, Outcome, TxtRecord};
+    #[pymodule_export]
+    use crate::resolver::Resolver;
+
+    use super::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", mailauth_core::VERSION)
+    }
+}

@@ -122,10 +122,7 @@ impl HickoryResolverBuilder {
             return Err(ResolverError::InvalidOption("attempts must be at least 1"));
         }
         let servers = match &self.nameservers {
-            Some(servers) => servers
-                .iter()
-                .map(|addr| self.nameserver(*addr))
-                .collect(),
+            Some(servers) => servers.iter().map(|addr| self.nameserver(*addr)).collect(),
             None => {
                 let (config, _) = hickory_resolver::system_conf::read_system_conf()
                     .map_err(ResolverError::SystemConfig)?;
@@ -147,11 +144,10 @@ impl HickoryResolverBuilder {
         options.use_hosts_file = ResolveHosts::Never;
         options.preserve_intermediates = false;
         let config = ResolverConfig::from_name_servers(servers);
-        let resolver =
-            TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
-                .with_options(options)
-                .build()
-                .map_err(ResolverError::Build)?;
+        let resolver = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+            .with_options(options)
+            .build()
+            .map_err(ResolverError::Build)?;
         Ok(HickoryResolver {
             resolver,
             deadline: self.timeout * u32::try_from(self.attempts).unwrap_or(u32::MAX),
@@ -166,7 +162,10 @@ impl HickoryResolverBuilder {
         };
         let connections = match self.transport {
             Transport::UdpWithTcpFallback => {
-                vec![connection(ProtocolConfig::Udp), connection(ProtocolConfig::Tcp)]
+                vec![
+                    connection(ProtocolConfig::Udp),
+                    connection(ProtocolConfig::Tcp),
+                ]
             }
             Transport::Tcp => vec![connection(ProtocolConfig::Tcp)],
         };
@@ -228,7 +227,11 @@ impl HickoryResolver {
             .await
             .map_err(|_| LookupError::Timeout)?
             .map_err(map_error)?;
-        let records: Vec<T> = lookup.answers().iter().filter_map(|r| extract(&r.data)).collect();
+        let records: Vec<T> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| extract(&r.data))
+            .collect();
         if records.is_empty() {
             return Err(empty_answer(&lookup));
         }
@@ -239,9 +242,8 @@ impl HickoryResolver {
 /// A validated name as hickory's absolute [`Name`], each label kept as raw
 /// octets (no IDNA mapping, underscores and any other octet allowed).
 fn absolute_name(name: &str) -> Result<Name, LookupError> {
-    let mut name = Name::from_labels(name.split('.').map(str::as_bytes)).map_err(|e| {
-        LookupError::ServerFailure(ServerFailure::Protocol(e.to_string()))
-    })?;
+    let mut name = Name::from_labels(name.split('.').map(str::as_bytes))
+        .map_err(|e| LookupError::ServerFailure(ServerFailure::Protocol(e.to_string())))?;
     name.set_fqdn(true);
     Ok(name)
 }

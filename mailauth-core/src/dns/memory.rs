@@ -253,7 +253,10 @@ impl MemoryResolver {
             counter.store(0, Ordering::Relaxed);
         }
         self.counters.peak_in_flight.store(0, Ordering::SeqCst);
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Starts logging every query (name and type), for tests that assert
@@ -266,7 +269,10 @@ impl MemoryResolver {
     /// The queries logged since [`MemoryResolver::enable_query_log`], in the
     /// order they were asked.
     pub fn query_log(&self) -> Vec<QueryRecord> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The common path of every lookup: count, log, delay, validate, fault,
@@ -334,7 +340,8 @@ impl DnsResolver for MemoryResolver {
     }
 
     async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
-        self.lookup(name, RecordType::Aaaa, |n| n.aaaa.as_ref()).await
+        self.lookup(name, RecordType::Aaaa, |n| n.aaaa.as_ref())
+            .await
     }
 
     async fn mx(&self, name: &str) -> LookupResult<Mx> {
@@ -343,7 +350,8 @@ impl DnsResolver for MemoryResolver {
 
     async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
         let name = reverse_name(ip).to_string();
-        self.lookup(&name, RecordType::Ptr, |n| n.ptr.as_ref()).await
+        self.lookup(&name, RecordType::Ptr, |n| n.ptr.as_ref())
+            .await
     }
 }
 

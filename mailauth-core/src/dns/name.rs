@@ -185,7 +185,10 @@ mod tests {
     fn validates_lengths_and_labels() {
         let l63 = "a".repeat(63);
         let l64 = "a".repeat(64);
-        assert_eq!(validate_name(&format!("{l63}.com")), Ok(&*format!("{l63}.com")));
+        assert_eq!(
+            validate_name(&format!("{l63}.com")),
+            Ok(&*format!("{l63}.com"))
+        );
         assert_eq!(
             validate_name(&format!("x.{l64}.com")),
             Err(NameError::LabelTooLong { offset: 2, len: 64 })
@@ -198,10 +201,19 @@ mod tests {
         assert!(validate_name(&format!("{exact}.")).is_ok());
         assert_eq!(validate_name(""), Err(NameError::Empty));
         assert_eq!(validate_name("."), Err(NameError::Empty));
-        assert_eq!(validate_name(".com"), Err(NameError::EmptyLabel { offset: 0 }));
-        assert_eq!(validate_name("com.."), Err(NameError::EmptyLabel { offset: 4 }));
+        assert_eq!(
+            validate_name(".com"),
+            Err(NameError::EmptyLabel { offset: 0 })
+        );
+        assert_eq!(
+            validate_name("com.."),
+            Err(NameError::EmptyLabel { offset: 4 })
+        );
         assert_eq!(validate_name("_spf.example.com"), Ok("_spf.example.com"));
-        assert_eq!(validate_name("with space.example"), Ok("with space.example"));
+        assert_eq!(
+            validate_name("with space.example"),
+            Ok("with space.example")
+        );
     }
 
     #[test]

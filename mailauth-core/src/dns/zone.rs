@@ -211,7 +211,7 @@ fn check_cnames(records: &[(Pos, ZoneRecord)]) -> Result<(), ZoneError> {
         let is_cname = matches!(record.data, RecordData::Cname(_));
         let entry = seen.entry(record.name.to_ascii_lowercase()).or_default();
         let (has_cname, has_other) = entry;
-        if (is_cname && (*has_cname || *has_other)) || (!is_cname && *has_cname) {
+        if *has_cname || (is_cname && *has_other) {
             return Err(pos.error(ZoneErrorKind::CnameConflict));
         }
         *entry = (*has_cname || is_cname, *has_other || !is_cname);
@@ -261,7 +261,9 @@ impl fmt::Display for ZoneRecord {
                     let first = chunks.next().unwrap_or_default();
                     for chunk in std::iter::once(first).chain(chunks) {
                         f.write_str(" \"")?;
-                        write_escaped(f, chunk, |b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')?;
+                        write_escaped(f, chunk, |b| {
+                            (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
+                        })?;
                         f.write_str("\"")?;
                     }
                 }
@@ -288,7 +290,11 @@ impl fmt::Display for AbsName<'_> {
 
 /// Writes `bytes`: those `plain` picks as they are, every other byte as
 /// `\DDD` (RFC 1035 §5.1), which reads back the same in names and strings.
-fn write_escaped(f: &mut fmt::Formatter<'_>, bytes: &[u8], plain: impl Fn(u8) -> bool) -> fmt::Result {
+fn write_escaped(
+    f: &mut fmt::Formatter<'_>,
+    bytes: &[u8],
+    plain: impl Fn(u8) -> bool,
+) -> fmt::Result {
     for &b in bytes {
         if plain(b) {
             f.write_str(char::from(b).encode_utf8(&mut [0; 4]))?;
@@ -503,12 +509,14 @@ fn decode_escapes(
     while i < bytes.len() {
         let start = i;
         let (byte, escaped) = if bytes[i] == b'\\' {
-            let digits = bytes.get(i + 1..i + 4).filter(|d| d.iter().all(u8::is_ascii_digit));
+            let digits = bytes
+                .get(i + 1..i + 4)
+                .filter(|d| d.iter().all(u8::is_ascii_digit));
             match digits {
                 Some(d) => {
                     let value = d.iter().fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
-                    let value =
-                        u8::try_from(value).map_err(|_| here(i).error(ZoneErrorKind::InvalidEscape))?;
+                    let value = u8::try_from(value)
+                        .map_err(|_| here(i).error(ZoneErrorKind::InvalidEscape))?;
                     i += 4;
                     (value, true)
                 }
@@ -601,7 +609,9 @@ impl<'a> Parser<'a> {
                 ttl = Some(parse_ttl(&token)?);
             } else if !class_seen && is_class(token.raw) {
                 if !token.raw.eq_ignore_ascii_case("IN") {
-                    return Err(token.pos.error(ZoneErrorKind::UnsupportedClass(token.raw.into())));
+                    return Err(token
+                        .pos
+                        .error(ZoneErrorKind::UnsupportedClass(token.raw.into())));
                 }
                 class_seen = true;
             } else {
@@ -640,14 +650,24 @@ impl<'a> Parser<'a> {
                 self.default_ttl = Some(parse_ttl(&ttl)?);
             }
             "$INCLUDE" | "$GENERATE" => {
-                return Err(token.pos.error(ZoneErrorKind::UnsupportedDirective(directive)));
+                return Err(token
+                    .pos
+                    .error(ZoneErrorKind::UnsupportedDirective(directive)));
             }
-            _ => return Err(token.pos.error(ZoneErrorKind::UnknownDirective(token.raw.into()))),
+            _ => {
+                return Err(token
+                    .pos
+                    .error(ZoneErrorKind::UnknownDirective(token.raw.into())));
+            }
         }
         fields.finish()
     }
 
-    fn rdata(&self, type_token: &Token<'a>, fields: &mut Fields<'a, '_>) -> Result<RecordData, ZoneError> {
+    fn rdata(
+        &self,
+        type_token: &Token<'a>,
+        fields: &mut Fields<'a, '_>,
+    ) -> Result<RecordData, ZoneError> {
         let kind = type_token.raw.to_ascii_uppercase();
         Ok(match kind.as_str() {
             "A" => {
@@ -692,9 +712,10 @@ impl<'a> Parser<'a> {
                     .parse()
                     .map_err(|_| serial.pos.error(ZoneErrorKind::InvalidNumber))?;
                 let mut times = [0u32; 4];
-                for (slot, what) in times
-                    .iter_mut()
-                    .zip(["SOA refresh", "SOA retry", "SOA expire", "SOA minimum"])
+                for (slot, what) in
+                    times
+                        .iter_mut()
+                        .zip(["SOA refresh", "SOA retry", "SOA expire", "SOA minimum"])
                 {
                     *slot = parse_ttl(&fields.next_word(what)?)?;
                 }
@@ -765,7 +786,9 @@ impl<'a> Parser<'a> {
             bytes.extend_from_slice(self.origin.as_bytes());
         }
         if bytes.len() > MAX_NAME_LEN {
-            return Err(token.pos.error(ZoneErrorKind::InvalidName("name longer than 253 octets")));
+            return Err(token
+                .pos
+                .error(ZoneErrorKind::InvalidName("name longer than 253 octets")));
         }
         String::from_utf8(bytes)
             .map_err(|_| token.pos.error(ZoneErrorKind::InvalidName("not UTF-8")))

@@ -10,7 +10,7 @@ use std::time::Duration;
 use mailauth_core::dns::{HickoryResolver, Transport};
 
 /// The repository's test zone files, served by [`DnsServer::shared`].
-pub fn test_zone_files() -> Vec<PathBuf> {
+pub(crate) fn test_zone_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/zones");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
@@ -23,17 +23,17 @@ pub fn test_zone_files() -> Vec<PathBuf> {
 
 /// A running Knot DNS server. Dropping it (or ending the test process, since
 /// the script watches its standard input) stops knotd by its PID.
-pub struct DnsServer {
+pub(crate) struct DnsServer {
     child: Child,
     stdin: Option<ChildStdin>,
     /// Where the server listens, UDP and TCP.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
 }
 
 impl DnsServer {
     /// Starts a server for these zone files (`[DOMAIN=]FILE`, as the script
     /// takes them) and waits until every zone answers.
-    pub fn start(zones: &[String]) -> Self {
+    pub(crate) fn start(zones: &[String]) -> Self {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/dns-test-server.sh");
         let mut child = Command::new("bash")
             .arg(&script)
@@ -61,7 +61,7 @@ impl DnsServer {
     }
 
     /// One server for the whole test binary, serving [`test_zone_files`].
-    pub fn shared() -> &'static Self {
+    pub(crate) fn shared() -> &'static Self {
         static SERVER: OnceLock<DnsServer> = OnceLock::new();
         SERVER.get_or_init(|| {
             let zones: Vec<String> = test_zone_files()
@@ -73,7 +73,7 @@ impl DnsServer {
     }
 
     /// A resolver asking this server only, over `transport`, without cache.
-    pub fn resolver(&self, transport: Transport) -> HickoryResolver {
+    pub(crate) fn resolver(&self, transport: Transport) -> HickoryResolver {
         HickoryResolver::builder()
             .nameservers([self.addr])
             .transport(transport)

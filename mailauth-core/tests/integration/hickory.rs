@@ -25,22 +25,42 @@ fn ip(text: &str) -> IpAddr {
 async fn reaches_the_served_zone() {
     for (transport, resolver) in each_transport() {
         // This name exists only in the repository's test zone.
-        let txt = resolver.txt("served.mailauth.test").await.expect("served TXT");
-        assert_eq!(&*txt[0].joined(), b"served-by-the-mailauth-test-zone", "{transport:?}");
+        let txt = resolver
+            .txt("served.mailauth.test")
+            .await
+            .expect("served TXT");
+        assert_eq!(
+            &*txt[0].joined(),
+            b"served-by-the-mailauth-test-zone",
+            "{transport:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn txt_keeps_character_strings() {
     for (transport, resolver) in each_transport() {
-        let multi = resolver.txt("multi.mailauth.test.").await.expect("multi TXT");
+        let multi = resolver
+            .txt("multi.mailauth.test.")
+            .await
+            .expect("multi TXT");
         assert_eq!(multi.len(), 1, "{transport:?}");
         let strings: Vec<&[u8]> = multi[0].strings().collect();
-        assert_eq!(strings, [&b"v=spf1 "[..], b"ip4:192.0.2.1 ", b"-all"], "{transport:?}");
+        assert_eq!(
+            strings,
+            [&b"v=spf1 "[..], b"ip4:192.0.2.1 ", b"-all"],
+            "{transport:?}"
+        );
         assert_eq!(&*multi[0].joined(), b"v=spf1 ip4:192.0.2.1 -all");
 
-        let escaped = resolver.txt("escaped.mailauth.test").await.expect("escaped TXT");
-        assert_eq!(&*escaped[0].joined(), "quote \" backslash \\ tab\t e-acute é".as_bytes());
+        let escaped = resolver
+            .txt("escaped.mailauth.test")
+            .await
+            .expect("escaped TXT");
+        assert_eq!(
+            &*escaped[0].joined(),
+            "quote \" backslash \\ tab\t e-acute é".as_bytes()
+        );
 
         let mut two: Vec<Vec<u8>> = resolver
             .txt("two.mailauth.test")
@@ -50,7 +70,11 @@ async fn txt_keeps_character_strings() {
             .map(|t| t.joined().into_owned())
             .collect();
         two.sort();
-        assert_eq!(two, [b"first".to_vec(), b"second".to_vec()], "{transport:?}");
+        assert_eq!(
+            two,
+            [b"first".to_vec(), b"second".to_vec()],
+            "{transport:?}"
+        );
     }
 }
 
@@ -86,19 +110,44 @@ async fn answer_too_big_for_udp_comes_back_complete() {
 #[tokio::test]
 async fn nxdomain_nodata_and_empty_non_terminals() {
     for (transport, resolver) in each_transport() {
-        assert_eq!(resolver.a("nope.mailauth.test").await, Err(LookupError::NxDomain), "{transport:?}");
-        assert_eq!(resolver.txt("www.mailauth.test").await, Err(LookupError::NoData), "{transport:?}");
-        assert_eq!(resolver.a("b.deep.mailauth.test").await, Err(LookupError::NoData), "{transport:?}");
-        assert_eq!(resolver.txt("_report._dmarc.mailauth.test").await, Err(LookupError::NoData));
+        assert_eq!(
+            resolver.a("nope.mailauth.test").await,
+            Err(LookupError::NxDomain),
+            "{transport:?}"
+        );
+        assert_eq!(
+            resolver.txt("www.mailauth.test").await,
+            Err(LookupError::NoData),
+            "{transport:?}"
+        );
+        assert_eq!(
+            resolver.a("b.deep.mailauth.test").await,
+            Err(LookupError::NoData),
+            "{transport:?}"
+        );
+        assert_eq!(
+            resolver.txt("_report._dmarc.mailauth.test").await,
+            Err(LookupError::NoData)
+        );
     }
 }
 
 #[tokio::test]
 async fn addresses_and_mx() {
     for (transport, resolver) in each_transport() {
-        let mut a: Vec<_> = resolver.a("multihomed.mailauth.test").await.expect("A").to_vec();
+        let mut a: Vec<_> = resolver
+            .a("multihomed.mailauth.test")
+            .await
+            .expect("A")
+            .to_vec();
         a.sort();
-        assert_eq!(a, ["192.0.2.30".parse::<std::net::Ipv4Addr>().unwrap(), "192.0.2.31".parse().unwrap()]);
+        assert_eq!(
+            a,
+            [
+                "192.0.2.30".parse::<std::net::Ipv4Addr>().unwrap(),
+                "192.0.2.31".parse().unwrap()
+            ]
+        );
         let aaaa = resolver.aaaa("www.mailauth.test").await.expect("AAAA");
         assert_eq!(aaaa[0].to_string(), "2001:db8::80", "{transport:?}");
 
@@ -114,23 +163,46 @@ async fn addresses_and_mx() {
 #[tokio::test]
 async fn cname_chains() {
     for (transport, resolver) in each_transport() {
-        let a = resolver.a("alias2.mailauth.test").await.expect("A through two CNAMEs");
+        let a = resolver
+            .a("alias2.mailauth.test")
+            .await
+            .expect("A through two CNAMEs");
         assert_eq!(a[0].to_string(), "192.0.2.80", "{transport:?}");
-        assert_eq!(resolver.txt("alias.mailauth.test").await, Err(LookupError::NoData));
-        assert_eq!(resolver.a("dangling.mailauth.test").await, Err(LookupError::NxDomain));
-        assert_eq!(resolver.a("loop.mailauth.test").await, Err(LookupError::NoData));
+        assert_eq!(
+            resolver.txt("alias.mailauth.test").await,
+            Err(LookupError::NoData)
+        );
+        assert_eq!(
+            resolver.a("dangling.mailauth.test").await,
+            Err(LookupError::NxDomain)
+        );
+        assert_eq!(
+            resolver.a("loop.mailauth.test").await,
+            Err(LookupError::NoData)
+        );
     }
 }
 
 #[tokio::test]
 async fn ptr_for_ipv4_and_ipv6() {
     for (transport, resolver) in each_transport() {
-        let mut names = resolver.ptr(ip("192.0.2.30")).await.expect("PTR v4").to_vec();
+        let mut names = resolver
+            .ptr(ip("192.0.2.30"))
+            .await
+            .expect("PTR v4")
+            .to_vec();
         names.sort();
-        assert_eq!(names, ["multihomed.mailauth.test", "other-name.mailauth.test"], "{transport:?}");
+        assert_eq!(
+            names,
+            ["multihomed.mailauth.test", "other-name.mailauth.test"],
+            "{transport:?}"
+        );
         let v6 = resolver.ptr(ip("2001:db8::80")).await.expect("PTR v6");
         assert_eq!(&*v6, ["www.mailauth.test".to_owned()], "{transport:?}");
-        assert_eq!(resolver.ptr(ip("192.0.2.31")).await, Err(LookupError::NxDomain));
+        assert_eq!(
+            resolver.ptr(ip("192.0.2.31")).await,
+            Err(LookupError::NxDomain)
+        );
     }
 }
 
@@ -141,7 +213,10 @@ async fn underscore_labels() {
         assert!(dmarc[0].joined().starts_with(b"v=DMARC1;"), "{transport:?}");
         let spf = resolver.txt("_spf.mailauth.test").await.expect("_spf");
         assert!(spf[0].joined().starts_with(b"v=spf1 "));
-        let report = resolver.txt("other.test._report._dmarc.mailauth.test").await.expect("_report");
+        let report = resolver
+            .txt("other.test._report._dmarc.mailauth.test")
+            .await
+            .expect("_report");
         assert_eq!(&*report[0].joined(), b"v=DMARC1;");
     }
 }
@@ -174,14 +249,21 @@ async fn assert_times_out(resolver: &HickoryResolver, what: &str) {
     let outcome = resolver.txt("anything.mailauth.test").await;
     let took = started.elapsed();
     assert_eq!(outcome, Err(LookupError::Timeout), "{what}");
-    assert!(took < Duration::from_millis(600), "{what}: took {took:?}, more than twice the timeout");
+    assert!(
+        took < Duration::from_millis(600),
+        "{what}: took {took:?}, more than twice the timeout"
+    );
 }
 
 #[tokio::test]
 async fn silent_nameserver_times_out() {
     // Sockets that take queries and never answer.
     let udp = UdpSocket::bind("127.0.0.1:0").expect("bind UDP");
-    assert_times_out(&impatient(udp.local_addr().unwrap(), Transport::UdpWithTcpFallback), "UDP").await;
+    assert_times_out(
+        &impatient(udp.local_addr().unwrap(), Transport::UdpWithTcpFallback),
+        "UDP",
+    )
+    .await;
     let tcp = TcpListener::bind("127.0.0.1:0").expect("bind TCP");
     assert_times_out(&impatient(tcp.local_addr().unwrap(), Transport::Tcp), "TCP").await;
 }
@@ -189,9 +271,17 @@ async fn silent_nameserver_times_out() {
 #[tokio::test]
 async fn unreachable_nameserver_times_out() {
     // Bind and close, so that nothing listens there.
-    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    assert_times_out(&impatient(addr, Transport::UdpWithTcpFallback), "closed UDP port").await;
+    assert_times_out(
+        &impatient(addr, Transport::UdpWithTcpFallback),
+        "closed UDP port",
+    )
+    .await;
     assert_times_out(&impatient(addr, Transport::Tcp), "closed TCP port").await;
 }
 
@@ -206,8 +296,14 @@ async fn invalid_names_send_no_packet() {
         .unwrap();
     let long_label = format!("{}.example", "x".repeat(64));
     let cases = [
-        ("a..example", LookupError::InvalidName(NameError::EmptyLabel { offset: 2 })),
-        (long_label.as_str(), LookupError::InvalidName(NameError::LabelTooLong { offset: 0, len: 64 })),
+        (
+            "a..example",
+            LookupError::InvalidName(NameError::EmptyLabel { offset: 2 }),
+        ),
+        (
+            long_label.as_str(),
+            LookupError::InvalidName(NameError::LabelTooLong { offset: 0, len: 64 }),
+        ),
         ("", LookupError::InvalidName(NameError::Empty)),
     ];
     let started = Instant::now();
@@ -215,7 +311,10 @@ async fn invalid_names_send_no_packet() {
         assert_eq!(resolver.txt(name).await, Err(expected.clone()), "{name:?}");
         assert_eq!(resolver.mx(name).await, Err(expected), "{name:?}");
     }
-    assert!(started.elapsed() < Duration::from_secs(1), "answered without waiting for the network");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "answered without waiting for the network"
+    );
     let mut buf = [0u8; 512];
     assert_eq!(
         socket.recv_from(&mut buf).map_err(|e| e.kind()),

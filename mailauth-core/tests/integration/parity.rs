@@ -60,10 +60,26 @@ async fn both_backends_answer_alike() {
         let real = server.resolver(transport);
         for name in &names {
             let pairs = [
-                ("TXT", normalize(memory.txt(name).await), normalize(real.txt(name).await)),
-                ("A", normalize(memory.a(name).await), normalize(real.a(name).await)),
-                ("AAAA", normalize(memory.aaaa(name).await), normalize(real.aaaa(name).await)),
-                ("MX", normalize(memory.mx(name).await), normalize(real.mx(name).await)),
+                (
+                    "TXT",
+                    normalize(memory.txt(name).await),
+                    normalize(real.txt(name).await),
+                ),
+                (
+                    "A",
+                    normalize(memory.a(name).await),
+                    normalize(real.a(name).await),
+                ),
+                (
+                    "AAAA",
+                    normalize(memory.aaaa(name).await),
+                    normalize(real.aaaa(name).await),
+                ),
+                (
+                    "MX",
+                    normalize(memory.mx(name).await),
+                    normalize(real.mx(name).await),
+                ),
             ];
             for (kind, mem, net) in pairs {
                 assert_eq!(mem, net, "{kind} {name} over {transport:?}");
@@ -71,7 +87,10 @@ async fn both_backends_answer_alike() {
             }
         }
         for ip in &ips {
-            let (mem, net) = (normalize(memory.ptr(*ip).await), normalize(real.ptr(*ip).await));
+            let (mem, net) = (
+                normalize(memory.ptr(*ip).await),
+                normalize(real.ptr(*ip).await),
+            );
             assert_eq!(mem, net, "PTR {ip} over {transport:?}");
             questions += 1;
         }

@@ -40,8 +40,17 @@ fn answers_records_by_type() {
         assert_eq!(&*txt[0].joined(), b"v=spf1 -all");
         let a = zone.a("a.example").await.unwrap();
         assert_eq!(a.len(), 2);
-        assert_eq!(zone.aaaa("a.example.").await.unwrap()[0].to_string(), "2001:db8::1");
-        let mx: Vec<_> = zone.mx("EXAMPLE").await.unwrap().iter().map(|m| m.exchange.clone()).collect();
+        assert_eq!(
+            zone.aaaa("a.example.").await.unwrap()[0].to_string(),
+            "2001:db8::1"
+        );
+        let mx: Vec<_> = zone
+            .mx("EXAMPLE")
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.exchange.clone())
+            .collect();
         assert_eq!(mx, ["a.example", "b.example"], "sorted by preference");
         let ptr = zone.ptr("192.0.2.1".parse().unwrap()).await.unwrap();
         assert_eq!(&*ptr, ["a.example".to_owned()]);
@@ -58,8 +67,14 @@ fn nxdomain_nodata_and_empty_non_terminals() {
         assert_eq!(zone.txt("a.example").await, Err(LookupError::NoData));
         assert_eq!(zone.a("y.deep.example").await, Err(LookupError::NoData));
         assert_eq!(zone.a("deep.example").await, Err(LookupError::NoData));
-        assert_eq!(zone.a("z.x.y.deep.example").await, Err(LookupError::NxDomain));
-        assert_eq!(zone.ptr("192.0.2.9".parse().unwrap()).await, Err(LookupError::NxDomain));
+        assert_eq!(
+            zone.a("z.x.y.deep.example").await,
+            Err(LookupError::NxDomain)
+        );
+        assert_eq!(
+            zone.ptr("192.0.2.9".parse().unwrap()).await,
+            Err(LookupError::NxDomain)
+        );
     });
 }
 
@@ -75,12 +90,22 @@ fn follows_cnames_with_a_limit() {
         let mut long = MemoryResolver::new();
         let links = MemoryResolver::CNAME_LIMIT;
         for i in 0..links {
-            long.add_zone_text(&format!("c{i}.example. CNAME c{}.example.\n", i + 1)).unwrap();
+            long.add_zone_text(&format!("c{i}.example. CNAME c{}.example.\n", i + 1))
+                .unwrap();
         }
-        long.add_zone_text(&format!("c{links}.example. A 192.0.2.1\n")).unwrap();
-        assert!(long.a("c0.example").await.is_ok(), "{links} links are followed");
-        long.add_zone_text("start.example. CNAME c0.example.\n").unwrap();
-        assert_eq!(long.a("start.example").await, Err(LookupError::NoData), "one more is not");
+        long.add_zone_text(&format!("c{links}.example. A 192.0.2.1\n"))
+            .unwrap();
+        assert!(
+            long.a("c0.example").await.is_ok(),
+            "{links} links are followed"
+        );
+        long.add_zone_text("start.example. CNAME c0.example.\n")
+            .unwrap();
+        assert_eq!(
+            long.a("start.example").await,
+            Err(LookupError::NoData),
+            "one more is not"
+        );
     });
 }
 
@@ -90,10 +115,19 @@ fn invalid_names_are_refused() {
         let zone = zone();
         assert_eq!(
             zone.txt("a..example").await,
-            Err(LookupError::InvalidName(NameError::EmptyLabel { offset: 2 }))
+            Err(LookupError::InvalidName(NameError::EmptyLabel {
+                offset: 2
+            }))
         );
-        assert_eq!(zone.txt("").await, Err(LookupError::InvalidName(NameError::Empty)));
-        assert!(MemoryResolver::new().inject("bad..name", None, Fault::Timeout).is_err());
+        assert_eq!(
+            zone.txt("").await,
+            Err(LookupError::InvalidName(NameError::Empty))
+        );
+        assert!(
+            MemoryResolver::new()
+                .inject("bad..name", None, Fault::Timeout)
+                .is_err()
+        );
     });
 }
 
@@ -101,13 +135,24 @@ fn invalid_names_are_refused() {
 fn injected_faults() {
     block_on(async {
         let mut zone = zone();
-        zone.inject("a.example", Some(RecordType::Aaaa), Fault::Timeout).unwrap();
+        zone.inject("a.example", Some(RecordType::Aaaa), Fault::Timeout)
+            .unwrap();
         zone.inject("example", None, Fault::Rcode(2)).unwrap();
-        zone.inject("ghost.example", Some(RecordType::Txt), Fault::Rcode(5)).unwrap();
-        assert!(zone.a("a.example").await.is_ok(), "other types still answer");
+        zone.inject("ghost.example", Some(RecordType::Txt), Fault::Rcode(5))
+            .unwrap();
+        assert!(
+            zone.a("a.example").await.is_ok(),
+            "other types still answer"
+        );
         assert_eq!(zone.aaaa("a.example").await, Err(LookupError::Timeout));
-        assert_eq!(zone.mx("example").await, Err(LookupError::ServerFailure(ServerFailure::SERVFAIL)));
-        assert_eq!(zone.txt("ghost.example").await, Err(LookupError::ServerFailure(ServerFailure::REFUSED)));
+        assert_eq!(
+            zone.mx("example").await,
+            Err(LookupError::ServerFailure(ServerFailure::SERVFAIL))
+        );
+        assert_eq!(
+            zone.txt("ghost.example").await,
+            Err(LookupError::ServerFailure(ServerFailure::REFUSED))
+        );
         assert_eq!(zone.a("ghost.example").await, Err(LookupError::NxDomain));
         // A fault on a CNAME target applies through the alias.
         assert_eq!(zone.aaaa("alias.example").await, Err(LookupError::Timeout));
@@ -129,12 +174,25 @@ fn counts_queries_by_type_and_logs_them() {
         assert_eq!(zone.queries_of(RecordType::Mx), 1);
         assert_eq!(zone.queries_of(RecordType::Aaaa), 0);
         let log = zone.query_log();
-        assert_eq!(log[1], QueryRecord { name: "A.example".into(), record_type: RecordType::A });
+        assert_eq!(
+            log[1],
+            QueryRecord {
+                name: "A.example".into(),
+                record_type: RecordType::A
+            }
+        );
         assert_eq!(log[3].name, "1.2.0.192.in-addr.arpa");
         assert_eq!(zone.in_flight(), 0);
         assert_eq!(zone.peak_in_flight(), 1, "sequential queries never overlap");
         zone.reset_counters();
-        assert_eq!((zone.queries(), zone.peak_in_flight(), zone.query_log().len()), (0, 0, 0));
+        assert_eq!(
+            (
+                zone.queries(),
+                zone.peak_in_flight(),
+                zone.query_log().len()
+            ),
+            (0, 0, 0)
+        );
     });
 }
 
@@ -190,7 +248,10 @@ fn inserted_records_are_visible() {
             ttl: 60,
             data: RecordData::Txt(Txt::new([b"hello".to_vec()])),
         });
-        assert_eq!(&*zone.txt("new.example").await.unwrap()[0].joined(), b"hello");
+        assert_eq!(
+            &*zone.txt("new.example").await.unwrap()[0].joined(),
+            b"hello"
+        );
         assert_eq!(zone.txt("example").await, Err(LookupError::NoData));
     });
 }

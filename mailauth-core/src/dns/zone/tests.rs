@@ -24,7 +24,15 @@ fn origin_relative_absolute_and_at() {
          x A 192.0.2.4\n",
     );
     let names: Vec<_> = zone.records.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["example.com", "www.example.com", "other.org", "x.sub.example.com"]);
+    assert_eq!(
+        names,
+        [
+            "example.com",
+            "www.example.com",
+            "other.org",
+            "x.sub.example.com"
+        ]
+    );
 }
 
 #[test]
@@ -53,7 +61,13 @@ fn ttl_and_class_in_either_order_and_defaults() {
 fn blank_owner_repeats_the_previous_one() {
     let zone = parse("host.example. A 192.0.2.1\n  AAAA 2001:db8::1\n\tMX 10 mx.example.\n");
     assert!(zone.records.iter().all(|r| r.name == "host.example"));
-    assert_eq!(zone.records[2].data, RecordData::Mx(Mx { preference: 10, exchange: "mx.example".into() }));
+    assert_eq!(
+        zone.records[2].data,
+        RecordData::Mx(Mx {
+            preference: 10,
+            exchange: "mx.example".into()
+        })
+    );
 }
 
 #[test]
@@ -92,7 +106,10 @@ fn txt_strings_and_escapes() {
     );
     assert_eq!(zone.records[0].data, txt(&[b"v=spf1 ", b"-all"]));
     assert_eq!(zone.records[1].data, txt(&[b"unquoted", b"words"]));
-    assert_eq!(zone.records[2].data, txt(&[b"say \"hi\" \\ A\xff ; not a comment"]));
+    assert_eq!(
+        zone.records[2].data,
+        txt(&[b"say \"hi\" \\ A\xff ; not a comment"])
+    );
     assert_eq!(zone.records[3].data, txt(&[b""]));
 }
 
@@ -119,9 +136,23 @@ fn every_type() {
     let t = |t: RecordType| Some(t);
     assert_eq!(
         types,
-        [t(RecordType::A), t(RecordType::Aaaa), t(RecordType::Mx), t(RecordType::Ptr), None, t(RecordType::Txt), None]
+        [
+            t(RecordType::A),
+            t(RecordType::Aaaa),
+            t(RecordType::Mx),
+            t(RecordType::Ptr),
+            None,
+            t(RecordType::Txt),
+            None
+        ]
     );
-    assert_eq!(zone.records[2].data, RecordData::Mx(Mx { preference: 0, exchange: String::new() }));
+    assert_eq!(
+        zone.records[2].data,
+        RecordData::Mx(Mx {
+            preference: 0,
+            exchange: String::new()
+        })
+    );
     assert_eq!(zone.records[3].data, RecordData::Ptr("a.example".into()));
 }
 
@@ -129,38 +160,62 @@ fn every_type() {
 fn errors_have_line_and_column() {
     use ZoneErrorKind::*;
     assert_eq!(error("a A 192.0.2.300\n"), (1, 5, InvalidIpv4));
-    assert_eq!(error("a A 192.0.2.1\nb AAAA 2001:db8::g\n"), (2, 8, InvalidIpv6));
+    assert_eq!(
+        error("a A 192.0.2.1\nb AAAA 2001:db8::g\n"),
+        (2, 8, InvalidIpv6)
+    );
     assert_eq!(error("a TXT \"open\n"), (1, 7, UnterminatedString));
     assert_eq!(error("a TXT ( \"x\"\n"), (1, 7, UnbalancedParenthesis));
     assert_eq!(error("a TXT x )\n"), (1, 9, UnbalancedParenthesis));
     assert_eq!(error("a TXT \"\\256\"\n"), (1, 8, InvalidEscape));
     assert_eq!(error("a TXT \"\\12\"\n"), (1, 8, InvalidEscape));
     assert_eq!(error("a TXT x\\"), (1, 8, InvalidEscape));
-    assert_eq!(error("$INCLUDE other.zone\n"), (1, 1, UnsupportedDirective("$INCLUDE".into())));
+    assert_eq!(
+        error("$INCLUDE other.zone\n"),
+        (1, 1, UnsupportedDirective("$INCLUDE".into()))
+    );
     assert_eq!(error("$FOO x\n"), (1, 1, UnknownDirective("$FOO".into())));
     assert_eq!(error("  A 192.0.2.1\n"), (1, 3, MissingOwner));
     assert_eq!(error("a CH TXT x\n"), (1, 3, UnsupportedClass("CH".into())));
-    assert_eq!(error("a SRV 0 0 25 x.\n"), (1, 3, UnsupportedType("SRV".into())));
+    assert_eq!(
+        error("a SRV 0 0 25 x.\n"),
+        (1, 3, UnsupportedType("SRV".into()))
+    );
     assert_eq!(error("a A\n"), (1, 4, Missing("IPv4 address")));
     assert_eq!(error("a\n"), (1, 2, Missing("record type")));
     assert_eq!(error("a A 192.0.2.1 extra\n"), (1, 15, TrailingData));
     assert_eq!(error("a MX 70000 x.\n"), (1, 6, InvalidNumber));
     assert_eq!(error("a 99999999999 A 192.0.2.1\n"), (1, 3, InvalidNumber));
     assert_eq!(error("a 1x A 192.0.2.1\n"), (1, 3, InvalidNumber));
-    assert_eq!(error("a..b A 192.0.2.1\n"), (1, 3, InvalidName("empty label")));
-    assert_eq!(error("a\\.b A 192.0.2.1\n"), (1, 2, InvalidName("escaped dot inside a label")));
+    assert_eq!(
+        error("a..b A 192.0.2.1\n"),
+        (1, 3, InvalidName("empty label"))
+    );
+    assert_eq!(
+        error("a\\.b A 192.0.2.1\n"),
+        (1, 2, InvalidName("escaped dot inside a label"))
+    );
     assert_eq!(error("\"a\" A 192.0.2.1\n"), (1, 1, UnexpectedQuote));
     let long_string = format!("a TXT \"{}\"\n", "x".repeat(256));
     assert_eq!(error(&long_string), (1, 263, StringTooLong));
     let long_label = format!("{} A 192.0.2.1\n", "x".repeat(64));
-    assert_eq!(error(&long_label), (1, 64, InvalidName("label longer than 63 octets")));
+    assert_eq!(
+        error(&long_label),
+        (1, 64, InvalidName("label longer than 63 octets"))
+    );
     let long_name = format!("{} A 192.0.2.1\n", vec!["x".repeat(60); 5].join("."));
-    assert_eq!(error(&long_name), (1, 1, InvalidName("name longer than 253 octets")));
+    assert_eq!(
+        error(&long_name),
+        (1, 1, InvalidName("name longer than 253 octets"))
+    );
     assert_eq!(error("a CNAME b.\na A 192.0.2.1\n"), (2, 1, CnameConflict));
     assert_eq!(error("a A 192.0.2.1\nA CNAME b.\n"), (2, 1, CnameConflict));
     assert_eq!(error("a CNAME b.\na CNAME c.\n"), (2, 1, CnameConflict));
     let err = Zone::parse("x A 1.2.3\n").unwrap_err();
-    assert_eq!(err.to_string(), "zone text line 1, column 5: invalid IPv4 address");
+    assert_eq!(
+        err.to_string(),
+        "zone text line 1, column 5: invalid IPv4 address"
+    );
 }
 
 #[test]
@@ -179,7 +234,10 @@ fn display_round_trips() {
     let printed = zone.to_string();
     assert_eq!(parse(&printed), zone, "{printed}");
     // Records without a TTL take the last explicit one (RFC 1035 §5.1).
-    assert!(printed.contains("sp\\032ace.Example.COM. 300 IN A 192.0.2.1"), "{printed}");
+    assert!(
+        printed.contains("sp\\032ace.Example.COM. 300 IN A 192.0.2.1"),
+        "{printed}"
+    );
     assert!(printed.ends_with("\n. 300 IN NS root.\n"), "{printed}");
 }
 
@@ -196,7 +254,10 @@ fn display_splits_strings_over_255_octets() {
     let RecordData::Txt(txt) = &reparsed.records[0].data else {
         panic!("not TXT")
     };
-    assert_eq!(txt.strings().map(<[u8]>::len).collect::<Vec<_>>(), [255, 255, 90]);
+    assert_eq!(
+        txt.strings().map(<[u8]>::len).collect::<Vec<_>>(),
+        [255, 255, 90]
+    );
     assert_eq!(txt.joined().len(), 600);
 }
 

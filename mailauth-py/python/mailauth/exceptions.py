@@ -1,0 +1,36 @@
+"""Exceptions raised by mailauth.
+
+Every exception is a ``MailauthError``; those about malformed input are also
+``ValueError``. DNS outcomes (NXDOMAIN, timeouts, ...) are never exceptions:
+they are the ``outcome`` of an ``Answer``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MailauthError",
+    "ZoneParseError",
+    "InvalidInputError",
+    "ResolverConfigError",
+]
+
+
+class MailauthError(Exception):
+    """Base class of every mailauth exception."""
+
+
+class ZoneParseError(MailauthError, ValueError):
+    """Zone-file text that does not parse; ``line`` and ``column`` say where."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class InvalidInputError(MailauthError, ValueError):
+    """An argument of the wrong form: an IP address, a nameserver, an option."""
+
+
+class ResolverConfigError(MailauthError):
+    """A resolver that cannot be built (no nameservers, bad options)."""

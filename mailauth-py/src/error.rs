@@ -1,0 +1,43 @@
+//! The binding's one error enum and its mapping to the Python exceptions of
+//! `mailauth.exceptions` (all under `MailauthError`).
+
+use mailauth_core::dns::{ResolverError, ZoneError};
+use pyo3::PyErr;
+
+pyo3::import_exception!(mailauth.exceptions, ZoneParseError);
+pyo3::import_exception!(mailauth.exceptions, ResolverConfigError);
+pyo3::import_exception!(mailauth.exceptions, InvalidInputError);
+
+/// Everything the binding can raise.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum BindingError {
+    /// Zone text that does not parse: `ZoneParseError` (a `ValueError`).
+    #[error(transparent)]
+    Zone(#[from] ZoneError),
+    /// A resolver that cannot be built: `ResolverConfigError`.
+    #[error(transparent)]
+    Resolver(#[from] ResolverError),
+    /// An argument of the wrong form: `InvalidInputError` (a `ValueError`).
+    #[error("{0}")]
+    InvalidInput(String),
+}
+
+impl From<BindingError> for PyErr {
+    fn from(error: BindingError) -> Self {
+        let message = error.to_string();
+        match error {
+            BindingError::Zone(e) => ZoneParseError::new_err((message, e.line, e.column)),
+            BindingError::Resolver(e) => {
+                let message = match std::error::Error::source(&e) {
+                    Some(source) => format!("{message}: {source}"),
+                    None => message,
+                };
+                ResolverConfigError::new_err(message)
+            }
+            BindingError::InvalidInput(_) => InvalidInputError::new_err(message),
+        }
+    }
+}
+
+/// The binding's result type.
+pub(crate) type BindingResult<T> = Result<T, BindingError>;

@@ -1,0 +1,318 @@
+//! `mailauth.Resolver`: one class over both backends, with async lookups
+//! (asyncio awaitables on the one shared tokio runtime) and sync ones (the
+//! GIL released while waiting).
+
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use mailauth_core::dns::{
+    DnsResolver, Fault, HickoryResolver, HickoryResolverBuilder, LookupResult, MemoryResolver,
+    RecordType, Transport,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::error::{BindingError, BindingResult};
+use crate::records::{Answer, IntoAnswerRecords};
+
+/// The shared tokio runtime (pyo3-async-runtimes' own, so that async and
+/// sync calls use the same one).
+fn runtime() -> &'static tokio::runtime::Runtime {
+    pyo3_async_runtimes::tokio::get_runtime()
+}
+
+/// A DNS resolver: real nameservers (`Resolver.system`,
+/// `Resolver.nameservers`) or an in-memory zone (`Resolver.from_zone`).
+#[pyclass(frozen, module = "mailauth")]
+pub(crate) struct Resolver {
+    inner: Arc<dyn DnsResolver>,
+    memory: Option<Arc<MemoryResolver>>,
+    description: String,
+}
+
+fn seconds(value: f64, what: &str) -> BindingResult<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            BindingError::InvalidInput(format!(
+                "{what} must be a positive number of seconds, not {value}"
+            ))
+        })
+}
+
+fn configure(
+    builder: HickoryResolverBuilder,
+    timeout: f64,
+    attempts: usize,
+    cache: bool,
+) -> BindingResult<HickoryResolverBuilder> {
+    Ok(builder
+        .timeout(seconds(timeout, "timeout")?)
+        .attempts(attempts)
+        .cache(cache))
+}
+
+fn build(builder: HickoryResolverBuilder) -> BindingResult<HickoryResolver> {
+    // hickory's runtime handle is taken from the current tokio context.
+    let _guard = runtime().enter();
+    Ok(builder.build()?)
+}
+
+/// An IP address from `str`, `ipaddress.IPv4Address` or
+/// `ipaddress.IPv6Address`.
+pub(crate) fn ip_from_py(ip: &Bound<'_, PyAny>) -> BindingResult<IpAddr> {
+    if let Ok(text) = ip.cast::<PyString>() {
+        let text = text
+            .to_cow()
+            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+        return text
+            .trim()
+            .parse()
+            .map_err(|_| BindingError::InvalidInput(format!("invalid IP address {text:?}")));
+    }
+    ip.extract::<IpAddr>().map_err(|_| {
+        BindingError::InvalidInput("an IP address must be a str or an ipaddress object".into())
+    })
+}
+
+impl Resolver {
+    fn wrap(
+        inner: Arc<dyn DnsResolver>,
+        memory: Option<Arc<MemoryResolver>>,
+        description: String,
+    ) -> Self {
+        Self {
+            inner,
+            memory,
+            description,
+        }
+    }
+
+    /// Runs one lookup as an asyncio awaitable.
+    fn spawn<'py, T, F>(
+        &self,
+        py: Python<'py>,
+        lookup: impl FnOnce(Arc<dyn DnsResolver>) -> F,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: IntoAnswerRecords,
+        F: Future<Output = LookupResult<T>> + Send + 'static,
+    {
+        let future = lookup(Arc::clone(&self.inner));
+        pyo3_async_runtimes::tokio::future_into_py(
+            py,
+            async move { Ok(Answer::from(future.await)) },
+        )
+    }
+
+    /// Runs one lookup to completion with the GIL released.
+    fn block<T, F>(&self, py: Python<'_>, lookup: impl FnOnce(Arc<dyn DnsResolver>) -> F) -> Answer
+    where
+        T: IntoAnswerRecords,
+        F: Future<Output = LookupResult<T>> + Send,
+    {
+        let future = lookup(Arc::clone(&self.inner));
+        py.detach(|| Answer::from(runtime().block_on(future)))
+    }
+
+    fn memory(&self) -> PyResult<&MemoryResolver> {
+        self.memory.as_deref().ok_or_else(|| {
+            BindingError::InvalidInput("query counters exist only on in-memory resolvers".into())
+                .into()
+        })
+    }
+}
+
+fn parse_fault(fault: &Bound<'_, PyAny>) -> BindingResult<Fault> {
+    if let Ok(text) = fault.extract::<String>() {
+        return match text.to_ascii_lowercase().as_str() {
+            "timeout" => Ok(Fault::Timeout),
+            "servfail" => Ok(Fault::Rcode(2)),
+            "refused" => Ok(Fault::Rcode(5)),
+            _ => Err(BindingError::InvalidInput(format!(
+                "unknown fault {text:?} (expected \"timeout\", \"servfail\", \"refused\" or an RCODE number)"
+            ))),
+        };
+    }
+    fault
+        .extract::<u16>()
+        .map(Fault::Rcode)
+        .map_err(|_| BindingError::InvalidInput("a fault is a str or an RCODE number".into()))
+}
+
+#[pymethods]
+impl Resolver {
+    /// A resolver using the system's nameservers (`/etc/resolv.conf`).
+    #[staticmethod]
+    #[pyo3(signature = (*, timeout = 5.0, attempts = 2, cache = true))]
+    fn system(timeout: f64, attempts: usize, cache: bool) -> PyResult<Self> {
+        let resolver = build(configure(
+            HickoryResolver::builder(),
+            timeout,
+            attempts,
+            cache,
+        )?)?;
+        Ok(Self::wrap(
+            Arc::new(resolver),
+            None,
+            "system nameservers".into(),
+        ))
+    }
+
+    /// A resolver asking these nameservers, each `"IP:PORT"` (IPv6 as
+    /// `"[::1]:53"`) or a bare IP for port 53. `transport` is `"udp"` (with
+    /// TCP fallback on truncation) or `"tcp"`.
+    #[staticmethod]
+    #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true))]
+    fn nameservers(
+        servers: Vec<String>,
+        transport: &str,
+        timeout: f64,
+        attempts: usize,
+        cache: bool,
+    ) -> PyResult<Self> {
+        let addrs = servers
+            .iter()
+            .map(|s| {
+                s.parse::<SocketAddr>()
+                    .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
+                    .map_err(|_| {
+                        BindingError::InvalidInput(format!("invalid nameserver address {s:?}"))
+                    })
+            })
+            .collect::<BindingResult<Vec<_>>>()?;
+        let transport = match transport {
+            "udp" => Transport::UdpWithTcpFallback,
+            "tcp" => Transport::Tcp,
+            other => {
+                return Err(BindingError::InvalidInput(format!(
+                    "transport must be \"udp\" or \"tcp\", not {other:?}"
+                ))
+                .into());
+            }
+        };
+        let builder = HickoryResolver::builder()
+            .nameservers(addrs)
+            .transport(transport);
+        let resolver = build(configure(builder, timeout, attempts, cache)?)?;
+        Ok(Self::wrap(
+            Arc::new(resolver),
+            None,
+            format!("nameservers {}", servers.join(", ")),
+        ))
+    }
+
+    /// An in-memory resolver answering from RFC 1035 zone-file text.
+    ///
+    /// `faults` makes some queries fail: `(name, type or None, fault)`, the
+    /// type `"A"`, `"AAAA"`, `"MX"`, `"PTR"` or `"TXT"` (None: every type),
+    /// the fault `"timeout"`, `"servfail"`, `"refused"` or an RCODE number.
+    /// `latency` (seconds) delays every answer.
+    #[staticmethod]
+    #[pyo3(signature = (text, *, faults = Vec::new(), latency = None))]
+    fn from_zone(
+        text: &str,
+        faults: Vec<(String, Option<String>, Bound<'_, PyAny>)>,
+        latency: Option<f64>,
+    ) -> PyResult<Self> {
+        let mut zone = MemoryResolver::from_zone_text(text).map_err(BindingError::from)?;
+        for (name, record_type, fault) in &faults {
+            let record_type = record_type
+                .as_deref()
+                .map(|t| {
+                    t.parse::<RecordType>()
+                        .map_err(|e| BindingError::InvalidInput(format!("{e}: {t:?}")))
+                })
+                .transpose()?;
+            let fault = parse_fault(fault)?;
+            zone.inject(name, record_type, fault)
+                .map_err(|e| BindingError::InvalidInput(format!("fault name {name:?}: {e}")))?;
+        }
+        if let Some(latency) = latency {
+            zone.set_latency(seconds(latency, "latency")?);
+        }
+        let zone = Arc::new(zone);
+        Ok(Self::wrap(
+            zone.clone(),
+            Some(zone),
+            "in-memory zone".into(),
+        ))
+    }
+
+    /// TXT records of `name` (awaitable).
+    fn txt<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+        self.spawn(py, |r| async move { r.txt(&name).await })
+    }
+
+    /// IPv4 addresses of `name` (awaitable).
+    fn a<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+        self.spawn(py, |r| async move { r.a(&name).await })
+    }
+
+    /// IPv6 addresses of `name` (awaitable).
+    fn aaaa<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+        self.spawn(py, |r| async move { r.aaaa(&name).await })
+    }
+
+    /// MX records of `name`, lowest preference first (awaitable).
+    fn mx<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+        self.spawn(py, |r| async move { r.mx(&name).await })
+    }
+
+    /// PTR names of `ip` (awaitable).
+    fn ptr<'py>(&self, py: Python<'py>, ip: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let ip = ip_from_py(ip)?;
+        self.spawn(py, move |r| async move { r.ptr(ip).await })
+    }
+
+    /// TXT records of `name`, blocking.
+    fn txt_sync(&self, py: Python<'_>, name: &str) -> Answer {
+        self.block(py, |r| async move { r.txt(name).await })
+    }
+
+    /// IPv4 addresses of `name`, blocking.
+    fn a_sync(&self, py: Python<'_>, name: &str) -> Answer {
+        self.block(py, |r| async move { r.a(name).await })
+    }
+
+    /// IPv6 addresses of `name`, blocking.
+    fn aaaa_sync(&self, py: Python<'_>, name: &str) -> Answer {
+        self.block(py, |r| async move { r.aaaa(name).await })
+    }
+
+    /// MX records of `name`, blocking.
+    fn mx_sync(&self, py: Python<'_>, name: &str) -> Answer {
+        self.block(py, |r| async move { r.mx(name).await })
+    }
+
+    /// PTR names of `ip`, blocking.
+    fn ptr_sync(&self, py: Python<'_>, ip: &Bound<'_, PyAny>) -> PyResult<Answer> {
+        let ip = ip_from_py(ip)?;
+        Ok(self.block(py, move |r| async move { r.ptr(ip).await }))
+    }
+
+    /// In-memory resolvers: how many queries were asked.
+    #[getter]
+    fn query_count(&self) -> PyResult<u64> {
+        Ok(self.memory()?.queries())
+    }
+
+    /// In-memory resolvers: the most queries in flight at once.
+    #[getter]
+    fn peak_in_flight(&self) -> PyResult<usize> {
+        Ok(self.memory()?.peak_in_flight())
+    }
+
+    /// In-memory resolvers: set the counters back to zero.
+    fn reset_counters(&self) -> PyResult<()> {
+        self.memory()?.reset_counters();
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Resolver({})", self.description)
+    }
+}

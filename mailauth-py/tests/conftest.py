@@ -1,0 +1,54 @@
+"""Fixtures: the repository's test zones, in memory and served by the real
+DNS server (Knot, started by scripts/dns-test-server.sh)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import mailauth
+
+REPO = Path(__file__).resolve().parents[2]
+ZONES = REPO / "mailauth-core" / "tests" / "data" / "zones"
+
+
+def zone_files() -> list[Path]:
+    return sorted(ZONES.glob("*.zone"))
+
+
+@pytest.fixture(scope="session")
+def dns_server() -> Iterator[str]:
+    """The address ("127.0.0.1:PORT") of a Knot server serving the test zones."""
+    process = subprocess.Popen(
+        ["bash", str(REPO / "scripts" / "dns-test-server.sh"), *map(str, zone_files())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    line = process.stdout.readline()
+    if not line.startswith("ready "):
+        process.kill()
+        pytest.fail(f"the DNS server did not start (said {line!r})")
+    try:
+        yield f"127.0.0.1:{int(line.split()[1])}"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(params=["udp", "tcp"])
+def served(request: pytest.FixtureRequest, dns_server: str) -> mailauth.Resolver:
+    """A resolver asking the real server, over each transport."""
+    return mailauth.Resolver.nameservers(
+        [dns_server], transport=request.param, timeout=2.0, attempts=2, cache=False
+    )
+
+
+@pytest.fixture
+def memory() -> mailauth.Resolver:
+    """An in-memory resolver over the same zone files."""
+    return mailauth.Resolver.from_zone("\n".join(p.read_text() for p in zone_files()))

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The README's second command: runs every check and test, Rust and Python.
+# Any failure, and any test runner that ran no test, fails the whole run.
+#   FUZZ_SECONDS  time per fuzz target (default 20)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "setup (system packages, venv, wheel from this checkout)"
+scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet -p mailauth-core --no-default-features -- -D warnings
+
+step "cargo test (unit, integration with the real DNS server, doc, README)"
+cargo test --workspace 2>&1 | tee "$logs/cargo-test.log"
+rust_passed=$(grep -E '^test result: ' "$logs/cargo-test.log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
+integration=$(grep -A1000 'Running tests/integration/main.rs' "$logs/cargo-test.log" | grep -m1 -E '^test result: ' | sed -E 's/.* ([0-9]+) passed.*/\1/')
+if [ "${rust_passed:-0}" -eq 0 ] || [ "${integration:-0}" -eq 0 ]; then
+    echo "test.sh: cargo ran no tests (all: ${rust_passed:-0}, integration: ${integration:-0})" >&2
+    exit 1
+fi
+
+step "benchmarks, once each (criterion --test)"
+cargo bench --quiet -p mailauth-benches -- --test
+
+step "pytest"
+# pytest exits 5 when it collects no test: a failure here like any other.
+.venv/bin/python -m pytest mailauth-py/tests -q -p no:cacheprovider 2>&1 | tee "$logs/pytest.log"
+py_passed=$(grep -oE '[0-9]+ passed' "$logs/pytest.log" | tail -1 | cut -d' ' -f1)
+[ "${py_passed:-0}" -gt 0 ] || { echo "test.sh: pytest ran no tests" >&2; exit 1; }
+
+step "type stubs (mypy --strict, stubtest)"
+.venv/bin/python -m mypy --strict --no-incremental mailauth-py/python mailauth-py/tests
+.venv/bin/python -m mypy.stubtest mailauth --allowlist mailauth-py/stubtest-allowlist.txt
+
+step "fuzz smoke run"
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+
+echo
+echo "mailauth: ${rust_passed} Rust and ${py_passed} Python tests"
+echo "$((rust_passed + py_passed)) passed, 0 failed"
