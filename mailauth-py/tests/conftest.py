@@ -22,22 +22,24 @@ def zone_files() -> list[Path]:
 @pytest.fixture(scope="session")
 def dns_server() -> Iterator[str]:
     """The address ("127.0.0.1:PORT") of a Knot server serving the test zones."""
-    process = subprocess.Popen(
+    with subprocess.Popen(
         ["bash", str(REPO / "scripts" / "dns-test-server.sh"), *map(str, zone_files())],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()
-    if not line.startswith("ready "):
-        process.kill()
-        pytest.fail(f"the DNS server did not start (said {line!r})")
-    try:
-        yield f"127.0.0.1:{int(line.split()[1])}"
-    finally:
-        process.stdin.close()
-        process.wait(timeout=10)
+    ) as process:
+        assert process.stdout is not None and process.stdin is not None
+        line = process.stdout.readline()
+        if not line.startswith("ready "):
+            process.kill()
+            pytest.fail(f"the DNS server did not start (said {line!r})")
+        try:
+            yield f"127.0.0.1:{int(line.split()[1])}"
+        finally:
+            # Closing its standard input stops knotd; leaving the with block
+            # closes the pipes and waits for the script.
+            process.stdin.close()
+            process.wait(timeout=10)
 
 
 @pytest.fixture(params=["udp", "tcp"])
