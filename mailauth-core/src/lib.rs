@@ -21,8 +21,10 @@
 
 pub mod dns;
 mod error;
+pub mod spf;
 
 pub use error::Error;
+pub use spf::{SpfOutput, SpfRecord, SpfResult, SpfVerifier};
 
 /// The crate version, as in `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,3 +5,4 @@
 mod dns_server;
 mod hickory;
 mod parity;
+mod spf_conformance;

@@ -1,0 +1,28 @@
+//! SPF, RFC 7208: does this domain authorise this IP to send its mail?
+//!
+//! - [`SpfRecord`]: a record parsed by the §12 ABNF, macro-strings included,
+//!   with a canonical `Display` that parses back to the same record.
+//! - [`SpfVerifier`]: check_host() (§4) for the MAIL FROM and HELO
+//!   identities over any [`crate::dns::DnsResolver`], with the limits of
+//!   §4.6.4 ([`SpfConfig`]) and a cache of parsed records.
+//! - [`SpfOutput`]: the [`SpfResult`], its [`SpfCause`], the explanation on
+//!   `fail`, the lookup counters and an optional trace; rendered as
+//!   `Received-SPF` (§9.1) or as an `Authentication-Results` method.
+//!
+//! DNS failures and broken records are results (`temperror`,
+//! `permerror`), never `Err`.
+
+mod eval;
+mod macros;
+mod parse;
+mod record;
+mod result;
+
+pub use eval::{ClientIp, ConfigError, SpfConfig, SpfVerifier};
+pub use macros::{Macro, MacroError, MacroLetter, MacroPart, MacroString};
+pub use parse::{ParseError, ParseErrorKind};
+pub use record::{Directive, DualCidr, Mechanism, Modifier, Qualifier, SpfRecord, Term};
+pub use result::{
+    HeaderContext, Identity, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult,
+    TraceStep, UnknownSpfResult,
+};

@@ -1,0 +1,1001 @@
+//! check_host() (RFC 7208 §4), for the MAIL FROM and HELO identities.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::dns::{DnsResolver, LookupError, names_equal, normalize_ip, validate_name};
+
+use super::macros::{MacroLetter, MacroPart, MacroString, MacroValues};
+use super::parse::{ParseError, is_spf_record};
+use super::record::{DualCidr, Mechanism, Qualifier, SpfRecord, Term};
+use super::result::{NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, TraceStep};
+
+/// The client IP of a check, and the case its IPv6 hex digits were written
+/// in.
+///
+/// RFC 7208 §7.3 does not say in which case `%{i}` writes the nibbles of an
+/// IPv6 address; mailauth writes them in the case the address was given
+/// in: lower case for an [`IpAddr`] and for text with any lower-case hex
+/// digit, upper case for text with only upper-case ones (`CAFE:BABE::1`).
+/// That agrees with the RFC's own example (§7.4) and with the RFC 7208
+/// conformance suite. DNS names compare case-insensitively, so only
+/// explanation texts can differ; `%{c}` is always RFC 5952 lower case.
+///
+/// ```
+/// use mailauth_core::spf::ClientIp;
+/// let ip: ClientIp = "CAFE:BABE::1".parse().unwrap();
+/// assert!(ip.upper_case_nibbles());
+/// assert_eq!(ip.addr().to_string(), "cafe:babe::1");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientIp {
+    addr: IpAddr,
+    upper_case_nibbles: bool,
+}
+
+impl ClientIp {
+    /// The address.
+    pub fn addr(&self) -> IpAddr {
+        self.addr
+    }
+
+    /// Whether `%{i}` writes IPv6 nibbles in upper case.
+    pub fn upper_case_nibbles(&self) -> bool {
+        self.upper_case_nibbles
+    }
+}
+
+impl From<IpAddr> for ClientIp {
+    fn from(addr: IpAddr) -> Self {
+        Self {
+            addr,
+            upper_case_nibbles: false,
+        }
+    }
+}
+
+impl std::str::FromStr for ClientIp {
+    type Err = std::net::AddrParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let addr = s.parse()?;
+        let upper = s.bytes().any(|b| matches!(b, b'A'..=b'F'))
+            && !s.bytes().any(|b| matches!(b, b'a'..=b'f'));
+        Ok(Self {
+            addr,
+            upper_case_nibbles: upper,
+        })
+    }
+}
+
+/// The limits and defaults of an evaluation. `Default` gives the values of
+/// RFC 7208 §4.6.4 and the usual defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpfConfig {
+    /// DNS-querying terms (`include`, `a`, `mx`, `ptr`, `exists`,
+    /// `redirect`) per evaluation; one more is a permerror. RFC: 10.
+    pub max_lookups: u32,
+    /// Void lookups (NXDOMAIN or NODATA answers) per evaluation; one more
+    /// is a permerror. RFC: 2.
+    pub max_void_lookups: u32,
+    /// MX names an `mx` mechanism may look at; more is a permerror. RFC: 10.
+    pub max_mx_names: usize,
+    /// PTR names looked at by `ptr` and `%{p}`; further names are ignored.
+    /// RFC: 10.
+    pub max_ptr_names: usize,
+    /// The whole evaluation's time limit; past it, temperror (needs the
+    /// `tokio` feature). Default 20 s.
+    pub deadline: Duration,
+    /// The explanation on `fail` when the domain gives none (RFC 7208
+    /// §6.2). A macro-string: `%{d}` and friends are expanded.
+    pub default_explanation: String,
+    /// The receiving host's domain: `%{r}` (RFC 7208 §7.2). Default
+    /// `unknown`.
+    pub receiver: String,
+    /// Record a step-by-step trace in [`SpfOutput::trace`].
+    pub trace: bool,
+    /// Parsed records kept, keyed by record text; 0 turns the cache off.
+    pub record_cache_size: usize,
+}
+
+impl Default for SpfConfig {
+    fn default() -> Self {
+        Self {
+            max_lookups: 10,
+            max_void_lookups: 2,
+            max_mx_names: 10,
+            max_ptr_names: 10,
+            deadline: Duration::from_secs(20),
+            default_explanation:
+                "SPF check failed for %{d}: %{i} is not authorized to send mail for %{o}".to_owned(),
+            receiver: "unknown".to_owned(),
+            trace: false,
+            record_cache_size: 1024,
+        }
+    }
+}
+
+/// A parsed record, or why it does not parse.
+type Parsed = Result<Arc<SpfRecord>, ParseError>;
+
+/// A bounded cache of parsed records, keyed by the record's text, so a busy
+/// receiver parses each distinct record once. When full, an arbitrary entry
+/// makes room.
+#[derive(Debug, Default)]
+struct RecordCache {
+    entries: Mutex<HashMap<Box<[u8]>, Parsed>>,
+    capacity: usize,
+}
+
+impl RecordCache {
+    fn parse(&self, text: &[u8]) -> Parsed {
+        if self.capacity == 0 {
+            return parse_bytes(text);
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = entries.get(text) {
+            return hit.clone();
+        }
+        let parsed = parse_bytes(text);
+        if entries.len() >= self.capacity {
+            let victim = entries.keys().next().cloned();
+            if let Some(victim) = victim {
+                entries.remove(&victim);
+            }
+        }
+        entries.insert(text.into(), parsed.clone());
+        parsed
+    }
+}
+
+/// Parses record bytes: text that is not UTF-8 cannot be SPF (RFC 7208 §12
+/// allows visible ASCII only), so it fails like any other bad character.
+fn parse_bytes(text: &[u8]) -> Parsed {
+    match std::str::from_utf8(text) {
+        Ok(text) => SpfRecord::parse(text).map(Arc::new),
+        Err(e) => {
+            // Parse the valid prefix for the error position of the bad byte.
+            let valid = std::str::from_utf8(&text[..e.valid_up_to()]).unwrap_or_default();
+            match SpfRecord::parse(valid) {
+                Err(error) => Err(error),
+                Ok(_) => Err(ParseError::invalid_byte(e.valid_up_to())),
+            }
+        }
+    }
+}
+
+/// Checks SPF: check_host() of RFC 7208 over a [`DnsResolver`].
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::Arc;
+/// use mailauth_core::dns::MemoryResolver;
+/// use mailauth_core::spf::{SpfResult, SpfVerifier};
+///
+/// let zone = MemoryResolver::from_zone_text(
+///     "example.com. TXT \"v=spf1 include:isp.example -all\"\n\
+///      isp.example. TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n",
+/// )?;
+/// let spf = SpfVerifier::new(Arc::new(zone));
+/// let relay: std::net::IpAddr = "198.51.100.25".parse()?;
+/// let out = spf.check_mail_from(relay, "alice@example.com", "smtp.isp.example").await;
+/// assert_eq!(out.result, SpfResult::Pass);
+/// let own: std::net::IpAddr = "192.0.2.1".parse()?;
+/// let out = spf.check_mail_from(own, "alice@example.com", "mail.example.com").await;
+/// assert_eq!(out.result, SpfResult::Fail);
+/// assert_eq!(out.matched(), Some("-all"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+pub struct SpfVerifier {
+    resolver: Arc<dyn DnsResolver>,
+    config: SpfConfig,
+    default_explanation: MacroString,
+    cache: RecordCache,
+}
+
+impl std::fmt::Debug for SpfVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpfVerifier")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The configured default explanation is not a valid macro-string.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid default explanation: {0}")]
+pub struct ConfigError(#[from] super::macros::MacroError);
+
+impl SpfVerifier {
+    /// A verifier with the RFC's limits ([`SpfConfig::default`]).
+    pub fn new(resolver: Arc<dyn DnsResolver>) -> Self {
+        Self::with_config(resolver, SpfConfig::default())
+            .unwrap_or_else(|_| unreachable!("the default config is valid"))
+    }
+
+    /// A verifier with `config`; fails when the default explanation is not
+    /// a valid macro-string.
+    pub fn with_config(
+        resolver: Arc<dyn DnsResolver>,
+        config: SpfConfig,
+    ) -> Result<Self, ConfigError> {
+        let default_explanation = MacroString::parse_explanation(&config.default_explanation)?;
+        Ok(Self {
+            resolver,
+            cache: RecordCache {
+                entries: Mutex::default(),
+                capacity: config.record_cache_size,
+            },
+            default_explanation,
+            config,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SpfConfig {
+        &self.config
+    }
+
+    /// check_host() for the MAIL FROM identity (RFC 7208 §2.4): the domain
+    /// after the last `@` of `mail_from`, `postmaster` when the local part
+    /// is empty. An empty `mail_from` (the null reverse-path) checks the
+    /// HELO identity instead, as §2.4 requires.
+    pub async fn check_mail_from(
+        &self,
+        ip: impl Into<ClientIp>,
+        mail_from: &str,
+        helo: &str,
+    ) -> SpfOutput {
+        let ip = ip.into();
+        if mail_from.is_empty() {
+            return self.check_helo(ip, helo).await;
+        }
+        let (local, domain) = match mail_from.rsplit_once('@') {
+            Some((local, domain)) => (local, domain),
+            None => ("", mail_from),
+        };
+        let local = if local.is_empty() {
+            "postmaster"
+        } else {
+            local
+        };
+        let sender = format!("{local}@{domain}");
+        self.run(ip, domain, &sender, local, helo).await
+    }
+
+    /// check_host() for the HELO identity (RFC 7208 §2.3): the domain is
+    /// the HELO name, the sender `postmaster@<helo>`.
+    pub async fn check_helo(&self, ip: impl Into<ClientIp>, helo: &str) -> SpfOutput {
+        let ip = ip.into();
+        let sender = format!("postmaster@{helo}");
+        self.run(ip, helo, &sender, "postmaster", helo).await
+    }
+
+    /// The raw check_host(ip, domain, sender) of RFC 7208 §4.
+    pub async fn check_host(
+        &self,
+        ip: impl Into<ClientIp>,
+        domain: &str,
+        sender: &str,
+        helo: &str,
+    ) -> SpfOutput {
+        let ip = ip.into();
+        let local = match sender.rsplit_once('@') {
+            Some((local, _)) if !local.is_empty() => local,
+            _ => "postmaster",
+        };
+        self.run(ip, domain, sender, local, helo).await
+    }
+
+    async fn run(
+        &self,
+        ip: ClientIp,
+        domain: &str,
+        sender: &str,
+        local: &str,
+        helo: &str,
+    ) -> SpfOutput {
+        let sender_domain = sender.rsplit_once('@').map_or(sender, |(_, d)| d);
+        let mut eval = Evaluation {
+            verifier: self,
+            ip: normalize_ip(ip.addr),
+            upper_case_nibbles: ip.upper_case_nibbles,
+            sender,
+            local_part: local,
+            sender_domain,
+            helo,
+            lookups: 0,
+            void_lookups: 0,
+            trace: Vec::new(),
+            validated_name: None,
+        };
+        let domain = domain.strip_suffix('.').unwrap_or(domain);
+        let outcome = eval.with_deadline(domain).await;
+        eval.finish(domain, outcome).await
+    }
+}
+
+/// Why an evaluation stopped before a result: a temperror or permerror.
+#[derive(Debug)]
+struct Abort {
+    result: SpfResult,
+    kind: SpfErrorKind,
+    domain: String,
+    detail: String,
+}
+
+impl Abort {
+    fn perm(kind: SpfErrorKind, domain: &str, detail: impl Into<String>) -> Self {
+        Self {
+            result: SpfResult::PermError,
+            kind,
+            domain: domain.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    fn temp(kind: SpfErrorKind, domain: &str, detail: impl Into<String>) -> Self {
+        Self {
+            result: SpfResult::TempError,
+            kind,
+            domain: domain.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    fn dns(domain: &str, what: &str, name: &str, error: &LookupError) -> Self {
+        Self::temp(SpfErrorKind::Dns, domain, format!("{what} {name}: {error}"))
+    }
+}
+
+/// A result reached without error, with where the deciding record was
+/// (for `exp=`, RFC 7208 §6.2).
+#[derive(Debug)]
+struct Decision {
+    result: SpfResult,
+    cause: SpfCause,
+    /// The record and domain whose directive decided, for its `exp=`.
+    source: Option<(Arc<SpfRecord>, String)>,
+}
+
+type Step<'a, T> = Pin<Box<dyn Future<Output = Result<T, Abort>> + Send + 'a>>;
+
+struct Evaluation<'a> {
+    verifier: &'a SpfVerifier,
+    ip: IpAddr,
+    upper_case_nibbles: bool,
+    sender: &'a str,
+    local_part: &'a str,
+    sender_domain: &'a str,
+    helo: &'a str,
+    lookups: u32,
+    void_lookups: u32,
+    trace: Vec<TraceStep>,
+    /// `%{p}`, computed on first use: `Some(None)` is "unknown".
+    validated_name: Option<Option<String>>,
+}
+
+/// Whether `domain` can be checked at all (RFC 7208 §4.3): a valid name of
+/// at least two labels, not an address literal.
+fn checkable_domain(domain: &str) -> bool {
+    validate_name(domain).is_ok_and(|d| d.contains('.') && !d.starts_with('['))
+}
+
+/// Whether `ip` is inside `network`/`prefix`.
+fn in_network(ip: IpAddr, network: IpAddr, prefix: u8) -> bool {
+    match (ip, network) {
+        (IpAddr::V4(ip), IpAddr::V4(net)) => {
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(prefix.min(32)))
+                .unwrap_or(0);
+            u32::from(ip) & mask == u32::from(net) & mask
+        }
+        (IpAddr::V6(ip), IpAddr::V6(net)) => {
+            let mask = u128::MAX
+                .checked_shl(128 - u32::from(prefix.min(128)))
+                .unwrap_or(0);
+            u128::from(ip) & mask == u128::from(net) & mask
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Evaluation<'a> {
+    fn config(&self) -> &'a SpfConfig {
+        &self.verifier.config
+    }
+
+    fn note(&mut self, depth: u8, domain: &str, event: impl FnOnce() -> String) {
+        if self.config().trace {
+            self.trace.push(TraceStep {
+                depth,
+                domain: domain.to_owned(),
+                event: event(),
+            });
+        }
+    }
+
+    #[cfg(feature = "tokio")]
+    async fn with_deadline(&mut self, domain: &str) -> Result<Decision, Abort> {
+        let deadline = self.config().deadline;
+        match tokio::time::timeout(deadline, self.check(domain.to_owned(), 0)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Abort::temp(
+                SpfErrorKind::Deadline,
+                domain,
+                format!("no result within {deadline:?}"),
+            )),
+        }
+    }
+
+    /// Without tokio there is no timer: the deadline is not enforced.
+    #[cfg(not(feature = "tokio"))]
+    async fn with_deadline(&mut self, domain: &str) -> Result<Decision, Abort> {
+        self.check(domain.to_owned(), 0).await
+    }
+
+    /// Turns the outcome into the output: the one place where internal
+    /// failures become results.
+    async fn finish(mut self, domain: &str, outcome: Result<Decision, Abort>) -> SpfOutput {
+        let (result, cause, explanation) = match outcome {
+            Ok(decision) => {
+                let explanation = if decision.result == SpfResult::Fail {
+                    Some(self.explanation(decision.source.as_ref(), domain).await)
+                } else {
+                    None
+                };
+                (decision.result, decision.cause, explanation)
+            }
+            Err(abort) => (
+                abort.result,
+                SpfCause::Error {
+                    kind: abort.kind,
+                    domain: abort.domain,
+                    detail: abort.detail,
+                },
+                None,
+            ),
+        };
+        SpfOutput {
+            result,
+            cause,
+            explanation,
+            lookups: self.lookups,
+            void_lookups: self.void_lookups,
+            trace: self.trace,
+        }
+    }
+
+    /// check_host() for `domain`: record lookup (§4.3-4.5), then the
+    /// record's evaluation (§4.6-4.7).
+    fn check(&mut self, domain: String, depth: u8) -> Step<'_, Decision> {
+        Box::pin(async move {
+            if !checkable_domain(&domain) {
+                self.note(depth, &domain, || "not a valid domain: none".into());
+                return Ok(no_record(&domain, NoRecordReason::InvalidDomain));
+            }
+            let record = match self.fetch_record(&domain, depth).await? {
+                Ok(record) => record,
+                Err(reason) => return Ok(no_record(&domain, reason)),
+            };
+            self.evaluate(record, domain, depth).await
+        })
+    }
+
+    /// The SPF record of `domain` (RFC 7208 §4.4, §4.5): TXT records only,
+    /// strings joined; none is [`NoRecordReason`], several a permerror.
+    async fn fetch_record(
+        &mut self,
+        domain: &str,
+        depth: u8,
+    ) -> Result<Result<Arc<SpfRecord>, NoRecordReason>, Abort> {
+        let answer = self.verifier.resolver.txt(domain).await;
+        let records = match answer {
+            Ok(records) => records,
+            Err(LookupError::NxDomain) => return Ok(Err(NoRecordReason::NxDomain)),
+            Err(LookupError::NoData) => return Ok(Err(NoRecordReason::NoSpfRecord)),
+            Err(LookupError::InvalidName(_)) => return Ok(Err(NoRecordReason::InvalidDomain)),
+            Err(error) => return Err(Abort::dns(domain, "TXT", domain, &error)),
+        };
+        let mut found = None;
+        for txt in records.iter() {
+            let text = txt.joined();
+            if is_spf_record(&text) {
+                if found.is_some() {
+                    return Err(Abort::perm(
+                        SpfErrorKind::MultipleRecords,
+                        domain,
+                        "more than one v=spf1 record",
+                    ));
+                }
+                found = Some(text);
+            }
+        }
+        let Some(text) = found else {
+            return Ok(Err(NoRecordReason::NoSpfRecord));
+        };
+        self.note(depth, domain, || {
+            format!("record: {}", String::from_utf8_lossy(&text))
+        });
+        match self.verifier.cache.parse(&text) {
+            Ok(record) => Ok(Ok(record)),
+            Err(error) => Err(Abort::perm(
+                SpfErrorKind::Syntax,
+                domain,
+                format!(
+                    "{error} in \"{}\"",
+                    String::from_utf8_lossy(&text).escape_debug()
+                ),
+            )),
+        }
+    }
+
+    /// Evaluates a record's directives in order, then `redirect=` (RFC 7208
+    /// §4.6.2, §4.7, §6.1).
+    async fn evaluate(
+        &mut self,
+        record: Arc<SpfRecord>,
+        domain: String,
+        depth: u8,
+    ) -> Result<Decision, Abort> {
+        for term in record.terms() {
+            let Term::Directive(directive) = term else {
+                continue;
+            };
+            if directive.mechanism.queries_dns() {
+                self.count_lookup(&domain)?;
+            }
+            let matched = self.mechanism(&directive.mechanism, &domain, depth).await?;
+            self.note(depth, &domain, || {
+                format!(
+                    "{directive}: {}",
+                    if matched { "match" } else { "no match" }
+                )
+            });
+            if matched {
+                let result = match directive.qualifier {
+                    Qualifier::Pass => SpfResult::Pass,
+                    Qualifier::Fail => SpfResult::Fail,
+                    Qualifier::SoftFail => SpfResult::SoftFail,
+                    Qualifier::Neutral => SpfResult::Neutral,
+                };
+                return Ok(Decision {
+                    result,
+                    cause: SpfCause::Matched {
+                        directive: directive.to_string(),
+                        domain: domain.clone(),
+                    },
+                    source: Some((record.clone(), domain)),
+                });
+            }
+        }
+        if let Some(target) = record.redirect() {
+            // §6.1: only when no mechanism matched; counts as a lookup.
+            self.count_lookup(&domain)?;
+            let target = self.expand_domain(target, &domain).await;
+            self.note(depth, &domain, || format!("redirect={target}"));
+            let decision = self.check(target.clone(), depth.saturating_add(1)).await?;
+            if decision.result == SpfResult::None {
+                return Err(Abort::perm(
+                    SpfErrorKind::RedirectNone,
+                    &domain,
+                    format!("redirect={target}: {}", decision_summary(&decision)),
+                ));
+            }
+            return Ok(decision);
+        }
+        Ok(Decision {
+            result: SpfResult::Neutral,
+            cause: SpfCause::NoMatch { domain },
+            source: None,
+        })
+    }
+
+    fn count_lookup(&mut self, domain: &str) -> Result<(), Abort> {
+        self.lookups += 1;
+        if self.lookups > self.config().max_lookups {
+            return Err(Abort::perm(
+                SpfErrorKind::LookupLimit,
+                domain,
+                format!("more than {} DNS-querying terms", self.config().max_lookups),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts a void lookup (RFC 7208 §4.6.4); past the limit, permerror.
+    fn void_lookup(&mut self, domain: &str, name: &str) -> Result<(), Abort> {
+        self.void_lookups += 1;
+        if self.void_lookups > self.config().max_void_lookups {
+            return Err(Abort::perm(
+                SpfErrorKind::VoidLookupLimit,
+                domain,
+                format!(
+                    "more than {} void lookups (the last: {name})",
+                    self.config().max_void_lookups
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a mechanism matches (RFC 7208 §5).
+    async fn mechanism(
+        &mut self,
+        mechanism: &Mechanism,
+        domain: &str,
+        depth: u8,
+    ) -> Result<bool, Abort> {
+        match mechanism {
+            Mechanism::All => Ok(true),
+            Mechanism::Ip4 { addr, prefix } => {
+                Ok(in_network(self.ip, IpAddr::V4(*addr), prefix.unwrap_or(32)))
+            }
+            Mechanism::Ip6 { addr, prefix } => Ok(in_network(
+                self.ip,
+                IpAddr::V6(*addr),
+                prefix.unwrap_or(128),
+            )),
+            Mechanism::Include(spec) => {
+                let target = self.expand_domain(spec, domain).await;
+                let decision = self.check(target.clone(), depth.saturating_add(1)).await?;
+                // §5.2: pass matches; fail, softfail and neutral do not;
+                // none is a permerror.
+                match decision.result {
+                    SpfResult::Pass => Ok(true),
+                    SpfResult::None => Err(Abort::perm(
+                        SpfErrorKind::IncludeNone,
+                        domain,
+                        format!("include:{target}: {}", decision_summary(&decision)),
+                    )),
+                    _ => Ok(false),
+                }
+            }
+            Mechanism::A { domain: spec, cidr } => {
+                let target = self.target(spec.as_ref(), domain).await;
+                self.address_match(&target, *cidr, domain).await
+            }
+            Mechanism::Mx { domain: spec, cidr } => {
+                let target = self.target(spec.as_ref(), domain).await;
+                self.mx_match(&target, *cidr, domain).await
+            }
+            Mechanism::Ptr(spec) => {
+                let target = self.target(spec.as_ref(), domain).await;
+                self.ptr_match(&target, domain).await
+            }
+            Mechanism::Exists(spec) => {
+                let target = self.expand_domain(spec, domain).await;
+                // §5.7: an A query, whatever the client's address family.
+                match self.verifier.resolver.a(&target).await {
+                    Ok(_) => Ok(true),
+                    Err(e) if e.is_void() => self.void_lookup(domain, &target).map(|()| false),
+                    Err(LookupError::InvalidName(_)) => Ok(false),
+                    Err(e) => Err(Abort::dns(domain, "A", &target, &e)),
+                }
+            }
+        }
+    }
+
+    /// The target of `a`, `mx` or `ptr`: the expanded domain-spec, or the
+    /// current domain.
+    async fn target(&mut self, spec: Option<&MacroString>, domain: &str) -> String {
+        match spec {
+            Some(spec) => self.expand_domain(spec, domain).await,
+            None => domain.to_owned(),
+        }
+    }
+
+    /// Whether one of `name`'s addresses in the client's family is in the
+    /// client's network (§5.3). A name that is not a valid domain name
+    /// after expansion cannot exist: no query is sent and nothing matches.
+    async fn address_match(
+        &mut self,
+        name: &str,
+        cidr: DualCidr,
+        domain: &str,
+    ) -> Result<bool, Abort> {
+        let resolver = &self.verifier.resolver;
+        let found = match self.ip {
+            IpAddr::V4(ip) => resolver.a(name).await.map(|addrs| {
+                let prefix = cidr.v4.unwrap_or(32);
+                addrs
+                    .iter()
+                    .any(|a| in_network(IpAddr::V4(ip), IpAddr::V4(*a), prefix))
+            }),
+            IpAddr::V6(ip) => resolver.aaaa(name).await.map(|addrs| {
+                let prefix = cidr.v6.unwrap_or(128);
+                addrs
+                    .iter()
+                    .any(|a| in_network(IpAddr::V6(ip), IpAddr::V6(*a), prefix))
+            }),
+        };
+        match found {
+            Ok(matched) => Ok(matched),
+            Err(e) if e.is_void() => self.void_lookup(domain, name).map(|()| false),
+            Err(LookupError::InvalidName(_)) => Ok(false),
+            Err(e) => Err(Abort::dns(domain, self.address_type(), name, &e)),
+        }
+    }
+
+    fn address_type(&self) -> &'static str {
+        if self.ip.is_ipv4() { "A" } else { "AAAA" }
+    }
+
+    /// §5.4: the MX names of `name` (more than the limit is a permerror),
+    /// then each one's addresses.
+    async fn mx_match(&mut self, name: &str, cidr: DualCidr, domain: &str) -> Result<bool, Abort> {
+        let exchanges = match self.verifier.resolver.mx(name).await {
+            Ok(records) => records,
+            Err(e) if e.is_void() => return self.void_lookup(domain, name).map(|()| false),
+            Err(LookupError::InvalidName(_)) => return Ok(false),
+            Err(e) => return Err(Abort::dns(domain, "MX", name, &e)),
+        };
+        if exchanges.len() > self.config().max_mx_names {
+            return Err(Abort::perm(
+                SpfErrorKind::MxLimit,
+                domain,
+                format!(
+                    "{name} has {} MX names, more than {}",
+                    exchanges.len(),
+                    self.config().max_mx_names
+                ),
+            ));
+        }
+        for mx in exchanges.iter() {
+            if self.address_match(&mx.exchange, cidr, domain).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The client's PTR names (at most the limit), or none on any error
+    /// (§5.5: a failed PTR lookup makes the mechanism not match).
+    async fn ptr_names(&mut self, domain: &str) -> Result<Vec<String>, Abort> {
+        match self.verifier.resolver.ptr(self.ip).await {
+            Ok(names) => Ok(names
+                .iter()
+                .take(self.config().max_ptr_names)
+                .cloned()
+                .collect()),
+            Err(e) if e.is_void() => {
+                let name = crate::dns::reverse_name(self.ip).to_string();
+                self.void_lookup(domain, &name).map(|()| Vec::new())
+            }
+            Err(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Whether `name` resolves (in the client's family) to the client IP;
+    /// errors make it not validate (§5.5).
+    async fn validates(&self, name: &str) -> bool {
+        let resolver = &self.verifier.resolver;
+        match self.ip {
+            IpAddr::V4(ip) => resolver.a(name).await.is_ok_and(|a| a.contains(&ip)),
+            IpAddr::V6(ip) => resolver.aaaa(name).await.is_ok_and(|a| a.contains(&ip)),
+        }
+    }
+
+    /// §5.5: a validated PTR name equal to `target` or below it.
+    async fn ptr_match(&mut self, target: &str, domain: &str) -> Result<bool, Abort> {
+        let names = self.ptr_names(domain).await?;
+        for name in names.iter().filter(|n| is_within(n, target)) {
+            if self.validates(name).await {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `%{p}` (§7.3): a validated PTR name, preferring `domain` itself, then
+    /// a name below it, then any; "unknown" when none validates.
+    async fn validated_name(&mut self, domain: &str) -> Option<String> {
+        if let Some(known) = &self.validated_name {
+            return known.clone();
+        }
+        let names = match self.verifier.resolver.ptr(self.ip).await {
+            Ok(names) => names
+                .iter()
+                .take(self.config().max_ptr_names)
+                .cloned()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let mut validated = Vec::new();
+        for name in names {
+            if self.validates(&name).await {
+                validated.push(name);
+            }
+        }
+        let pick = validated
+            .iter()
+            .find(|n| names_equal(n, domain))
+            .or_else(|| validated.iter().find(|n| is_within(n, domain)))
+            .or_else(|| validated.first())
+            .map(|n| n.strip_suffix('.').unwrap_or(n).to_owned());
+        self.validated_name = Some(pick.clone());
+        pick
+    }
+
+    /// Expands a domain-spec for `domain` (§7.3), dropping labels from the
+    /// left while it is longer than 253 octets (§7.3).
+    async fn expand_domain(&mut self, spec: &MacroString, domain: &str) -> String {
+        let mut out = String::new();
+        self.expand(spec, domain, &mut out).await;
+        truncate_domain(out)
+    }
+
+    async fn expand(&mut self, spec: &MacroString, domain: &str, out: &mut String) {
+        let (mut needs_p, mut needs_t) = (false, false);
+        for part in spec.parts() {
+            if let MacroPart::Macro(m) = part {
+                needs_p |= m.letter == MacroLetter::ValidatedName;
+                needs_t |= m.letter == MacroLetter::Timestamp;
+            }
+        }
+        let validated = if needs_p {
+            self.validated_name(domain).await
+        } else {
+            None
+        };
+        let values = MacroValues {
+            sender: self.sender,
+            local_part: self.local_part,
+            sender_domain: self.sender_domain,
+            domain,
+            ip: self.ip,
+            upper_case_nibbles: self.upper_case_nibbles,
+            validated_name: validated.as_deref(),
+            helo: self.helo,
+            receiver: &self.config().receiver,
+            timestamp: if needs_t { now() } else { 0 },
+        };
+        spec.expand(&values, out);
+    }
+
+    /// The explanation for a `fail` (§6.2): the deciding record's `exp=`
+    /// text when it can be had, else the default.
+    async fn explanation(
+        &mut self,
+        source: Option<&(Arc<SpfRecord>, String)>,
+        top: &str,
+    ) -> String {
+        if let Some((record, domain)) = source
+            && let Some(spec) = record.exp()
+            && let Some(text) = self.exp_text(spec, domain).await
+        {
+            return text;
+        }
+        let domain = source.map_or(top, |(_, d)| d.as_str());
+        let mut out = String::new();
+        let default = self.verifier.default_explanation.clone();
+        self.expand(&default, domain, &mut out).await;
+        out
+    }
+
+    /// The `exp=` text, or `None` for any failure: a DNS error, not exactly
+    /// one TXT record, non-ASCII text or a macro syntax error (§6.2).
+    async fn exp_text(&mut self, spec: &MacroString, domain: &str) -> Option<String> {
+        let name = self.expand_domain(spec, domain).await;
+        let records = self.verifier.resolver.txt(&name).await.ok()?;
+        let [record] = &*records else {
+            return None;
+        };
+        let text = record.joined();
+        if !text.is_ascii() {
+            return None;
+        }
+        let text = std::str::from_utf8(&text).ok()?;
+        let parsed = MacroString::parse_explanation(text).ok()?;
+        let mut out = String::new();
+        self.expand(&parsed, domain, &mut out).await;
+        Some(out)
+    }
+}
+
+fn no_record(domain: &str, reason: NoRecordReason) -> Decision {
+    Decision {
+        result: SpfResult::None,
+        cause: SpfCause::NoRecord {
+            domain: domain.to_owned(),
+            reason,
+        },
+        source: None,
+    }
+}
+
+fn decision_summary(decision: &Decision) -> String {
+    SpfOutput {
+        result: decision.result,
+        cause: decision.cause.clone(),
+        explanation: None,
+        lookups: 0,
+        void_lookups: 0,
+        trace: Vec::new(),
+    }
+    .summary()
+}
+
+/// Whether `name` is `target` or below it, ignoring case and trailing dots.
+fn is_within(name: &str, target: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let target = target.strip_suffix('.').unwrap_or(target);
+    if name.len() < target.len() {
+        return false;
+    }
+    let (head, tail) = name.split_at(name.len() - target.len());
+    tail.eq_ignore_ascii_case(target) && (head.is_empty() || head.ends_with('.'))
+}
+
+/// §7.3: "if the expanded domain name exceeds 253 characters, the left
+/// side is truncated to fit, by removing successive domain labels".
+fn truncate_domain(mut name: String) -> String {
+    let trailing_dot = name.ends_with('.');
+    let len = |n: &str| n.len() - usize::from(trailing_dot);
+    while len(&name) > crate::dns::MAX_NAME_LEN {
+        match name.find('.') {
+            Some(i) => {
+                name.drain(..=i);
+            }
+            None => break,
+        }
+    }
+    name
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networks() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(in_network(ip("192.0.2.5"), ip("192.0.2.0"), 24));
+        assert!(!in_network(ip("192.0.3.5"), ip("192.0.2.0"), 24));
+        assert!(in_network(ip("1.2.3.4"), ip("9.9.9.9"), 0));
+        assert!(in_network(ip("2001:db8::1"), ip("::"), 0));
+        assert!(!in_network(ip("1.2.3.4"), ip("::"), 0));
+        assert!(in_network(
+            ip("cafe:babe:8000::1"),
+            ip("cafe:babe:8000::"),
+            33
+        ));
+    }
+
+    #[test]
+    fn within() {
+        assert!(is_within("mail.Example.com.", "example.com"));
+        assert!(is_within("example.com", "example.com"));
+        assert!(!is_within("badexample.com", "example.com"));
+        assert!(!is_within("com", "example.com"));
+    }
+
+    #[test]
+    fn truncation() {
+        let long = format!("{}.example.com", vec!["abcdefghi"; 30].join("."));
+        let cut = truncate_domain(long);
+        assert!(cut.len() <= 253);
+        assert!(cut.ends_with(".example.com"));
+        assert!(cut.starts_with("abcdefghi."));
+    }
+
+    #[test]
+    fn checkable_domains() {
+        assert!(checkable_domain("example.com"));
+        assert!(!checkable_domain("localhost"));
+        assert!(!checkable_domain("[192.0.2.1]"));
+        assert!(!checkable_domain("a..example"));
+    }
+}

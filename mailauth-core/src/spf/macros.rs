@@ -1,0 +1,645 @@
+//! Macro-strings (RFC 7208 §7): parsed once into [`MacroString`], expanded
+//! per evaluation by [`MacroString::expand`].
+//!
+//! ```text
+//! macro-string  = *( macro-expand / macro-literal )
+//! macro-expand  = ( "%{" macro-letter transformers *delimiter "}" )
+//!                 / "%%" / "%_" / "%-"
+//! macro-literal = %x21-24 / %x26-7E
+//! macro-letter  = "s" / "l" / "o" / "d" / "i" / "p" / "h" / "c" / "r" / "t" / "v"
+//! transformers  = *DIGIT [ "r" ]
+//! delimiter     = "." / "-" / "+" / "," / "/" / "_" / "="
+//! ```
+
+use std::fmt::{self, Write as _};
+use std::net::IpAddr;
+
+/// A parsed macro-string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MacroString {
+    parts: Vec<MacroPart>,
+}
+
+/// One piece of a [`MacroString`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum MacroPart {
+    /// Literal text (visible ASCII but `%`).
+    Literal(String),
+    /// `%%`: a percent sign.
+    Percent,
+    /// `%_`: a space.
+    Space,
+    /// `%-`: a URL-encoded space, `%20`.
+    UrlSpace,
+    /// `%{...}`: a macro.
+    Macro(Macro),
+}
+
+/// `%{` letter transformers delimiters `}` (RFC 7208 §7.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Macro {
+    /// The letter, lower case.
+    pub letter: MacroLetter,
+    /// Upper-case letter: URL-escape the value (RFC 7208 §7.3).
+    pub url_escape: bool,
+    /// Keep this many right-hand parts (1 to 128); `None` keeps all.
+    pub digits: Option<u8>,
+    /// `r`: reverse the parts.
+    pub reverse: bool,
+    /// The delimiters to split on, as a bit set over `.-+,/_=` (bit 0 is
+    /// `.`); empty means `.` alone.
+    pub delimiters: u8,
+}
+
+/// The macro letters (RFC 7208 §7.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum MacroLetter {
+    /// `s`: the sender.
+    Sender,
+    /// `l`: the sender's local part.
+    LocalPart,
+    /// `o`: the sender's domain.
+    SenderDomain,
+    /// `d`: the current domain.
+    Domain,
+    /// `i`: the client IP, dotted (IPv4) or nibbles (IPv6).
+    Ip,
+    /// `p`: the client IP's validated domain name.
+    ValidatedName,
+    /// `v`: `in-addr` or `ip6`.
+    IpVersion,
+    /// `h`: the HELO/EHLO domain.
+    Helo,
+    /// `c`: the client IP, readable (explanations only).
+    ClientIp,
+    /// `r`: the receiving host's domain (explanations only).
+    Receiver,
+    /// `t`: the current time (explanations only).
+    Timestamp,
+}
+
+impl MacroLetter {
+    fn from_ascii(c: u8) -> Option<Self> {
+        Some(match c.to_ascii_lowercase() {
+            b's' => Self::Sender,
+            b'l' => Self::LocalPart,
+            b'o' => Self::SenderDomain,
+            b'd' => Self::Domain,
+            b'i' => Self::Ip,
+            b'p' => Self::ValidatedName,
+            b'v' => Self::IpVersion,
+            b'h' => Self::Helo,
+            b'c' => Self::ClientIp,
+            b'r' => Self::Receiver,
+            b't' => Self::Timestamp,
+            _ => return None,
+        })
+    }
+
+    /// The letter, lower case.
+    pub fn as_char(self) -> char {
+        match self {
+            Self::Sender => 's',
+            Self::LocalPart => 'l',
+            Self::SenderDomain => 'o',
+            Self::Domain => 'd',
+            Self::Ip => 'i',
+            Self::ValidatedName => 'p',
+            Self::IpVersion => 'v',
+            Self::Helo => 'h',
+            Self::ClientIp => 'c',
+            Self::Receiver => 'r',
+            Self::Timestamp => 't',
+        }
+    }
+
+    /// `c`, `r` and `t` may appear only in explanation strings (RFC 7208
+    /// §7.2).
+    pub fn explanation_only(self) -> bool {
+        matches!(self, Self::ClientIp | Self::Receiver | Self::Timestamp)
+    }
+}
+
+const DELIMITERS: &[u8; 7] = b".-+,/_=";
+
+/// Why a macro-string did not parse, and where (a byte offset into it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MacroError {
+    /// A `%` not followed by `{`, `%`, `_` or `-`.
+    #[error("'%' not followed by '{{', '%', '_' or '-' at byte {0}")]
+    BadPercent(usize),
+    /// An unknown macro letter.
+    #[error("unknown macro letter at byte {0}")]
+    BadLetter(usize),
+    /// `c`, `r` or `t` outside an explanation string.
+    #[error("macro letter allowed only in explanations at byte {0}")]
+    ExplanationOnly(usize),
+    /// A digit transformer of 0 or above 128.
+    #[error("macro digit transformer out of range (1 to 128) at byte {0}")]
+    BadDigits(usize),
+    /// A character that is not a delimiter inside `%{...}`, or no `}`.
+    #[error("malformed macro at byte {0}")]
+    Malformed(usize),
+    /// A character outside visible ASCII (or a space, outside
+    /// explanations).
+    #[error("invalid character at byte {0}")]
+    BadCharacter(usize),
+}
+
+impl MacroError {
+    /// The byte offset the error is at.
+    pub fn offset(self) -> usize {
+        match self {
+            Self::BadPercent(o)
+            | Self::BadLetter(o)
+            | Self::ExplanationOnly(o)
+            | Self::BadDigits(o)
+            | Self::Malformed(o)
+            | Self::BadCharacter(o) => o,
+        }
+    }
+
+    fn shifted(self, by: usize) -> Self {
+        let shift = |o: usize| o + by;
+        match self {
+            Self::BadPercent(o) => Self::BadPercent(shift(o)),
+            Self::BadLetter(o) => Self::BadLetter(shift(o)),
+            Self::ExplanationOnly(o) => Self::ExplanationOnly(shift(o)),
+            Self::BadDigits(o) => Self::BadDigits(shift(o)),
+            Self::Malformed(o) => Self::Malformed(shift(o)),
+            Self::BadCharacter(o) => Self::BadCharacter(shift(o)),
+        }
+    }
+}
+
+/// Where a macro-string stands, which decides the letters and characters it
+/// may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// In a record term (domain-spec, unknown modifier).
+    Record,
+    /// An explanation string fetched by `exp=` (RFC 7208 §6.2): `c`, `r`,
+    /// `t` allowed, and spaces are literal text.
+    Explanation,
+}
+
+impl MacroString {
+    /// Parses `text`, reporting offsets relative to `base`.
+    pub(crate) fn parse(text: &str, base: usize, context: Context) -> Result<Self, MacroError> {
+        parse(text, context).map_err(|e| e.shifted(base))
+    }
+
+    /// Parses an explanation string (RFC 7208 §6.2), where `c`, `r` and `t`
+    /// are allowed and spaces are literal.
+    pub fn parse_explanation(text: &str) -> Result<Self, MacroError> {
+        parse(text, Context::Explanation)
+    }
+
+    /// The parts, in order.
+    pub fn parts(&self) -> &[MacroPart] {
+        &self.parts
+    }
+
+    /// Whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Whether it holds no `%{...}` macro: its expansion is its text.
+    pub fn is_literal(&self) -> bool {
+        !self.parts.iter().any(|p| matches!(p, MacroPart::Macro(_)))
+    }
+
+    /// The `domain-end` rule of RFC 7208 §7.1: the string ends with a
+    /// macro-expand, or with `"." toplabel ["."]`.
+    pub(crate) fn has_domain_end(&self) -> bool {
+        match self.parts.last() {
+            None => false,
+            Some(MacroPart::Literal(text)) => {
+                let text = text.strip_suffix('.').unwrap_or(text);
+                match text.rsplit_once('.') {
+                    Some((_, top)) => is_toplabel(top),
+                    None => false,
+                }
+            }
+            Some(_) => true,
+        }
+    }
+
+    /// Expands the string for `values` into `out` (RFC 7208 §7.3).
+    pub(crate) fn expand(&self, values: &MacroValues<'_>, out: &mut String) {
+        for part in &self.parts {
+            match part {
+                MacroPart::Literal(text) => out.push_str(text),
+                MacroPart::Percent => out.push('%'),
+                MacroPart::Space => out.push(' '),
+                MacroPart::UrlSpace => out.push_str("%20"),
+                MacroPart::Macro(m) => expand_macro(m, values, out),
+            }
+        }
+    }
+}
+
+/// `toplabel` of RFC 7208 §7.1: alphanumerics with at least one letter, or
+/// alphanumerics and inner dashes.
+fn is_toplabel(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    if bytes.is_empty()
+        || !bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return false;
+    }
+    if bytes.contains(&b'-') {
+        // 1*alphanum "-" *( alphanum / "-" ) alphanum
+        bytes[0].is_ascii_alphanumeric() && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+    } else {
+        bytes.iter().any(u8::is_ascii_alphabetic)
+    }
+}
+
+fn parse(text: &str, context: Context) -> Result<MacroString, MacroError> {
+    let bytes = text.as_bytes();
+    let mut parts = Vec::new();
+    let mut literal_start = None;
+    let mut i = 0;
+    let flush = |parts: &mut Vec<MacroPart>, start: &mut Option<usize>, end: usize| {
+        if let Some(s) = start.take() {
+            parts.push(MacroPart::Literal(text[s..end].to_owned()));
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b != b'%' {
+            let allowed =
+                (0x21..=0x7e).contains(&b) || (b == b' ' && context == Context::Explanation);
+            if !allowed {
+                return Err(MacroError::BadCharacter(i));
+            }
+            literal_start.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        flush(&mut parts, &mut literal_start, i);
+        match bytes.get(i + 1) {
+            Some(b'%') => parts.push(MacroPart::Percent),
+            Some(b'_') => parts.push(MacroPart::Space),
+            Some(b'-') => parts.push(MacroPart::UrlSpace),
+            Some(b'{') => {
+                let (m, end) = parse_macro(bytes, i, context)?;
+                parts.push(MacroPart::Macro(m));
+                i = end;
+                continue;
+            }
+            _ => return Err(MacroError::BadPercent(i)),
+        }
+        i += 2;
+    }
+    flush(&mut parts, &mut literal_start, bytes.len());
+    Ok(MacroString { parts })
+}
+
+/// Parses `%{...}` starting at `start` (the `%`); returns the macro and the
+/// offset after `}`.
+fn parse_macro(bytes: &[u8], start: usize, context: Context) -> Result<(Macro, usize), MacroError> {
+    let mut i = start + 2;
+    let letter_byte = *bytes.get(i).ok_or(MacroError::Malformed(start))?;
+    let letter = MacroLetter::from_ascii(letter_byte).ok_or(MacroError::BadLetter(i))?;
+    if letter.explanation_only() && context == Context::Record {
+        return Err(MacroError::ExplanationOnly(i));
+    }
+    i += 1;
+    let digits_start = i;
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    let digits = if i > digits_start {
+        // Digits beyond 128 are refused: no domain has more labels.
+        let text = std::str::from_utf8(&bytes[digits_start..i])
+            .map_err(|_| MacroError::BadDigits(digits_start))?;
+        match text.parse::<u8>() {
+            Ok(n @ 1..=128) => Some(n),
+            _ => return Err(MacroError::BadDigits(digits_start)),
+        }
+    } else {
+        None
+    };
+    let reverse = matches!(bytes.get(i), Some(b'r' | b'R'));
+    if reverse {
+        i += 1;
+    }
+    let mut delimiters = 0u8;
+    loop {
+        match bytes.get(i) {
+            Some(b'}') => break,
+            Some(b) => match DELIMITERS.iter().position(|d| d == b) {
+                Some(bit) => delimiters |= 1 << bit,
+                None => return Err(MacroError::Malformed(i)),
+            },
+            None => return Err(MacroError::Malformed(start)),
+        }
+        i += 1;
+    }
+    let m = Macro {
+        letter,
+        url_escape: letter_byte.is_ascii_uppercase(),
+        digits,
+        reverse,
+        delimiters,
+    };
+    Ok((m, i + 1))
+}
+
+impl fmt::Display for MacroString {
+    /// The canonical text, which parses back to the same string.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for part in &self.parts {
+            match part {
+                MacroPart::Literal(text) => f.write_str(text)?,
+                MacroPart::Percent => f.write_str("%%")?,
+                MacroPart::Space => f.write_str("%_")?,
+                MacroPart::UrlSpace => f.write_str("%-")?,
+                MacroPart::Macro(m) => write!(f, "{m}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Macro {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let letter = self.letter.as_char();
+        let letter = if self.url_escape {
+            letter.to_ascii_uppercase()
+        } else {
+            letter
+        };
+        write!(f, "%{{{letter}")?;
+        if let Some(digits) = self.digits {
+            write!(f, "{digits}")?;
+        }
+        if self.reverse {
+            f.write_char('r')?;
+        }
+        for (bit, d) in DELIMITERS.iter().enumerate() {
+            if self.delimiters & (1 << bit) != 0 {
+                f.write_char(char::from(*d))?;
+            }
+        }
+        f.write_char('}')
+    }
+}
+
+/// The values the macro letters stand for in one evaluation.
+#[derive(Clone, Debug)]
+pub(crate) struct MacroValues<'a> {
+    pub(crate) sender: &'a str,
+    pub(crate) local_part: &'a str,
+    pub(crate) sender_domain: &'a str,
+    pub(crate) domain: &'a str,
+    pub(crate) ip: IpAddr,
+    /// Write IPv6 nibbles for `%{i}` in upper case (see `ClientIp`).
+    pub(crate) upper_case_nibbles: bool,
+    pub(crate) validated_name: Option<&'a str>,
+    pub(crate) helo: &'a str,
+    pub(crate) receiver: &'a str,
+    pub(crate) timestamp: u64,
+}
+
+fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
+    // The value, written to a scratch buffer when it is not a plain &str.
+    let mut scratch = String::new();
+    let value: &str = match m.letter {
+        MacroLetter::Sender => values.sender,
+        MacroLetter::LocalPart => values.local_part,
+        MacroLetter::SenderDomain => values.sender_domain,
+        MacroLetter::Domain => values.domain,
+        MacroLetter::Helo => values.helo,
+        MacroLetter::Receiver => values.receiver,
+        MacroLetter::ValidatedName => values.validated_name.unwrap_or("unknown"),
+        MacroLetter::IpVersion => match values.ip {
+            IpAddr::V4(_) => "in-addr",
+            IpAddr::V6(_) => "ip6",
+        },
+        MacroLetter::Ip => {
+            match values.ip {
+                IpAddr::V4(v4) => {
+                    let _ = write!(scratch, "{v4}");
+                }
+                IpAddr::V6(v6) => {
+                    // 32 nibbles, most significant first, dot-separated
+                    // (RFC 7208 §7.3); `%{ir}` reverses them.
+                    let hex: &[u8; 16] = if values.upper_case_nibbles {
+                        b"0123456789ABCDEF"
+                    } else {
+                        b"0123456789abcdef"
+                    };
+                    for byte in v6.octets() {
+                        scratch.push(char::from(hex[usize::from(byte >> 4)]));
+                        scratch.push('.');
+                        scratch.push(char::from(hex[usize::from(byte & 0xf)]));
+                        scratch.push('.');
+                    }
+                    scratch.pop();
+                }
+            }
+            &scratch
+        }
+        MacroLetter::ClientIp => {
+            let _ = write!(scratch, "{}", values.ip);
+            &scratch
+        }
+        MacroLetter::Timestamp => {
+            let _ = write!(scratch, "{}", values.timestamp);
+            &scratch
+        }
+    };
+    let plain = m.digits.is_none() && !m.reverse && m.delimiters == 0;
+    if plain {
+        push_value(out, value, m.url_escape);
+        return;
+    }
+    let delimiters = if m.delimiters == 0 { 1 } else { m.delimiters };
+    let is_delimiter = |c: char| {
+        u8::try_from(c)
+            .ok()
+            .and_then(|b| DELIMITERS.iter().position(|d| *d == b))
+            .is_some_and(|bit| delimiters & (1 << bit) != 0)
+    };
+    let mut labels: Vec<&str> = value.split(is_delimiter).collect();
+    if m.reverse {
+        labels.reverse();
+    }
+    let keep = m
+        .digits
+        .map_or(labels.len(), |d| usize::from(d).min(labels.len()));
+    let mut first = true;
+    for label in &labels[labels.len() - keep..] {
+        if !first {
+            out.push('.');
+        }
+        first = false;
+        push_value(out, label, m.url_escape);
+    }
+}
+
+/// Appends `value`, URL-escaped when asked: every character but the
+/// unreserved ones of RFC 3986 §2.3, as `%` and upper-case hex.
+fn push_value(out: &mut String, value: &str, url_escape: bool) {
+    if !url_escape {
+        out.push_str(value);
+        return;
+    }
+    for &b in value.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(ip: &str) -> MacroValues<'static> {
+        MacroValues {
+            sender: "strong-bad@email.example.com",
+            local_part: "strong-bad",
+            sender_domain: "email.example.com",
+            domain: "email.example.com",
+            ip: ip.parse().unwrap(),
+            upper_case_nibbles: false,
+            validated_name: None,
+            helo: "mx.example.org",
+            receiver: "mx.example.net",
+            timestamp: 1_700_000_000,
+        }
+    }
+
+    fn expand(text: &str, ip: &str) -> String {
+        let parsed = MacroString::parse(text, 0, Context::Explanation).unwrap();
+        let mut out = String::new();
+        parsed.expand(&values(ip), &mut out);
+        out
+    }
+
+    /// RFC 7208 §7.4, the examples.
+    #[test]
+    fn rfc7208_examples() {
+        let v4 = "192.0.2.3";
+        assert_eq!(expand("%{s}", v4), "strong-bad@email.example.com");
+        assert_eq!(expand("%{o}", v4), "email.example.com");
+        assert_eq!(expand("%{d}", v4), "email.example.com");
+        assert_eq!(expand("%{d4}", v4), "email.example.com");
+        assert_eq!(expand("%{d3}", v4), "email.example.com");
+        assert_eq!(expand("%{d2}", v4), "example.com");
+        assert_eq!(expand("%{d1}", v4), "com");
+        assert_eq!(expand("%{dr}", v4), "com.example.email");
+        assert_eq!(expand("%{d2r}", v4), "example.email");
+        assert_eq!(expand("%{l}", v4), "strong-bad");
+        assert_eq!(expand("%{l-}", v4), "strong.bad");
+        assert_eq!(expand("%{lr}", v4), "strong-bad");
+        assert_eq!(expand("%{lr-}", v4), "bad.strong");
+        assert_eq!(expand("%{l1r-}", v4), "strong");
+        assert_eq!(
+            expand("%{ir}.%{v}._spf.%{d2}", v4),
+            "3.2.0.192.in-addr._spf.example.com"
+        );
+        assert_eq!(
+            expand("%{lr-}.lp._spf.%{d2}", v4),
+            "bad.strong.lp._spf.example.com"
+        );
+        assert_eq!(
+            expand("%{lr-}.lp.%{ir}.%{v}._spf.%{d2}", v4),
+            "bad.strong.lp.3.2.0.192.in-addr._spf.example.com"
+        );
+        assert_eq!(
+            expand("%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}", v4),
+            "3.2.0.192.in-addr.strong.lp._spf.example.com"
+        );
+        assert_eq!(
+            expand("%{d2}.trusted-domains.example.net", v4),
+            "example.com.trusted-domains.example.net"
+        );
+        assert_eq!(
+            expand("%{ir}.%{v}._spf.%{d2}", "2001:db8::cb01"),
+            "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com"
+        );
+    }
+
+    #[test]
+    fn escapes_and_url_encoding() {
+        assert_eq!(expand("a%%b%_c%-d", "192.0.2.3"), "a%b c%20d");
+        assert_eq!(
+            expand("%{S}", "192.0.2.3"),
+            "strong-bad%40email.example.com"
+        );
+        assert_eq!(
+            expand("%{c} %{r} %{t} %{v} %{p}", "2001:DB8::1"),
+            "2001:db8::1 mx.example.net 1700000000 ip6 unknown"
+        );
+    }
+
+    #[test]
+    fn parse_errors_have_offsets() {
+        let record = |t: &str| MacroString::parse(t, 10, Context::Record).unwrap_err();
+        assert_eq!(record("ab%x"), MacroError::BadPercent(12));
+        assert_eq!(record("%{x}"), MacroError::BadLetter(12));
+        assert_eq!(record("%{r}"), MacroError::ExplanationOnly(12));
+        assert_eq!(record("%{d0}"), MacroError::BadDigits(13));
+        assert_eq!(record("%{d129}"), MacroError::BadDigits(13));
+        assert_eq!(record("%{d2r:}"), MacroError::Malformed(15));
+        assert_eq!(record("%{d"), MacroError::Malformed(10));
+        assert_eq!(record("a b"), MacroError::BadCharacter(11));
+        assert_eq!(record("%"), MacroError::BadPercent(10));
+        assert!(MacroString::parse_explanation("a b %{r}").is_ok());
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for text in [
+            "%{d2r.-}",
+            "%{L}x%%y%_z%-",
+            "%{i128r+,/_=}",
+            "plain.example.com",
+            "",
+        ] {
+            let parsed = MacroString::parse(text, 0, Context::Record).unwrap();
+            assert_eq!(parsed.to_string(), text);
+            assert_eq!(
+                MacroString::parse(&parsed.to_string(), 0, Context::Record).unwrap(),
+                parsed
+            );
+        }
+    }
+
+    #[test]
+    fn domain_end() {
+        let ends = |t: &str| {
+            MacroString::parse(t, 0, Context::Record)
+                .unwrap()
+                .has_domain_end()
+        };
+        assert!(ends("example.com"));
+        assert!(ends("example.com."));
+        assert!(ends("foo.example.xn--zckzah"));
+        assert!(ends("_spf.%{d2}"));
+        assert!(ends("foo:bar/baz.example.com"));
+        assert!(!ends("museum"));
+        assert!(!ends("museum."));
+        assert!(!ends("abc.123"));
+        assert!(!ends("example.-com"));
+        assert!(!ends("example.com:8080"));
+        assert!(!ends("ip5.example.com/24"));
+        assert!(!ends(""));
+    }
+}

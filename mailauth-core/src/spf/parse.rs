@@ -1,0 +1,385 @@
+//! The SPF record parser: RFC 7208 §12, one function per rule, over the
+//! record's text. Errors say what and at which byte.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::macros::{Context, MacroError, MacroString};
+use super::record::{Directive, DualCidr, Mechanism, Modifier, Qualifier, SpfRecord, Term};
+
+/// A record that does not parse: what is wrong and the byte offset where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at byte {offset}")]
+pub struct ParseError {
+    kind: ParseErrorKind,
+    offset: usize,
+}
+
+impl ParseError {
+    fn new(kind: ParseErrorKind, offset: usize) -> Self {
+        Self { kind, offset }
+    }
+
+    /// A byte that is not text at `offset` (the record is not UTF-8).
+    pub(crate) fn invalid_byte(offset: usize) -> Self {
+        Self::new(ParseErrorKind::InvalidCharacter, offset)
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ParseErrorKind {
+        &self.kind
+    }
+
+    /// The byte offset into the record text.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl From<MacroError> for ParseError {
+    fn from(error: MacroError) -> Self {
+        Self::new(ParseErrorKind::Macro(error), error.offset())
+    }
+}
+
+/// What is wrong with a record; see [`ParseError`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The text does not start with `v=spf1` followed by a space or its end
+    /// (RFC 7208 §4.5): it is not an SPF record at all.
+    #[error("not an SPF record (no \"v=spf1\" version)")]
+    NotSpf,
+    /// A term that is neither a known mechanism nor a `name=value`
+    /// modifier.
+    #[error("unknown mechanism")]
+    UnknownMechanism,
+    /// A mechanism with an argument it does not take (`all:x`, `ptr/24`).
+    #[error("unexpected argument")]
+    UnexpectedArgument,
+    /// A mechanism or modifier without its required domain-spec.
+    #[error("missing domain")]
+    MissingDomain,
+    /// A domain-spec that does not end in a valid top label or a macro
+    /// (RFC 7208 §7.1 `domain-end`).
+    #[error("invalid domain")]
+    InvalidDomain,
+    /// A CIDR length that is malformed, has a leading zero, or is out of
+    /// range (IPv4 0-32, IPv6 0-128).
+    #[error("invalid CIDR prefix length")]
+    InvalidCidr,
+    /// An `ip4:` network that is not four decimal octets.
+    #[error("invalid IPv4 network")]
+    InvalidIp4,
+    /// An `ip6:` network that is not an IPv6 address.
+    #[error("invalid IPv6 network")]
+    InvalidIp6,
+    /// A modifier name that does not start with a letter (RFC 7208 §12
+    /// `name`).
+    #[error("invalid modifier name")]
+    InvalidModifierName,
+    /// `redirect=` or `exp=` more than once (RFC 7208 §6).
+    #[error("modifier {0} appears more than once")]
+    DuplicateModifier(&'static str),
+    /// A byte that is not visible ASCII where the record needs it.
+    #[error("invalid character")]
+    InvalidCharacter,
+    /// A malformed macro-string.
+    #[error("{0}")]
+    Macro(MacroError),
+}
+
+/// `record = version terms *SP`
+pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
+    let rest = version(text)?;
+    let mut record = SpfRecord {
+        terms: Vec::new(),
+        redirect: None,
+        exp: None,
+    };
+    let mut offset = text.len() - rest.len();
+    for term_text in rest.split(' ') {
+        let start = offset;
+        offset += term_text.len() + 1;
+        if term_text.is_empty() {
+            continue;
+        }
+        let term = term(term_text, start)?;
+        if let Term::Modifier(modifier) = &term {
+            let (slot, name) = match modifier {
+                Modifier::Redirect(_) => (&mut record.redirect, "redirect"),
+                Modifier::Exp(_) => (&mut record.exp, "exp"),
+                Modifier::Unknown { .. } => {
+                    record.terms.push(term);
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                return Err(ParseError::new(
+                    ParseErrorKind::DuplicateModifier(name),
+                    start,
+                ));
+            }
+            *slot = Some(record.terms.len());
+        }
+        record.terms.push(term);
+    }
+    Ok(record)
+}
+
+/// Whether `text` is an SPF record by RFC 7208 §4.5: it starts with
+/// `v=spf1` (ASCII case-insensitively) followed by a space or nothing.
+pub(crate) fn is_spf_record(text: &[u8]) -> bool {
+    text.len() >= 6
+        && text[..6].eq_ignore_ascii_case(b"v=spf1")
+        && matches!(text.get(6), None | Some(b' '))
+}
+
+/// `version = "v=spf1"`; returns the rest (empty, or starting with SP).
+fn version(text: &str) -> Result<&str, ParseError> {
+    if is_spf_record(text.as_bytes()) {
+        Ok(&text[6..])
+    } else {
+        Err(ParseError::new(ParseErrorKind::NotSpf, 0))
+    }
+}
+
+/// `directive / modifier`
+fn term(text: &str, start: usize) -> Result<Term, ParseError> {
+    let name_len = text
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        .count();
+    if text.as_bytes().get(name_len) == Some(&b'=') {
+        return modifier(&text[..name_len], &text[name_len + 1..], start).map(Term::Modifier);
+    }
+    directive(text, start).map(Term::Directive)
+}
+
+/// `modifier = redirect / explanation / unknown-modifier`
+fn modifier(name: &str, value: &str, start: usize) -> Result<Modifier, ParseError> {
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(ParseError::new(ParseErrorKind::InvalidModifierName, start));
+    }
+    let value_start = start + name.len() + 1;
+    if name.eq_ignore_ascii_case("redirect") {
+        Ok(Modifier::Redirect(domain_spec(value, value_start)?))
+    } else if name.eq_ignore_ascii_case("exp") {
+        Ok(Modifier::Exp(domain_spec(value, value_start)?))
+    } else {
+        Ok(Modifier::Unknown {
+            name: name.to_owned(),
+            value: MacroString::parse(value, value_start, Context::Record)?,
+        })
+    }
+}
+
+/// `directive = [ qualifier ] mechanism`
+fn directive(text: &str, start: usize) -> Result<Directive, ParseError> {
+    let (qualifier, rest, offset) = match text.as_bytes()[0] {
+        b'+' => (Qualifier::Pass, &text[1..], start + 1),
+        b'-' => (Qualifier::Fail, &text[1..], start + 1),
+        b'~' => (Qualifier::SoftFail, &text[1..], start + 1),
+        b'?' => (Qualifier::Neutral, &text[1..], start + 1),
+        _ => (Qualifier::Pass, text, start),
+    };
+    Ok(Directive {
+        qualifier,
+        mechanism: mechanism(rest, offset)?,
+    })
+}
+
+/// `mechanism = ( all / include / a / mx / ptr / ip4 / ip6 / exists )`
+fn mechanism(text: &str, start: usize) -> Result<Mechanism, ParseError> {
+    let name_len = text.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let (name, args) = text.split_at(name_len);
+    let args_start = start + name_len;
+    let unknown = || ParseError::new(ParseErrorKind::UnknownMechanism, start);
+    if !args.is_empty() && !args.starts_with([':', '/']) {
+        return Err(unknown());
+    }
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "all" => {
+            no_args(args, args_start)?;
+            Ok(Mechanism::All)
+        }
+        "include" => Ok(Mechanism::Include(required_domain(args, args_start)?)),
+        "exists" => Ok(Mechanism::Exists(required_domain(args, args_start)?)),
+        "ptr" => {
+            if args.starts_with('/') {
+                return Err(ParseError::new(
+                    ParseErrorKind::UnexpectedArgument,
+                    args_start,
+                ));
+            }
+            Ok(Mechanism::Ptr(optional_domain(args, args_start)?))
+        }
+        "a" | "mx" => {
+            let (domain, cidr) = domain_with_cidr(args, args_start)?;
+            Ok(if lower == "a" {
+                Mechanism::A { domain, cidr }
+            } else {
+                Mechanism::Mx { domain, cidr }
+            })
+        }
+        "ip4" => {
+            let (addr, prefix) = network(args, args_start, 32)?;
+            let addr = ip4_network(addr)
+                .ok_or(ParseError::new(ParseErrorKind::InvalidIp4, args_start + 1))?;
+            Ok(Mechanism::Ip4 { addr, prefix })
+        }
+        "ip6" => {
+            let (addr, prefix) = network(args, args_start, 128)?;
+            let addr: Ipv6Addr = addr
+                .parse()
+                .map_err(|_| ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
+            Ok(Mechanism::Ip6 { addr, prefix })
+        }
+        _ => Err(unknown()),
+    }
+}
+
+fn no_args(args: &str, start: usize) -> Result<(), ParseError> {
+    if args.is_empty() {
+        Ok(())
+    } else {
+        Err(ParseError::new(ParseErrorKind::UnexpectedArgument, start))
+    }
+}
+
+/// `":" domain-spec`, required.
+fn required_domain(args: &str, start: usize) -> Result<MacroString, ParseError> {
+    match args.strip_prefix(':') {
+        Some(spec) => domain_spec(spec, start + 1),
+        None if args.is_empty() => Err(ParseError::new(ParseErrorKind::MissingDomain, start)),
+        None => Err(ParseError::new(ParseErrorKind::UnexpectedArgument, start)),
+    }
+}
+
+/// `[ ":" domain-spec ]`
+fn optional_domain(args: &str, start: usize) -> Result<Option<MacroString>, ParseError> {
+    if args.is_empty() {
+        return Ok(None);
+    }
+    required_domain(args, start).map(Some)
+}
+
+/// `[ ":" domain-spec ] [ dual-cidr-length ]` of `a` and `mx`. The CIDR is
+/// taken from the end, since a domain-spec may itself hold `/`.
+fn domain_with_cidr(
+    args: &str,
+    start: usize,
+) -> Result<(Option<MacroString>, DualCidr), ParseError> {
+    if args.starts_with('/') {
+        return Ok((None, dual_cidr_length(args, start)?));
+    }
+    let Some(spec) = args.strip_prefix(':') else {
+        return Ok((None, DualCidr::default()));
+    };
+    let (spec, cidr) = split_cidr_suffix(spec);
+    let cidr = dual_cidr_length(cidr, start + 1 + spec.len())?;
+    Ok((Some(domain_spec(spec, start + 1)?), cidr))
+}
+
+/// Splits a trailing `[ "/" digits ] [ "//" digits ]` off `text`.
+fn split_cidr_suffix(text: &str) -> (&str, &str) {
+    let digits_after = |s: &str, sep: &str| {
+        s.rfind(sep).filter(|&i| {
+            let digits = &s[i + sep.len()..];
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    let mut head = text;
+    if let Some(i) = digits_after(head, "//") {
+        head = &head[..i];
+    }
+    if let Some(i) = digits_after(head, "/").filter(|&i| !head[..i].ends_with('/')) {
+        head = &head[..i];
+    }
+    (head, &text[head.len()..])
+}
+
+/// `dual-cidr-length = [ ip4-cidr-length ] [ "/" ip6-cidr-length ]`
+fn dual_cidr_length(text: &str, start: usize) -> Result<DualCidr, ParseError> {
+    let mut cidr = DualCidr::default();
+    let (v4_text, v6_text) = match text.find("//") {
+        Some(i) => (&text[..i], Some(&text[i + 2..])),
+        None => (text, None),
+    };
+    if !v4_text.is_empty() {
+        let digits = v4_text
+            .strip_prefix('/')
+            .ok_or(ParseError::new(ParseErrorKind::InvalidCidr, start))?;
+        cidr.v4 = Some(cidr_length(digits, start + 1, 32)?);
+    }
+    if let Some(digits) = v6_text {
+        cidr.v6 = Some(cidr_length(digits, start + v4_text.len() + 2, 128)?);
+    }
+    Ok(cidr)
+}
+
+/// `"0" / %x31-39 *DIGIT`, at most `max`.
+fn cidr_length(digits: &str, start: usize, max: u8) -> Result<u8, ParseError> {
+    let bad = ParseError::new(ParseErrorKind::InvalidCidr, start);
+    let valid_form = !digits.is_empty()
+        && digits.len() <= 3
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if !valid_form {
+        return Err(bad);
+    }
+    digits.parse::<u8>().ok().filter(|&n| n <= max).ok_or(bad)
+}
+
+/// `":" network [ "/" length ]` of `ip4` and `ip6`.
+fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), ParseError> {
+    let Some(rest) = args.strip_prefix(':') else {
+        let kind = if args.is_empty() {
+            ParseErrorKind::MissingDomain
+        } else {
+            ParseErrorKind::UnexpectedArgument
+        };
+        return Err(ParseError::new(kind, start));
+    };
+    match rest.split_once('/') {
+        None => Ok((rest, None)),
+        Some((addr, digits)) => Ok((
+            addr,
+            Some(cidr_length(digits, start + 2 + addr.len(), max)?),
+        )),
+    }
+}
+
+/// `ip4-network = qnum "." qnum "." qnum "." qnum`, each 0-255 without
+/// leading zeros.
+fn ip4_network(text: &str) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = text.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        let valid = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'));
+        if !valid {
+            return None;
+        }
+        *octet = part.parse().ok()?;
+    }
+    parts.next().is_none().then(|| Ipv4Addr::from(octets))
+}
+
+/// `domain-spec = macro-string domain-end`
+fn domain_spec(text: &str, start: usize) -> Result<MacroString, ParseError> {
+    if text.is_empty() {
+        return Err(ParseError::new(ParseErrorKind::MissingDomain, start));
+    }
+    let spec = MacroString::parse(text, start, Context::Record)?;
+    if !spec.has_domain_end() {
+        return Err(ParseError::new(ParseErrorKind::InvalidDomain, start));
+    }
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,358 @@
+//! What check_host() returns (RFC 7208 §2.6) and why, and its renderings as
+//! `Received-SPF` (§9.1) and `Authentication-Results` (RFC 8601).
+
+use std::fmt::{self, Write as _};
+use std::net::IpAddr;
+
+/// The result of check_host(), RFC 7208 §2.6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum SpfResult {
+    /// No record, or no valid domain to check (§2.6.1).
+    None,
+    /// The domain makes no assertion (§2.6.2).
+    Neutral,
+    /// The client is authorised (§2.6.3).
+    Pass,
+    /// The client is not authorised (§2.6.4).
+    Fail,
+    /// Probably not authorised (§2.6.5).
+    SoftFail,
+    /// A transient DNS error (§2.6.6).
+    TempError,
+    /// The published records could not be interpreted (§2.6.7).
+    PermError,
+}
+
+impl SpfResult {
+    /// The result's token: `none`, `neutral`, `pass`, `fail`, `softfail`,
+    /// `temperror`, `permerror`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Neutral => "neutral",
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::SoftFail => "softfail",
+            Self::TempError => "temperror",
+            Self::PermError => "permerror",
+        }
+    }
+}
+
+impl fmt::Display for SpfResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SpfResult {
+    type Err = UnknownSpfResult;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Self::None,
+            Self::Neutral,
+            Self::Pass,
+            Self::Fail,
+            Self::SoftFail,
+            Self::TempError,
+            Self::PermError,
+        ]
+        .into_iter()
+        .find(|r| r.as_str().eq_ignore_ascii_case(s))
+        .ok_or(UnknownSpfResult)
+    }
+}
+
+/// Text that is not one of the SPF result tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown SPF result (expected none, neutral, pass, fail, softfail, temperror or permerror)"
+)]
+pub struct UnknownSpfResult;
+
+/// Why check_host() gave its result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum SpfCause {
+    /// A directive matched: it, and the domain whose record holds it.
+    Matched {
+        /// The directive, as in the record.
+        directive: String,
+        /// The domain whose record holds it.
+        domain: String,
+    },
+    /// No directive matched and there was no `redirect=`: the default
+    /// result, neutral (RFC 7208 §4.7).
+    NoMatch {
+        /// The domain whose record was evaluated last.
+        domain: String,
+    },
+    /// The domain publishes no SPF record (§4.5), or is not a valid domain
+    /// to check (§4.3).
+    NoRecord {
+        /// The domain.
+        domain: String,
+        /// Why there is none.
+        reason: NoRecordReason,
+    },
+    /// An error ended the evaluation.
+    Error {
+        /// What went wrong.
+        kind: SpfErrorKind,
+        /// The domain being evaluated when it did.
+        domain: String,
+        /// Details: the record text and offset, the name queried, ...
+        detail: String,
+    },
+}
+
+/// Why a domain has no SPF record to evaluate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum NoRecordReason {
+    /// The domain is malformed or not multi-label (§4.3).
+    InvalidDomain,
+    /// NXDOMAIN (§4.3).
+    NxDomain,
+    /// TXT records, but none is an SPF record (§4.5).
+    NoSpfRecord,
+}
+
+/// What went wrong, for [`SpfCause::Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum SpfErrorKind {
+    /// A DNS timeout or server failure (temperror, §2.6.6).
+    Dns,
+    /// More than one SPF record at a domain (permerror, §4.5).
+    MultipleRecords,
+    /// A record that does not parse (permerror, §4.6).
+    Syntax,
+    /// More DNS-querying terms than the limit (permerror, §4.6.4).
+    LookupLimit,
+    /// More void lookups than the limit (permerror, §4.6.4).
+    VoidLookupLimit,
+    /// More MX names than the limit (permerror, §4.6.4).
+    MxLimit,
+    /// `include:` of a domain without an SPF record (permerror, §5.2).
+    IncludeNone,
+    /// `redirect=` to a domain without an SPF record (permerror, §6.1).
+    RedirectNone,
+    /// The overall deadline passed (temperror).
+    Deadline,
+}
+
+impl SpfErrorKind {
+    /// A short description.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Dns => "DNS error",
+            Self::MultipleRecords => "more than one SPF record",
+            Self::Syntax => "syntax error",
+            Self::LookupLimit => "too many DNS-querying terms",
+            Self::VoidLookupLimit => "too many void lookups",
+            Self::MxLimit => "too many MX names",
+            Self::IncludeNone => "include target has no SPF record",
+            Self::RedirectNone => "redirect target has no SPF record",
+            Self::Deadline => "evaluation deadline passed",
+        }
+    }
+}
+
+/// One step of an evaluation, recorded when tracing is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TraceStep {
+    /// Nesting depth: 0 for the checked domain, +1 per include/redirect.
+    pub depth: u8,
+    /// The domain whose record is being evaluated.
+    pub domain: String,
+    /// What happened.
+    pub event: String,
+}
+
+/// Everything check_host() found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpfOutput {
+    /// The result.
+    pub result: SpfResult,
+    /// Why.
+    pub cause: SpfCause,
+    /// On `fail`: the explanation (RFC 7208 §6.2), the domain's `exp=`
+    /// text or the configured default.
+    pub explanation: Option<String>,
+    /// DNS-querying terms evaluated (limit 10 by default, §4.6.4).
+    pub lookups: u32,
+    /// Void lookups seen (limit 2 by default, §4.6.4).
+    pub void_lookups: u32,
+    /// The steps, when tracing was on.
+    pub trace: Vec<TraceStep>,
+}
+
+impl SpfOutput {
+    /// The directive that matched, if any.
+    pub fn matched(&self) -> Option<&str> {
+        match &self.cause {
+            SpfCause::Matched { directive, .. } => Some(directive),
+            _ => None,
+        }
+    }
+
+    /// A one-line human summary of the cause.
+    pub fn summary(&self) -> String {
+        match &self.cause {
+            SpfCause::Matched { directive, domain } => {
+                format!("matched {directive} in the record of {domain}")
+            }
+            SpfCause::NoMatch { domain } => {
+                format!("no mechanism matched in the record of {domain}")
+            }
+            SpfCause::NoRecord { domain, reason } => match reason {
+                NoRecordReason::InvalidDomain => format!("{domain} is not a valid domain to check"),
+                NoRecordReason::NxDomain => format!("{domain} does not exist"),
+                NoRecordReason::NoSpfRecord => format!("{domain} publishes no SPF record"),
+            },
+            SpfCause::Error {
+                kind,
+                domain,
+                detail,
+            } => {
+                format!("{} at {domain}: {detail}", kind.describe())
+            }
+        }
+    }
+}
+
+/// The identity an SPF check was for (RFC 7208 §2.3, §2.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Identity {
+    /// The MAIL FROM identity.
+    MailFrom,
+    /// The HELO identity.
+    Helo,
+}
+
+impl Identity {
+    fn token(self) -> &'static str {
+        match self {
+            Self::MailFrom => "mailfrom",
+            Self::Helo => "helo",
+        }
+    }
+}
+
+/// Appends `text` with every byte outside printable ASCII, and the
+/// characters `specials`, replaced by `?`: header text can never carry raw
+/// CR/LF or other controls.
+fn push_safe(out: &mut String, text: &str, specials: &[char]) {
+    for c in text.chars() {
+        if (' '..='~').contains(&c) && !specials.contains(&c) {
+            out.push(c);
+        } else {
+            out.push('?');
+        }
+    }
+}
+
+/// Appends `text` as an RFC 5322 quoted-string.
+fn push_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            _ => out.push('?'),
+        }
+    }
+    out.push('"');
+}
+
+/// Whether `text` can stand as an RFC 8601 `value` token without quotes.
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
+}
+
+/// The facts a header rendering needs beyond the output.
+#[derive(Clone, Copy, Debug)]
+pub struct HeaderContext<'a> {
+    /// The identity checked.
+    pub identity: Identity,
+    /// The client IP.
+    pub client_ip: IpAddr,
+    /// The HELO name.
+    pub helo: &'a str,
+    /// The envelope sender (MAIL FROM address, or `postmaster@<helo>`).
+    pub envelope_from: &'a str,
+    /// The receiving host (`receiver=`, the `authserv-id`).
+    pub receiver: &'a str,
+}
+
+impl SpfOutput {
+    /// The `Received-SPF:` field value of RFC 7208 §9.1 (without the field
+    /// name): result, a comment, and key-value pairs. Identity text is
+    /// quoted or has unsafe characters replaced, never raw CR or LF.
+    pub fn received_spf(&self, ctx: &HeaderContext<'_>) -> String {
+        let mut out = String::new();
+        out.push_str(self.result.as_str());
+        out.push_str(" (");
+        push_safe(&mut out, ctx.receiver, &['(', ')', '\\']);
+        out.push_str(": ");
+        push_safe(&mut out, &self.summary(), &['(', ')', '\\']);
+        out.push_str(") ");
+        let _ = write!(out, "client-ip={}; ", ctx.client_ip);
+        out.push_str("envelope-from=");
+        push_quoted(&mut out, ctx.envelope_from);
+        out.push_str("; helo=");
+        if is_token(ctx.helo) {
+            out.push_str(ctx.helo);
+        } else {
+            push_quoted(&mut out, ctx.helo);
+        }
+        out.push_str("; receiver=");
+        if is_token(ctx.receiver) {
+            out.push_str(ctx.receiver);
+        } else {
+            push_quoted(&mut out, ctx.receiver);
+        }
+        let _ = write!(out, "; identity={};", ctx.identity.token());
+        out
+    }
+
+    /// The `spf=` method of an `Authentication-Results:` field (RFC 8601
+    /// §2.7.2): `spf=pass smtp.mailfrom=...` (or `smtp.helo=...`).
+    pub fn authentication_results(&self, ctx: &HeaderContext<'_>) -> String {
+        let mut out = format!("spf={}", self.result.as_str());
+        let (property, value) = match ctx.identity {
+            Identity::MailFrom => ("smtp.mailfrom", ctx.envelope_from),
+            Identity::Helo => ("smtp.helo", ctx.helo),
+        };
+        out.push(' ');
+        out.push_str(property);
+        out.push('=');
+        // A mailbox (local-part "@" domain) is allowed as pvalue; anything
+        // else unusual is quoted.
+        let mailbox_ok = value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>,;:\\\"[]".contains(&b));
+        if !value.is_empty() && mailbox_ok {
+            out.push_str(value);
+        } else {
+            push_quoted(&mut out, value);
+        }
+        out
+    }
+}
