@@ -14,8 +14,8 @@
 //! name and type, add latency to every answer (feature `tokio`), and read
 //! counters of the queries asked and of the most queries in flight at once.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};

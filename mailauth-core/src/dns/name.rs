@@ -68,20 +68,24 @@ pub fn validate_name(name: &str) -> Result<&str, NameError> {
     if name.len() > MAX_NAME_LEN {
         return Err(NameError::TooLong { len: name.len() });
     }
-    let mut offset = 0;
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Err(NameError::EmptyLabel { offset });
+    let mut label_start = 0;
+    for (i, &b) in name.as_bytes().iter().enumerate() {
+        if b == b'.' {
+            check_label(label_start, i)?;
+            label_start = i + 1;
         }
-        if label.len() > MAX_LABEL_LEN {
-            return Err(NameError::LabelTooLong {
-                offset,
-                len: label.len(),
-            });
-        }
-        offset += label.len() + 1;
     }
+    check_label(label_start, name.len())?;
     Ok(name)
+}
+
+/// The label `start..end` is 1 to 63 octets long.
+fn check_label(start: usize, end: usize) -> Result<(), NameError> {
+    match end - start {
+        0 => Err(NameError::EmptyLabel { offset: start }),
+        len if len > MAX_LABEL_LEN => Err(NameError::LabelTooLong { offset: start, len }),
+        _ => Ok(()),
+    }
 }
 
 /// Returns the address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) stands

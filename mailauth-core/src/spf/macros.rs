@@ -400,7 +400,7 @@ impl fmt::Display for Macro {
 /// The values the macro letters stand for in one evaluation.
 #[derive(Clone, Debug)]
 pub(crate) struct MacroValues<'a> {
-    pub(crate) sender: &'a str,
+    /// `%{l}`; `%{s}` is `%{l}@%{o}`.
     pub(crate) local_part: &'a str,
     pub(crate) sender_domain: &'a str,
     pub(crate) domain: &'a str,
@@ -417,7 +417,12 @@ fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
     // The value, written to a scratch buffer when it is not a plain &str.
     let mut scratch = String::new();
     let value: &str = match m.letter {
-        MacroLetter::Sender => values.sender,
+        MacroLetter::Sender => {
+            scratch.push_str(values.local_part);
+            scratch.push('@');
+            scratch.push_str(values.sender_domain);
+            &scratch
+        }
         MacroLetter::LocalPart => values.local_part,
         MacroLetter::SenderDomain => values.sender_domain,
         MacroLetter::Domain => values.domain,
@@ -512,7 +517,6 @@ mod tests {
 
     fn values(ip: &str) -> MacroValues<'static> {
         MacroValues {
-            sender: "strong-bad@email.example.com",
             local_part: "strong-bad",
             sender_domain: "email.example.com",
             domain: "email.example.com",

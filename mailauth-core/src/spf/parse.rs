@@ -88,29 +88,17 @@ pub enum ParseErrorKind {
     Macro(MacroError),
 }
 
-/// `record = version terms *SP`
-pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
-    let rest = version(text)?;
-    let mut record = SpfRecord {
-        terms: Vec::new(),
-        redirect: None,
-        exp: None,
-    };
-    let mut offset = text.len() - rest.len();
-    for term_text in rest.split(' ') {
-        let start = offset;
-        offset += term_text.len() + 1;
-        if term_text.is_empty() {
-            continue;
-        }
-        let term = term(term_text, start)?;
+impl SpfRecord {
+    /// Appends a term, keeping the one-`redirect=`, one-`exp=` rule (RFC
+    /// 7208 §6).
+    fn push(&mut self, term: Term, start: usize) -> Result<(), ParseError> {
         if let Term::Modifier(modifier) = &term {
             let (slot, name) = match modifier {
-                Modifier::Redirect(_) => (&mut record.redirect, "redirect"),
-                Modifier::Exp(_) => (&mut record.exp, "exp"),
+                Modifier::Redirect(_) => (&mut self.redirect, "redirect"),
+                Modifier::Exp(_) => (&mut self.exp, "exp"),
                 Modifier::Unknown { .. } => {
-                    record.terms.push(term);
-                    continue;
+                    self.terms.push(term);
+                    return Ok(());
                 }
             };
             if slot.is_some() {
@@ -119,9 +107,36 @@ pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
                     start,
                 ));
             }
-            *slot = Some(record.terms.len());
+            *slot = Some(self.terms.len());
         }
-        record.terms.push(term);
+        self.terms.push(term);
+        Ok(())
+    }
+}
+
+/// `record = version terms *SP`
+pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
+    let rest = version(text)?;
+    let mut record = SpfRecord {
+        terms: Vec::new(),
+        redirect: None,
+        exp: None,
+    };
+    let bytes = text.as_bytes();
+    record
+        .terms
+        .reserve(bytes.iter().filter(|&&b| b == b' ').count());
+    let mut start = text.len() - rest.len();
+    while start < bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |n| start + n);
+        if end > start {
+            let term = term(&text[start..end], start)?;
+            record.push(term, start)?;
+        }
+        start = end + 1;
     }
     Ok(record)
 }
@@ -197,45 +212,42 @@ fn mechanism(text: &str, start: usize) -> Result<Mechanism, ParseError> {
     if !args.is_empty() && !args.starts_with([':', '/']) {
         return Err(unknown());
     }
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
-        "all" => {
-            no_args(args, args_start)?;
-            Ok(Mechanism::All)
+    let is = |m: &str| name.eq_ignore_ascii_case(m);
+    if is("all") {
+        no_args(args, args_start)?;
+        Ok(Mechanism::All)
+    } else if is("ip4") {
+        let (addr, prefix) = network(args, args_start, 32)?;
+        let addr =
+            ip4_network(addr).ok_or(ParseError::new(ParseErrorKind::InvalidIp4, args_start + 1))?;
+        Ok(Mechanism::Ip4 { addr, prefix })
+    } else if is("ip6") {
+        let (addr, prefix) = network(args, args_start, 128)?;
+        let addr: Ipv6Addr = addr
+            .parse()
+            .map_err(|_| ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
+        Ok(Mechanism::Ip6 { addr, prefix })
+    } else if is("include") {
+        Ok(Mechanism::Include(required_domain(args, args_start)?))
+    } else if is("a") || is("mx") {
+        let (domain, cidr) = domain_with_cidr(args, args_start)?;
+        Ok(if is("a") {
+            Mechanism::A { domain, cidr }
+        } else {
+            Mechanism::Mx { domain, cidr }
+        })
+    } else if is("exists") {
+        Ok(Mechanism::Exists(required_domain(args, args_start)?))
+    } else if is("ptr") {
+        if args.starts_with('/') {
+            return Err(ParseError::new(
+                ParseErrorKind::UnexpectedArgument,
+                args_start,
+            ));
         }
-        "include" => Ok(Mechanism::Include(required_domain(args, args_start)?)),
-        "exists" => Ok(Mechanism::Exists(required_domain(args, args_start)?)),
-        "ptr" => {
-            if args.starts_with('/') {
-                return Err(ParseError::new(
-                    ParseErrorKind::UnexpectedArgument,
-                    args_start,
-                ));
-            }
-            Ok(Mechanism::Ptr(optional_domain(args, args_start)?))
-        }
-        "a" | "mx" => {
-            let (domain, cidr) = domain_with_cidr(args, args_start)?;
-            Ok(if lower == "a" {
-                Mechanism::A { domain, cidr }
-            } else {
-                Mechanism::Mx { domain, cidr }
-            })
-        }
-        "ip4" => {
-            let (addr, prefix) = network(args, args_start, 32)?;
-            let addr = ip4_network(addr)
-                .ok_or(ParseError::new(ParseErrorKind::InvalidIp4, args_start + 1))?;
-            Ok(Mechanism::Ip4 { addr, prefix })
-        }
-        "ip6" => {
-            let (addr, prefix) = network(args, args_start, 128)?;
-            let addr: Ipv6Addr = addr
-                .parse()
-                .map_err(|_| ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
-            Ok(Mechanism::Ip6 { addr, prefix })
-        }
-        _ => Err(unknown()),
+        Ok(Mechanism::Ptr(optional_domain(args, args_start)?))
+    } else {
+        Err(unknown())
     }
 }
 
@@ -354,19 +366,36 @@ fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), Pars
 /// leading zeros.
 fn ip4_network(text: &str) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut parts = text.split('.');
-    for octet in &mut octets {
-        let part = parts.next()?;
-        let valid = !part.is_empty()
-            && part.len() <= 3
-            && part.bytes().all(|b| b.is_ascii_digit())
-            && (part == "0" || !part.starts_with('0'));
-        if !valid {
-            return None;
+    let mut count = 0;
+    let mut value: u16 = 0;
+    let mut digits = 0;
+    for &b in text.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                // No leading zeros: "0" alone, or a nonzero first digit.
+                if digits == 1 && value == 0 {
+                    return None;
+                }
+                value = value * 10 + u16::from(b - b'0');
+                digits += 1;
+                if digits > 3 || value > 255 {
+                    return None;
+                }
+            }
+            b'.' if digits > 0 && count < 3 => {
+                octets[count] = u8::try_from(value).ok()?;
+                count += 1;
+                value = 0;
+                digits = 0;
+            }
+            _ => return None,
         }
-        *octet = part.parse().ok()?;
     }
-    parts.next().is_none().then(|| Ipv4Addr::from(octets))
+    if count != 3 || digits == 0 {
+        return None;
+    }
+    octets[3] = u8::try_from(value).ok()?;
+    Some(Ipv4Addr::from(octets))
 }
 
 /// `domain-spec = macro-string domain-end`

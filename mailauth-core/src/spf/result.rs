@@ -4,6 +4,8 @@
 use std::fmt::{self, Write as _};
 use std::net::IpAddr;
 
+use super::record::Directive;
+
 /// The result of check_host(), RFC 7208 §2.6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -80,8 +82,8 @@ pub struct UnknownSpfResult;
 pub enum SpfCause {
     /// A directive matched: it, and the domain whose record holds it.
     Matched {
-        /// The directive, as in the record.
-        directive: String,
+        /// The directive.
+        directive: Directive,
         /// The domain whose record holds it.
         domain: String,
     },
@@ -198,7 +200,7 @@ pub struct SpfOutput {
 
 impl SpfOutput {
     /// The directive that matched, if any.
-    pub fn matched(&self) -> Option<&str> {
+    pub fn matched(&self) -> Option<&Directive> {
         match &self.cause {
             SpfCause::Matched { directive, .. } => Some(directive),
             _ => None,

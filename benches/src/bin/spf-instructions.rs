@@ -1,0 +1,94 @@
+//! The workload `scripts/spf-instructions.sh` counts under callgrind:
+//!
+//! ```text
+//! spf-instructions MODE ROUNDS
+//! ```
+//!
+//! MODE `cold` evaluates the 44 queries of the shared SPF corpus with the
+//! parsed-record cache off (every fetched record is parsed), `warm` with
+//! it on and filled beforehand, `parse` parses every SPF record of the
+//! corpus. ROUNDS repeats the work; the script subtracts a 1-round run
+//! from an N-round run so that start-up costs cancel out.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use mailauth_benches::SpfCorpus;
+use mailauth_core::dns::RecordData;
+use mailauth_core::spf::{SpfConfig, SpfRecord, SpfVerifier};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(mode), Some(rounds)) = (
+        args.get(1),
+        args.get(2).and_then(|r| r.parse::<usize>().ok()),
+    ) else {
+        eprintln!("usage: spf-instructions cold|warm|parse ROUNDS");
+        return ExitCode::from(2);
+    };
+    let corpus = match SpfCorpus::load_shared() {
+        Ok(corpus) => corpus,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let count = match mode.as_str() {
+        "cold" | "warm" => evaluate(corpus, mode == "warm", rounds),
+        "parse" => parse(&corpus, rounds),
+        _ => {
+            eprintln!("unknown mode {mode}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("{mode}: {count} operations per round");
+    ExitCode::SUCCESS
+}
+
+fn evaluate(corpus: SpfCorpus, warm: bool, rounds: usize) -> usize {
+    let SpfCorpus {
+        resolver,
+        scenarios,
+        ..
+    } = corpus;
+    let mut config = SpfConfig::default();
+    if !warm {
+        config.record_cache_size = 0;
+    }
+    let verifier = SpfVerifier::with_config(Arc::new(resolver), config).expect("config");
+    let queries: Vec<_> = scenarios.iter().flat_map(|s| s.queries.iter()).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        if warm {
+            for q in &queries {
+                std::hint::black_box(verifier.check_mail_from(q.ip, &q.sender, &q.helo).await);
+            }
+        }
+        for _ in 0..rounds {
+            for q in &queries {
+                std::hint::black_box(verifier.check_mail_from(q.ip, &q.sender, &q.helo).await);
+            }
+        }
+    });
+    queries.len()
+}
+
+fn parse(corpus: &SpfCorpus, rounds: usize) -> usize {
+    let records: Vec<String> = corpus
+        .records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RecordData::Txt(txt) => Some(String::from_utf8_lossy(&txt.joined()).into_owned()),
+            _ => None,
+        })
+        .filter(|text| text.to_ascii_lowercase().starts_with("v=spf1"))
+        .collect();
+    for _ in 0..rounds {
+        for text in &records {
+            let _ = std::hint::black_box(SpfRecord::parse(std::hint::black_box(text)));
+        }
+    }
+    records.len()
+}
