@@ -17,3 +17,163 @@ pub fn zone_text(data: &[u8]) {
         assert_eq!(zone, reparsed, "round trip changed the zone:\n{printed}");
     }
 }
+
+/// SPF record text: parsing never panics, and a record that parses prints
+/// as text that parses back to the same record.
+pub fn spf_record(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(record) = crate::spf::SpfRecord::parse(text) {
+        let printed = record.to_string();
+        let reparsed = crate::spf::SpfRecord::parse(&printed)
+            .unwrap_or_else(|e| panic!("printed record does not parse: {e}\n{printed}"));
+        assert_eq!(record, reparsed, "round trip changed the record: {printed}");
+    }
+}
+
+/// Macro-strings: parsing never panics, what parses round-trips, and
+/// expansion (IPv4 and IPv6 clients, `%{p}` and `%{t}` included) never
+/// panics and stays within a bound of the input's size.
+pub fn spf_macro(data: &[u8]) {
+    use crate::spf::MacroString;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(parsed) = MacroString::parse_explanation(text) else {
+        return;
+    };
+    let printed = parsed.to_string();
+    assert_eq!(
+        MacroString::parse_explanation(&printed).ok().as_ref(),
+        Some(&parsed),
+        "{printed}"
+    );
+    // Expand through a full evaluation: exp= of a failing record.
+    let zone = format!(
+        "fuzz.example. TXT \"v=spf1 -all exp=exp.fuzz.example\"\nexp.fuzz.example. TXT {}\n",
+        zone_string(text.as_bytes())
+    );
+    let Ok(resolver) = crate::dns::MemoryResolver::from_zone_text(&zone) else {
+        return;
+    };
+    let verifier = crate::spf::SpfVerifier::new(std::sync::Arc::new(resolver));
+    for ip in ["192.0.2.1", "2001:db8::1"] {
+        let ip: std::net::IpAddr = ip.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        let out = block_on(verifier.check_mail_from(
+            ip,
+            "Local.Part-x@fuzz.example",
+            "helo.fuzz.example",
+        ));
+        let explanation = out.explanation.unwrap_or_default();
+        // Each macro expands to at most a few hundred bytes.
+        assert!(
+            explanation.len() <= 1024 + text.len() * 512,
+            "expansion too long"
+        );
+    }
+}
+
+/// The evaluator over a zone built from the input: each line is one TXT
+/// record, the first at `fuzz.example`, the others at `l1.fuzz.example`,
+/// `l2.fuzz.example`, ... with fixed A, MX and PTR data around them.
+/// Never a panic; the RFC 7208 §4.6.4 limits always hold.
+pub fn spf_eval(data: &[u8]) {
+    let mut zone = String::from(
+        "fuzz.example. A 192.0.2.1\n\
+         fuzz.example. MX 10 mx.fuzz.example.\n\
+         mx.fuzz.example. A 192.0.2.2\n\
+         fuzz.example. AAAA 2001:db8::1\n\
+         1.2.0.192.in-addr.arpa. PTR fuzz.example.\n",
+    );
+    for (i, line) in data.split(|&b| b == b'\n').take(16).enumerate() {
+        let owner = if i == 0 {
+            "fuzz.example.".to_owned()
+        } else {
+            format!("l{i}.fuzz.example.")
+        };
+        zone.push_str(&format!("{owner} TXT {}\n", zone_string(line)));
+    }
+    let Ok(resolver) = crate::dns::MemoryResolver::from_zone_text(&zone) else {
+        return;
+    };
+    let resolver = std::sync::Arc::new(resolver);
+    let verifier = crate::spf::SpfVerifier::new(resolver.clone());
+    for ip in ["192.0.2.1", "192.0.2.9", "2001:db8::1"] {
+        let ip: std::net::IpAddr = ip.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        resolver.reset_counters();
+        let out = block_on(verifier.check_mail_from(ip, "user@fuzz.example", "helo.fuzz.example"));
+        let config = verifier.config();
+        assert!(
+            out.lookups <= config.max_lookups + 1,
+            "lookups {}",
+            out.lookups
+        );
+        assert!(
+            out.void_lookups <= config.max_void_lookups + 1,
+            "voids {}",
+            out.void_lookups
+        );
+        // The record, 11 terms of at most 1 + 10 queries, %{p} (PTR + 10)
+        // once, and exp=.
+        let bound = 1 + 11 * 11 + 11 + 2;
+        assert!(
+            resolver.queries() <= bound,
+            "{} queries",
+            resolver.queries()
+        );
+    }
+}
+
+/// Bytes as one quoted zone-file character-string per 255 bytes.
+fn zone_string(bytes: &[u8]) -> String {
+    let zone = crate::dns::Zone {
+        records: vec![crate::dns::ZoneRecord {
+            name: "x".into(),
+            ttl: 0,
+            data: crate::dns::RecordData::Txt(crate::dns::Txt::new([bytes.to_vec()])),
+        }],
+    };
+    let line = zone.to_string();
+    // "x. 0 IN TXT <strings>\n"
+    line.trim_end()
+        .split_once(" TXT ")
+        .map(|(_, strings)| strings.to_owned())
+        .unwrap_or_default()
+}
+
+/// Runs a future that never waits: the in-memory zone without latency
+/// answers at once, so one poll completes it.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("the in-memory zone never waits"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The fuzz entry points hold on a few inputs, so that `cargo test`
+    /// exercises them too.
+    #[test]
+    fn entry_points_hold_on_samples() {
+        let samples: [&[u8]; 8] = [
+            b"v=spf1 mx a:%{d} include:l1.fuzz.example -all",
+            b"v=spf1 ptr exists:%{ir}.%{v}.%{l1r-}.l2.fuzz.example ?all\nv=spf1 redirect=fuzz.example",
+            b"v=spf1 include:fuzz.example",
+            b"%{p} %{c} %{r} %{t} %{S} %{i32r+-} %%%_%-",
+            b"v=spf1 a:%{i}.%{i}.%{i}.%{i}.%{i}.%{i}.%{i}.%{i}.%{i}.%{i}.example -all",
+            b"$ORIGIN x.\n@ TXT \"a\\\"b\"\n",
+            b"\xff\xfe",
+            b"",
+        ];
+        for sample in samples {
+            super::zone_text(sample);
+            super::spf_record(sample);
+            super::spf_macro(sample);
+            super::spf_eval(sample);
+        }
+    }
+}
