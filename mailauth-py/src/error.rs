@@ -2,11 +2,16 @@
 //! `mailauth.exceptions` (all under `MailauthError`).
 
 use mailauth_core::dns::{ResolverError, ZoneError};
+use mailauth_core::spf::ParseError as SpfParseError;
 use pyo3::PyErr;
 
-pyo3::import_exception!(mailauth.exceptions, ZoneParseError);
-pyo3::import_exception!(mailauth.exceptions, ResolverConfigError);
-pyo3::import_exception!(mailauth.exceptions, InvalidInputError);
+/// The Python classes of `mailauth.exceptions`, imported.
+mod py {
+    pyo3::import_exception!(mailauth.exceptions, ZoneParseError);
+    pyo3::import_exception!(mailauth.exceptions, ResolverConfigError);
+    pyo3::import_exception!(mailauth.exceptions, InvalidInputError);
+    pyo3::import_exception!(mailauth.exceptions, SpfParseError);
+}
 
 /// Everything the binding can raise.
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +22,9 @@ pub(crate) enum BindingError {
     /// A resolver that cannot be built: `ResolverConfigError`.
     #[error(transparent)]
     Resolver(#[from] ResolverError),
+    /// An SPF record that does not parse: `SpfParseError` (a `ValueError`).
+    #[error(transparent)]
+    Spf(#[from] SpfParseError),
     /// An argument of the wrong form: `InvalidInputError` (a `ValueError`).
     #[error("{0}")]
     InvalidInput(String),
@@ -26,15 +34,18 @@ impl From<BindingError> for PyErr {
     fn from(error: BindingError) -> Self {
         let message = error.to_string();
         match error {
-            BindingError::Zone(e) => ZoneParseError::new_err((message, e.line, e.column)),
+            BindingError::Zone(e) => py::ZoneParseError::new_err((message, e.line, e.column)),
             BindingError::Resolver(e) => {
                 let message = match std::error::Error::source(&e) {
                     Some(source) => format!("{message}: {source}"),
                     None => message,
                 };
-                ResolverConfigError::new_err(message)
+                py::ResolverConfigError::new_err(message)
             }
-            BindingError::InvalidInput(_) => InvalidInputError::new_err(message),
+            BindingError::Spf(e) => {
+                py::SpfParseError::new_err((message, e.offset(), format!("{:?}", e.kind())))
+            }
+            BindingError::InvalidInput(_) => py::InvalidInputError::new_err(message),
         }
     }
 }

@@ -4,6 +4,7 @@
 mod error;
 mod records;
 mod resolver;
+mod spf;
 
 use pyo3::prelude::*;
 
@@ -14,6 +15,8 @@ mod _mailauth {
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};
     #[pymodule_export]
     use crate::resolver::Resolver;
+    #[pymodule_export]
+    use crate::spf::{SpfOutput, SpfRecord, SpfResult, SpfVerifier};
 
     use super::*;
 

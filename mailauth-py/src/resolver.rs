@@ -19,7 +19,7 @@ use crate::records::{Answer, IntoAnswerRecords};
 
 /// The shared tokio runtime (pyo3-async-runtimes' own, so that async and
 /// sync calls use the same one).
-fn runtime() -> &'static tokio::runtime::Runtime {
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
     pyo3_async_runtimes::tokio::get_runtime()
 }
 
@@ -116,6 +116,11 @@ impl Resolver {
     {
         let future = lookup(Arc::clone(&self.inner));
         py.detach(|| Answer::from(runtime().block_on(future)))
+    }
+
+    /// The resolver, shared.
+    pub(crate) fn dns(&self) -> Arc<dyn DnsResolver> {
+        Arc::clone(&self.inner)
     }
 
     fn memory(&self) -> PyResult<&MemoryResolver> {

@@ -17,6 +17,10 @@ from mailauth._mailauth import (
     MxRecord,
     Outcome,
     Resolver,
+    SpfOutput,
+    SpfRecord,
+    SpfResult,
+    SpfVerifier,
     TxtRecord,
     __version__,
 )
@@ -24,6 +28,7 @@ from mailauth.exceptions import (
     InvalidInputError,
     MailauthError,
     ResolverConfigError,
+    SpfParseError,
     ZoneParseError,
 )
 
@@ -35,6 +40,11 @@ __all__ = [
     "Outcome",
     "Resolver",
     "ResolverConfigError",
+    "SpfOutput",
+    "SpfParseError",
+    "SpfRecord",
+    "SpfResult",
+    "SpfVerifier",
     "TxtRecord",
     "ZoneParseError",
     "__version__",

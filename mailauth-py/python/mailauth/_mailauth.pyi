@@ -5,7 +5,18 @@ from collections.abc import Awaitable, Iterator, Sequence
 from typing import ClassVar, final
 
 __version__: str
-__all__ = ["Answer", "MxRecord", "Outcome", "Resolver", "TxtRecord", "__version__"]
+__all__ = [
+    "Answer",
+    "MxRecord",
+    "Outcome",
+    "Resolver",
+    "SpfOutput",
+    "SpfRecord",
+    "SpfResult",
+    "SpfVerifier",
+    "TxtRecord",
+    "__version__",
+]
 
 @final
 class Outcome:
@@ -106,3 +117,83 @@ class Resolver:
     @property
     def peak_in_flight(self) -> int: ...
     def reset_counters(self) -> None: ...
+
+@final
+class SpfResult:
+    """The result of check_host(), RFC 7208 §2.6; ``str()`` is the token."""
+
+    NONE: ClassVar[SpfResult]
+    NEUTRAL: ClassVar[SpfResult]
+    PASS: ClassVar[SpfResult]
+    FAIL: ClassVar[SpfResult]
+    SOFTFAIL: ClassVar[SpfResult]
+    TEMPERROR: ClassVar[SpfResult]
+    PERMERROR: ClassVar[SpfResult]
+    def __int__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class SpfRecord:
+    """A parsed SPF record; ``str()`` is the canonical text."""
+
+    @staticmethod
+    def parse(text: str) -> SpfRecord: ...
+    @property
+    def terms(self) -> list[str]: ...
+    @property
+    def redirect(self) -> str | None: ...
+    @property
+    def exp(self) -> str | None: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class SpfOutput:
+    """What check_host() found."""
+
+    @property
+    def result(self) -> SpfResult: ...
+    @property
+    def explanation(self) -> str | None: ...
+    @property
+    def matched(self) -> str | None: ...
+    @property
+    def domain(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def cause(self) -> str: ...
+    @property
+    def lookups(self) -> int: ...
+    @property
+    def void_lookups(self) -> int: ...
+    @property
+    def trace(self) -> list[str]: ...
+    def received_spf(self, receiver: str) -> str: ...
+    def authentication_results(self) -> str: ...
+
+@final
+class SpfVerifier:
+    """Checks SPF (RFC 7208) through a ``Resolver``."""
+
+    def __new__(
+        cls,
+        resolver: Resolver,
+        *,
+        max_lookups: int = 10,
+        max_void_lookups: int = 2,
+        max_mx_names: int = 10,
+        max_ptr_names: int = 10,
+        deadline: float = 20.0,
+        default_explanation: str | None = None,
+        receiver: str = "unknown",
+        trace: bool = False,
+        record_cache_size: int = 1024,
+    ) -> SpfVerifier: ...
+    def check_mail_from(self, ip: IpLike, mail_from: str, helo: str) -> Awaitable[SpfOutput]: ...
+    def check_helo(self, ip: IpLike, helo: str) -> Awaitable[SpfOutput]: ...
+    def check_host(self, ip: IpLike, domain: str, sender: str, helo: str) -> Awaitable[SpfOutput]: ...
+    def check_mail_from_sync(self, ip: IpLike, mail_from: str, helo: str) -> SpfOutput: ...
+    def check_helo_sync(self, ip: IpLike, helo: str) -> SpfOutput: ...
+    def check_host_sync(self, ip: IpLike, domain: str, sender: str, helo: str) -> SpfOutput: ...

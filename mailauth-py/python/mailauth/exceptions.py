@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "MailauthError",
     "ZoneParseError",
+    "SpfParseError",
     "InvalidInputError",
     "ResolverConfigError",
 ]
@@ -26,6 +27,16 @@ class ZoneParseError(MailauthError, ValueError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class SpfParseError(MailauthError, ValueError):
+    """An SPF record that does not parse (RFC 7208 §12); ``offset`` is the
+    byte where, ``kind`` what is wrong."""
+
+    def __init__(self, message: str, offset: int, kind: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.kind = kind
 
 
 class InvalidInputError(MailauthError, ValueError):

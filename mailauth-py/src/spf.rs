@@ -1,0 +1,450 @@
+//! `mailauth.SpfVerifier`, `SpfRecord`, `SpfOutput`, `SpfResult`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mailauth_core::spf::{
+    ClientIp, HeaderContext, Identity, SpfCause, SpfConfig, SpfOutput as CoreOutput,
+    SpfRecord as CoreRecord, SpfResult as CoreResult, SpfVerifier as CoreVerifier,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::error::{BindingError, BindingResult};
+use crate::resolver::{Resolver, ip_from_py, runtime};
+
+/// The result of check_host(), RFC 7208 §2.6.
+#[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum SpfResult {
+    /// No record, or no valid domain.
+    #[pyo3(name = "NONE")]
+    None,
+    /// No assertion.
+    #[pyo3(name = "NEUTRAL")]
+    Neutral,
+    /// Authorised.
+    #[pyo3(name = "PASS")]
+    Pass,
+    /// Not authorised.
+    #[pyo3(name = "FAIL")]
+    Fail,
+    /// Probably not authorised.
+    #[pyo3(name = "SOFTFAIL")]
+    SoftFail,
+    /// Transient DNS error.
+    #[pyo3(name = "TEMPERROR")]
+    TempError,
+    /// Broken records.
+    #[pyo3(name = "PERMERROR")]
+    PermError,
+}
+
+impl From<CoreResult> for SpfResult {
+    fn from(result: CoreResult) -> Self {
+        match result {
+            CoreResult::None => Self::None,
+            CoreResult::Neutral => Self::Neutral,
+            CoreResult::Pass => Self::Pass,
+            CoreResult::Fail => Self::Fail,
+            CoreResult::SoftFail => Self::SoftFail,
+            CoreResult::TempError => Self::TempError,
+            CoreResult::PermError => Self::PermError,
+        }
+    }
+}
+
+impl SpfResult {
+    fn core(self) -> CoreResult {
+        match self {
+            Self::None => CoreResult::None,
+            Self::Neutral => CoreResult::Neutral,
+            Self::Pass => CoreResult::Pass,
+            Self::Fail => CoreResult::Fail,
+            Self::SoftFail => CoreResult::SoftFail,
+            Self::TempError => CoreResult::TempError,
+            Self::PermError => CoreResult::PermError,
+        }
+    }
+}
+
+#[pymethods]
+impl SpfResult {
+    /// The RFC token: `pass`, `fail`, `softfail`, ...
+    fn __str__(&self) -> &'static str {
+        self.core().as_str()
+    }
+}
+
+/// A parsed SPF record.
+#[pyclass(frozen, eq, hash, module = "mailauth")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SpfRecord(CoreRecord);
+
+#[pymethods]
+impl SpfRecord {
+    /// Parses record text; raises `SpfParseError` (a `ValueError`) with
+    /// `.offset` and `.kind` when it is not a valid SPF record.
+    #[staticmethod]
+    fn parse(text: &str) -> PyResult<Self> {
+        CoreRecord::parse(text)
+            .map(Self)
+            .map_err(|e| BindingError::from(e).into())
+    }
+
+    /// The terms, each in canonical text.
+    #[getter]
+    fn terms(&self) -> Vec<String> {
+        self.0.terms().iter().map(ToString::to_string).collect()
+    }
+
+    /// The `redirect=` target, if any.
+    #[getter]
+    fn redirect(&self) -> Option<String> {
+        self.0.redirect().map(ToString::to_string)
+    }
+
+    /// The `exp=` domain, if any.
+    #[getter]
+    fn exp(&self) -> Option<String> {
+        self.0.exp().map(ToString::to_string)
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "SpfRecord({})",
+            PyString::new(py, &self.0.to_string()).repr()?
+        ))
+    }
+}
+
+/// What check_host() found.
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct SpfOutput {
+    inner: CoreOutput,
+    identity: Identity,
+    ip: std::net::IpAddr,
+    helo: String,
+    envelope_from: String,
+}
+
+#[pymethods]
+impl SpfOutput {
+    /// The result.
+    #[getter]
+    fn result(&self) -> SpfResult {
+        self.inner.result.into()
+    }
+
+    /// On `fail`, the explanation; otherwise `None`.
+    #[getter]
+    fn explanation(&self) -> Option<&str> {
+        self.inner.explanation.as_deref()
+    }
+
+    /// The directive that matched, in canonical text, if any.
+    #[getter]
+    fn matched(&self) -> Option<String> {
+        self.inner.matched().map(ToString::to_string)
+    }
+
+    /// The domain whose record decided (or where the error arose).
+    #[getter]
+    fn domain(&self) -> Option<&str> {
+        match &self.inner.cause {
+            SpfCause::Matched { domain, .. }
+            | SpfCause::NoMatch { domain }
+            | SpfCause::NoRecord { domain, .. }
+            | SpfCause::Error { domain, .. } => Some(domain),
+            _ => None,
+        }
+    }
+
+    /// For temperror and permerror: what went wrong, as a short token
+    /// (`Syntax`, `LookupLimit`, `Dns`, ...).
+    #[getter]
+    fn error(&self) -> Option<String> {
+        match &self.inner.cause {
+            SpfCause::Error { kind, .. } => Some(format!("{kind:?}")),
+            _ => None,
+        }
+    }
+
+    /// A one-line explanation of the cause.
+    #[getter]
+    fn cause(&self) -> String {
+        self.inner.summary()
+    }
+
+    /// DNS-querying terms evaluated.
+    #[getter]
+    fn lookups(&self) -> u32 {
+        self.inner.lookups
+    }
+
+    /// Void lookups seen.
+    #[getter]
+    fn void_lookups(&self) -> u32 {
+        self.inner.void_lookups
+    }
+
+    /// The step-by-step trace (when the verifier traces).
+    #[getter]
+    fn trace(&self) -> Vec<String> {
+        self.inner
+            .trace
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}{}: {}",
+                    "  ".repeat(usize::from(s.depth)),
+                    s.domain,
+                    s.event
+                )
+            })
+            .collect()
+    }
+
+    /// The `Received-SPF:` field value (RFC 7208 §9.1).
+    fn received_spf(&self, receiver: &str) -> String {
+        self.inner.received_spf(&self.context(receiver))
+    }
+
+    /// The `spf=` method of `Authentication-Results:` (RFC 8601).
+    fn authentication_results(&self) -> String {
+        self.inner.authentication_results(&self.context(""))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("SpfOutput({}: {})", self.inner.result, self.inner.summary())
+    }
+}
+
+impl SpfOutput {
+    fn context<'a>(&'a self, receiver: &'a str) -> HeaderContext<'a> {
+        HeaderContext {
+            identity: self.identity,
+            client_ip: self.ip,
+            helo: &self.helo,
+            envelope_from: &self.envelope_from,
+            receiver,
+        }
+    }
+}
+
+/// Checks SPF (RFC 7208) through a `Resolver`.
+#[pyclass(frozen, module = "mailauth")]
+pub(crate) struct SpfVerifier {
+    inner: Arc<CoreVerifier>,
+}
+
+/// An IP argument as a `ClientIp`: text keeps its hex case for `%{i}`.
+fn client_ip(ip: &Bound<'_, PyAny>) -> BindingResult<ClientIp> {
+    if let Ok(text) = ip.cast::<PyString>() {
+        let text = text
+            .to_cow()
+            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+        return text
+            .trim()
+            .parse()
+            .map_err(|_| BindingError::InvalidInput(format!("invalid IP address {text:?}")));
+    }
+    ip_from_py(ip).map(ClientIp::from)
+}
+
+/// The arguments of one check, owned so they can cross into the runtime.
+struct Check {
+    ip: ClientIp,
+    identity: Identity,
+    domain: Option<String>,
+    sender: String,
+    helo: String,
+}
+
+impl Check {
+    async fn run(self, verifier: Arc<CoreVerifier>) -> SpfOutput {
+        let inner = match (&self.domain, self.identity) {
+            (Some(domain), _) => {
+                verifier
+                    .check_host(self.ip, domain, &self.sender, &self.helo)
+                    .await
+            }
+            (None, Identity::Helo) => verifier.check_helo(self.ip, &self.helo).await,
+            (None, _) => {
+                verifier
+                    .check_mail_from(self.ip, &self.sender, &self.helo)
+                    .await
+            }
+        };
+        let envelope_from = if self.sender.is_empty() {
+            format!("postmaster@{}", self.helo)
+        } else {
+            self.sender
+        };
+        SpfOutput {
+            inner,
+            identity: self.identity,
+            ip: self.ip.addr(),
+            helo: self.helo,
+            envelope_from,
+        }
+    }
+}
+
+impl SpfVerifier {
+    fn prepare(
+        ip: &Bound<'_, PyAny>,
+        identity: Identity,
+        domain: Option<String>,
+        sender: &str,
+        helo: &str,
+    ) -> BindingResult<Check> {
+        let identity = if identity == Identity::MailFrom && sender.is_empty() {
+            Identity::Helo
+        } else {
+            identity
+        };
+        Ok(Check {
+            ip: client_ip(ip)?,
+            identity,
+            domain,
+            sender: sender.to_owned(),
+            helo: helo.to_owned(),
+        })
+    }
+
+    fn spawn<'py>(&self, py: Python<'py>, check: Check) -> PyResult<Bound<'py, PyAny>> {
+        let verifier = Arc::clone(&self.inner);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(check.run(verifier).await) })
+    }
+
+    fn block(&self, py: Python<'_>, check: Check) -> SpfOutput {
+        let verifier = Arc::clone(&self.inner);
+        py.detach(|| runtime().block_on(check.run(verifier)))
+    }
+}
+
+#[pymethods]
+impl SpfVerifier {
+    /// A verifier over `resolver` with the RFC 7208 limits unless given.
+    #[new]
+    #[pyo3(signature = (resolver, *, max_lookups = 10, max_void_lookups = 2, max_mx_names = 10,
+                        max_ptr_names = 10, deadline = 20.0, default_explanation = None,
+                        receiver = "unknown", trace = false, record_cache_size = 1024))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        resolver: &Resolver,
+        max_lookups: u32,
+        max_void_lookups: u32,
+        max_mx_names: usize,
+        max_ptr_names: usize,
+        deadline: f64,
+        default_explanation: Option<String>,
+        receiver: &str,
+        trace: bool,
+        record_cache_size: usize,
+    ) -> PyResult<Self> {
+        let mut config = SpfConfig::default();
+        config.max_lookups = max_lookups;
+        config.max_void_lookups = max_void_lookups;
+        config.max_mx_names = max_mx_names;
+        config.max_ptr_names = max_ptr_names;
+        config.deadline = Duration::try_from_secs_f64(deadline)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                BindingError::InvalidInput(format!(
+                    "deadline must be a positive number of seconds, not {deadline}"
+                ))
+            })?;
+        if let Some(text) = default_explanation {
+            config.default_explanation = text;
+        }
+        config.receiver = receiver.to_owned();
+        config.trace = trace;
+        config.record_cache_size = record_cache_size;
+        let inner = CoreVerifier::with_config(resolver.dns(), config)
+            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// check_host() for the MAIL FROM identity (the HELO identity when
+    /// `mail_from` is empty), awaitable.
+    fn check_mail_from<'py>(
+        &self,
+        py: Python<'py>,
+        ip: &Bound<'py, PyAny>,
+        mail_from: &str,
+        helo: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let check = Self::prepare(ip, Identity::MailFrom, None, mail_from, helo)?;
+        self.spawn(py, check)
+    }
+
+    /// check_host() for the HELO identity, awaitable.
+    fn check_helo<'py>(
+        &self,
+        py: Python<'py>,
+        ip: &Bound<'py, PyAny>,
+        helo: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let check = Self::prepare(ip, Identity::Helo, None, "", helo)?;
+        self.spawn(py, check)
+    }
+
+    /// The raw check_host(ip, domain, sender), awaitable.
+    fn check_host<'py>(
+        &self,
+        py: Python<'py>,
+        ip: &Bound<'py, PyAny>,
+        domain: String,
+        sender: &str,
+        helo: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let check = Self::prepare(ip, Identity::MailFrom, Some(domain), sender, helo)?;
+        self.spawn(py, check)
+    }
+
+    /// `check_mail_from`, blocking (GIL released).
+    fn check_mail_from_sync(
+        &self,
+        py: Python<'_>,
+        ip: &Bound<'_, PyAny>,
+        mail_from: &str,
+        helo: &str,
+    ) -> PyResult<SpfOutput> {
+        let check = Self::prepare(ip, Identity::MailFrom, None, mail_from, helo)?;
+        Ok(self.block(py, check))
+    }
+
+    /// `check_helo`, blocking (GIL released).
+    fn check_helo_sync(
+        &self,
+        py: Python<'_>,
+        ip: &Bound<'_, PyAny>,
+        helo: &str,
+    ) -> PyResult<SpfOutput> {
+        let check = Self::prepare(ip, Identity::Helo, None, "", helo)?;
+        Ok(self.block(py, check))
+    }
+
+    /// `check_host`, blocking (GIL released).
+    fn check_host_sync(
+        &self,
+        py: Python<'_>,
+        ip: &Bound<'_, PyAny>,
+        domain: String,
+        sender: &str,
+        helo: &str,
+    ) -> PyResult<SpfOutput> {
+        let check = Self::prepare(ip, Identity::MailFrom, Some(domain), sender, helo)?;
+        Ok(self.block(py, check))
+    }
+}
