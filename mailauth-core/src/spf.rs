@@ -18,7 +18,7 @@ mod parse;
 mod record;
 mod result;
 
-pub use eval::{ClientIp, ConfigError, SpfConfig, SpfVerifier};
+pub use eval::{ClientIp, ConfigError, SpfConfig, SpfVerdict, SpfVerifier};
 pub use macros::{Macro, MacroError, MacroLetter, MacroPart, MacroString};
 pub use parse::{ParseError, ParseErrorKind};
 pub use record::{Directive, DualCidr, Mechanism, Modifier, Qualifier, SpfRecord, Term};

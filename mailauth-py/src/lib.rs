@@ -16,7 +16,7 @@ mod _mailauth {
     #[pymodule_export]
     use crate::resolver::Resolver;
     #[pymodule_export]
-    use crate::spf::{SpfOutput, SpfRecord, SpfResult, SpfVerifier};
+    use crate::spf::{SpfOutput, SpfRecord, SpfResult, SpfVerdict, SpfVerifier};
 
     use super::*;
 

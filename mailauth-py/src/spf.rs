@@ -237,6 +237,59 @@ impl SpfOutput {
     }
 }
 
+/// Both identities, HELO first (RFC 7208 §2.3, §2.4).
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct SpfVerdict {
+    helo: SpfOutput,
+    mail_from: Option<SpfOutput>,
+}
+
+#[pymethods]
+impl SpfVerdict {
+    /// The HELO identity's output.
+    #[getter]
+    fn helo(&self) -> SpfOutput {
+        self.helo.clone()
+    }
+
+    /// The MAIL FROM identity's output; `None` when the HELO result was
+    /// `fail` (conclusive) or the reverse-path was null.
+    #[getter]
+    fn mail_from(&self) -> Option<SpfOutput> {
+        self.mail_from.clone()
+    }
+
+    /// The deciding identity: `"mailfrom"` or `"helo"`.
+    #[getter]
+    fn identity(&self) -> &'static str {
+        if self.mail_from.is_some() {
+            "mailfrom"
+        } else {
+            "helo"
+        }
+    }
+
+    /// The deciding result.
+    #[getter]
+    fn result(&self) -> SpfResult {
+        self.mail_from
+            .as_ref()
+            .unwrap_or(&self.helo)
+            .inner
+            .result
+            .into()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SpfVerdict({} by {})",
+            self.result().core(),
+            self.identity()
+        )
+    }
+}
+
 /// Checks SPF (RFC 7208) through a `Resolver`.
 #[pyclass(frozen, module = "mailauth")]
 pub(crate) struct SpfVerifier {
@@ -296,7 +349,34 @@ impl Check {
     }
 }
 
+/// The owned arguments of a combined check.
+struct Combined {
+    helo: Check,
+    mail_from: Check,
+}
+
+impl Combined {
+    async fn run(self, verifier: Arc<CoreVerifier>) -> SpfVerdict {
+        let helo = self.helo.run(Arc::clone(&verifier)).await;
+        // RFC 7208 §2.3/§2.4, as SpfVerifier::check in the core decides.
+        let mail_from = if helo.inner.result == CoreResult::Fail || self.mail_from.sender.is_empty()
+        {
+            None
+        } else {
+            Some(self.mail_from.run(verifier).await)
+        };
+        SpfVerdict { helo, mail_from }
+    }
+}
+
 impl SpfVerifier {
+    fn combined(ip: &Bound<'_, PyAny>, mail_from: &str, helo: &str) -> BindingResult<Combined> {
+        Ok(Combined {
+            helo: Self::prepare(ip, Identity::Helo, None, "", helo)?,
+            mail_from: Self::prepare(ip, Identity::MailFrom, None, mail_from, helo)?,
+        })
+    }
+
     fn prepare(
         ip: &Bound<'_, PyAny>,
         identity: Identity,
@@ -410,6 +490,35 @@ impl SpfVerifier {
     ) -> PyResult<Bound<'py, PyAny>> {
         let check = Self::prepare(ip, Identity::MailFrom, Some(domain), sender, helo)?;
         self.spawn(py, check)
+    }
+
+    /// Both identities, HELO first (RFC 7208 §2.3, §2.4), awaitable.
+    fn check<'py>(
+        &self,
+        py: Python<'py>,
+        ip: &Bound<'py, PyAny>,
+        mail_from: &str,
+        helo: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let combined = Self::combined(ip, mail_from, helo)?;
+        let verifier = Arc::clone(&self.inner);
+        pyo3_async_runtimes::tokio::future_into_py(
+            py,
+            async move { Ok(combined.run(verifier).await) },
+        )
+    }
+
+    /// `check`, blocking (GIL released).
+    fn check_sync(
+        &self,
+        py: Python<'_>,
+        ip: &Bound<'_, PyAny>,
+        mail_from: &str,
+        helo: &str,
+    ) -> PyResult<SpfVerdict> {
+        let combined = Self::combined(ip, mail_from, helo)?;
+        let verifier = Arc::clone(&self.inner);
+        Ok(py.detach(|| runtime().block_on(combined.run(verifier))))
     }
 
     /// `check_mail_from`, blocking (GIL released).

@@ -149,3 +149,15 @@ def test_bad_options() -> None:
         mailauth.SpfVerifier(zone, deadline=0)
     with pytest.raises(mailauth.InvalidInputError, match="default explanation"):
         mailauth.SpfVerifier(zone, default_explanation="%{x}")
+
+
+async def test_combined_check(verifier: mailauth.SpfVerifier) -> None:
+    verdict = verifier.check_sync("192.0.2.7", "a@fail.example.test", "helo.example.test")
+    assert verdict.helo.result == SpfResult.PASS
+    assert verdict.mail_from is not None and verdict.mail_from.result == SpfResult.FAIL
+    assert (verdict.identity, verdict.result) == ("mailfrom", SpfResult.FAIL)
+    conclusive = await verifier.check("192.0.2.9", "a@pass.example.test", "helo.example.test")
+    assert conclusive.helo.result == SpfResult.FAIL and conclusive.mail_from is None
+    assert conclusive.identity == "helo"
+    null_sender = verifier.check_sync("192.0.2.7", "", "helo.example.test")
+    assert (null_sender.result, null_sender.mail_from) == (SpfResult.PASS, None)

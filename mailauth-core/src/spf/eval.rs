@@ -11,7 +11,9 @@ use crate::dns::{DnsResolver, LookupError, names_equal, normalize_ip, validate_n
 use super::macros::{MacroLetter, MacroPart, MacroString, MacroValues};
 use super::parse::{ParseError, is_spf_record};
 use super::record::{DualCidr, Mechanism, Qualifier, SpfRecord, Term};
-use super::result::{NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, TraceStep};
+use super::result::{
+    Identity, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, TraceStep,
+};
 
 /// The client IP of a check, and the case its IPv6 hex digits were written
 /// in.
@@ -274,6 +276,26 @@ impl SpfVerifier {
         self.run(ip, helo, "postmaster", helo, helo).await
     }
 
+    /// Both identities in the RFC's order (§2.3, §2.4): HELO first, then
+    /// MAIL FROM. A HELO `fail` is conclusive (§2.3: the receiver may
+    /// reject on it, §8.4), so MAIL FROM is not evaluated; with a null
+    /// reverse-path (`mail_from` empty) the MAIL FROM identity is
+    /// `postmaster@<helo>` (§2.4), which the HELO check already evaluated.
+    /// Every other HELO result leaves the decision to MAIL FROM.
+    pub async fn check(&self, ip: impl Into<ClientIp>, mail_from: &str, helo: &str) -> SpfVerdict {
+        let ip = ip.into();
+        let helo_output = self.check_helo(ip, helo).await;
+        let mail_from_output = if helo_output.result == SpfResult::Fail || mail_from.is_empty() {
+            None
+        } else {
+            Some(self.check_mail_from(ip, mail_from, helo).await)
+        };
+        SpfVerdict {
+            helo: helo_output,
+            mail_from: mail_from_output,
+        }
+    }
+
     /// The raw check_host(ip, domain, sender) of RFC 7208 §4.
     pub async fn check_host(
         &self,
@@ -316,6 +338,33 @@ impl SpfVerifier {
         let domain = domain.strip_suffix('.').unwrap_or(domain);
         let outcome = eval.check(domain.to_owned(), 0).await;
         eval.finish(domain, outcome).await
+    }
+}
+
+/// The outcome of [`SpfVerifier::check`]: both identities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpfVerdict {
+    /// The HELO identity's output.
+    pub helo: SpfOutput,
+    /// The MAIL FROM identity's output; `None` when it was not evaluated:
+    /// the HELO result was `fail`, or the reverse-path was null (then the
+    /// HELO output is the MAIL FROM output too).
+    pub mail_from: Option<SpfOutput>,
+}
+
+impl SpfVerdict {
+    /// The identity whose output decides.
+    pub fn decisive(&self) -> (Identity, &SpfOutput) {
+        match &self.mail_from {
+            Some(output) => (Identity::MailFrom, output),
+            None => (Identity::Helo, &self.helo),
+        }
+    }
+
+    /// The deciding result.
+    pub fn result(&self) -> SpfResult {
+        self.decisive().1.result
     }
 }
 
@@ -986,6 +1035,100 @@ mod tests {
         assert!(cut.len() <= 253);
         assert!(cut.ends_with(".example.com"));
         assert!(cut.starts_with("abcdefghi."));
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    fn verifier(zone: &str) -> SpfVerifier {
+        SpfVerifier::new(Arc::new(
+            crate::dns::MemoryResolver::from_zone_text(zone).unwrap(),
+        ))
+    }
+
+    const ZONE: &str = "mail.example.com. TXT \"v=spf1 a -all\"\n\
+                        mail.example.com. A 192.0.2.1\n\
+                        example.com. TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n";
+
+    /// RFC 7208 §2.3, §2.4: HELO first; its fail is conclusive.
+    #[test]
+    fn combined_check_order() {
+        let spf = verifier(ZONE);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // HELO passes, MAIL FROM decides.
+        let v = block_on(spf.check(ip("192.0.2.1"), "a@example.com", "mail.example.com"));
+        assert_eq!(v.helo.result, SpfResult::Pass);
+        assert_eq!(
+            v.mail_from.as_ref().map(|o| o.result),
+            Some(SpfResult::Fail)
+        );
+        assert_eq!(v.decisive().0, Identity::MailFrom);
+        assert_eq!(v.result(), SpfResult::Fail);
+        // HELO fails: conclusive, MAIL FROM not evaluated.
+        let v = block_on(spf.check(ip("198.51.100.7"), "a@example.com", "mail.example.com"));
+        assert_eq!(
+            (v.helo.result, v.mail_from.is_none()),
+            (SpfResult::Fail, true)
+        );
+        assert_eq!(v.result(), SpfResult::Fail);
+        // HELO none (not a domain with a record): MAIL FROM decides.
+        let v = block_on(spf.check(ip("198.51.100.7"), "a@example.com", "[198.51.100.7]"));
+        assert_eq!(v.helo.result, SpfResult::None);
+        assert_eq!(v.result(), SpfResult::Pass);
+        // Null reverse-path: the HELO identity is the MAIL FROM identity.
+        let v = block_on(spf.check(ip("192.0.2.1"), "", "mail.example.com"));
+        assert_eq!((v.result(), v.mail_from.is_none()), (SpfResult::Pass, true));
+    }
+
+    #[test]
+    fn header_renderings() {
+        let spf = verifier(ZONE);
+        let ip = "192.0.2.1".parse::<IpAddr>().unwrap();
+        let out = block_on(spf.check_mail_from(ip, "a@example.com", "mail.example.com"));
+        let ctx = crate::spf::HeaderContext {
+            identity: Identity::MailFrom,
+            client_ip: ip,
+            helo: "mail.example.com",
+            envelope_from: "a@example.com",
+            receiver: "mx.receiver.example",
+        };
+        assert_eq!(
+            out.received_spf(&ctx),
+            "fail (mx.receiver.example: matched -all in the record of example.com) client-ip=192.0.2.1; \
+             envelope-from=\"a@example.com\"; helo=mail.example.com; receiver=mx.receiver.example; identity=mailfrom;"
+        );
+        assert_eq!(
+            out.authentication_results(&ctx),
+            "spf=fail smtp.mailfrom=a@example.com"
+        );
+        // Hostile identities: quoted or replaced, never raw CR/LF.
+        let hostile = crate::spf::HeaderContext {
+            identity: Identity::Helo,
+            client_ip: "2001:db8::1".parse().unwrap(),
+            helo: "evil\r\nX-Injected: yes",
+            envelope_from: "\"quote\\\"@x\r\n",
+            receiver: "r (x)",
+        };
+        let received = out.received_spf(&hostile);
+        assert!(
+            !received.contains('\r') && !received.contains('\n'),
+            "{received}"
+        );
+        assert!(
+            received.contains("helo=\"evil??X-Injected: yes\""),
+            "{received}"
+        );
+        assert!(
+            received.contains("envelope-from=\"\\\"quote\\\\\\\"@x??\""),
+            "{received}"
+        );
+        assert!(received.contains("(r ?x?: "), "{received}");
+        let ar = out.authentication_results(&hostile);
+        assert_eq!(ar, "spf=fail smtp.helo=\"evil??X-Injected: yes\"");
     }
 
     #[test]
