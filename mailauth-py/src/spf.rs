@@ -351,29 +351,39 @@ impl Check {
 
 /// The owned arguments of a combined check.
 struct Combined {
-    helo: Check,
-    mail_from: Check,
+    ip: ClientIp,
+    mail_from: String,
+    helo: String,
 }
 
 impl Combined {
+    /// Runs the core's combined check (which decides the §2.3/§2.4 order)
+    /// and wraps both outputs.
     async fn run(self, verifier: Arc<CoreVerifier>) -> SpfVerdict {
-        let helo = self.helo.run(Arc::clone(&verifier)).await;
-        // RFC 7208 §2.3/§2.4, as SpfVerifier::check in the core decides.
-        let mail_from = if helo.inner.result == CoreResult::Fail || self.mail_from.sender.is_empty()
-        {
-            None
-        } else {
-            Some(self.mail_from.run(verifier).await)
+        let verdict = verifier.check(self.ip, &self.mail_from, &self.helo).await;
+        let wrap = |inner, identity, envelope_from: String| SpfOutput {
+            inner,
+            identity,
+            ip: self.ip.addr(),
+            helo: self.helo.clone(),
+            envelope_from,
         };
-        SpfVerdict { helo, mail_from }
+        let postmaster = format!("postmaster@{}", self.helo);
+        SpfVerdict {
+            helo: wrap(verdict.helo, Identity::Helo, postmaster),
+            mail_from: verdict
+                .mail_from
+                .map(|m| wrap(m, Identity::MailFrom, self.mail_from.clone())),
+        }
     }
 }
 
 impl SpfVerifier {
     fn combined(ip: &Bound<'_, PyAny>, mail_from: &str, helo: &str) -> BindingResult<Combined> {
         Ok(Combined {
-            helo: Self::prepare(ip, Identity::Helo, None, "", helo)?,
-            mail_from: Self::prepare(ip, Identity::MailFrom, None, mail_from, helo)?,
+            ip: client_ip(ip)?,
+            mail_from: mail_from.to_owned(),
+            helo: helo.to_owned(),
         })
     }
 
