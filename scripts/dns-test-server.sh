@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs a real authoritative DNS server (Knot DNS) for the tests.
 #
-# Usage: dns-test-server.sh [DOMAIN=]ZONEFILE...
+# Usage: dns-test-server.sh [--servfail DOMAIN]... [DOMAIN=]ZONEFILE...
 #
 # Serves each zone file on 127.0.0.1 at a free high port, over UDP and TCP;
-# a file named DOMAIN.zone serves DOMAIN unless DOMAIN= is given. Once every
+# a file named DOMAIN.zone serves DOMAIN unless DOMAIN= is given. Each
+# --servfail DOMAIN is a zone whose every query is answered SERVFAIL: knot's
+# mod-dnsproxy forwards it to a port where nothing listens (an authoritative
+# server cannot be made to stay silent for one name; this is the nearest). Once every
 # zone answers its SOA query it prints "ready PORT" on standard output, then
 # runs until its standard input closes (the test process ended, however it
 # ended), and stops knotd by its PID and removes its files. If knotd does
@@ -27,7 +30,18 @@ trap 'exit 143' TERM INT HUP
 
 domains=()
 zone_conf=""
-for arg in "$@"; do
+servfail=()
+while [ $# -gt 0 ]; do
+    arg=$1
+    shift
+    case "$arg" in
+        --servfail)
+            [ $# -gt 0 ] || { echo "dns-test-server: --servfail needs a domain" >&2; exit 2; }
+            servfail+=("${1%.}")
+            shift
+            continue
+            ;;
+    esac
     case "$arg" in
         *=*) domain=${arg%%=*}; file=${arg#*=} ;;
         *) file=$arg; domain=$(basename "$file" .zone) ;;
@@ -40,7 +54,13 @@ for arg in "$@"; do
     domains+=("$domain")
     zone_conf+="  - domain: \"$domain\""$'\n'"    file: \"$stored\""$'\n'
 done
-[ ${#domains[@]} -gt 0 ] || { echo "usage: dns-test-server.sh [DOMAIN=]ZONEFILE..." >&2; exit 2; }
+for i in "${!servfail[@]}"; do
+    domain=${servfail[$i]}
+    stored="$dir/servfail-$i.zone"
+    printf '@ 300 IN SOA ns. hostmaster. 1 3600 600 86400 300\n@ 300 IN NS ns.\n' > "$stored"
+    zone_conf+="  - domain: \"$domain\""$'\n'"    file: \"$stored\""$'\n'"    module: mod-dnsproxy/nowhere"$'\n'
+done
+[ ${#domains[@]} -gt 0 ] || { echo "usage: dns-test-server.sh [--servfail DOMAIN]... [DOMAIN=]ZONEFILE..." >&2; exit 2; }
 
 free_port() {
     python3 - <<'PY'
@@ -71,6 +91,9 @@ ready() {
 
 for attempt in 1 2 3 4 5; do
     port=$(free_port)
+    # Where mod-dnsproxy forwards the --servfail zones: a port nothing
+    # listens on (bound, then closed).
+    nowhere=$(free_port)
     cat > "$dir/knot.conf" <<CONF
 server:
     listen: 127.0.0.1@$port
@@ -83,6 +106,14 @@ database:
 log:
   - target: stderr
     any: info
+remote:
+  - id: nowhere
+    address: 127.0.0.1@$nowhere
+mod-dnsproxy:
+  - id: nowhere
+    remote: nowhere
+    timeout: 100
+    fallback: off
 template:
   - id: default
     zonefile-sync: -1

@@ -281,8 +281,10 @@ impl fmt::Display for AbsName<'_> {
         if self.0.is_empty() {
             return f.write_str(".");
         }
+        // Letters, digits, '-', '_' and '*' as they are (what real servers
+        // accept in names), the label dots, and every other octet as \DDD.
         write_escaped(f, self.0.as_bytes(), |b| {
-            b.is_ascii_alphanumeric() || b"-_*/+=%.".contains(&b)
+            b.is_ascii_alphanumeric() || b"-_*.".contains(&b)
         })?;
         f.write_str(".")
     }
