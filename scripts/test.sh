@@ -21,7 +21,8 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p mailauth-core --no-default-features -- -D warnings
 
 step "cargo test (unit, integration with the real DNS server, doc, README)"
-cargo test --workspace 2>&1 | tee "$logs/cargo-test.log"
+# --show-output: the conformance runs print their "N passed, M failed" lines.
+cargo test --workspace -- --show-output 2>&1 | tee "$logs/cargo-test.log"
 rust_passed=$(grep -E '^test result: ' "$logs/cargo-test.log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
 integration=$(grep -A1000 'Running tests/integration/main.rs' "$logs/cargo-test.log" | grep -m1 -E '^test result: ' | sed -E 's/.* ([0-9]+) passed.*/\1/')
 if [ "${rust_passed:-0}" -eq 0 ] || [ "${integration:-0}" -eq 0 ]; then
