@@ -32,6 +32,19 @@ pub fn spf_record(data: &[u8]) {
     }
 }
 
+/// The `ip6:` network reader agrees with `std::net::Ipv6Addr` on every
+/// input (with or without a CIDR suffix, as a record would carry it).
+pub fn spf_ip6(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    assert_eq!(
+        crate::spf::fuzzing_ip6_network(text),
+        text.parse::<std::net::Ipv6Addr>().ok(),
+        "{text:?}"
+    );
+}
+
 /// Macro-strings: parsing never panics, what parses round-trips, and
 /// expansion (IPv4 and IPv6 clients, `%{p}` and `%{t}` included) never
 /// panics and stays within a bound of the input's size.
@@ -174,6 +187,7 @@ mod tests {
             super::spf_record(sample);
             super::spf_macro(sample);
             super::spf_eval(sample);
+            super::spf_ip6(sample);
         }
     }
 }

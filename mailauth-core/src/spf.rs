@@ -26,3 +26,6 @@ pub use result::{
     HeaderContext, Identity, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult,
     TraceStep, UnknownSpfResult,
 };
+
+#[doc(hidden)]
+pub use parse::ip6_network as fuzzing_ip6_network;

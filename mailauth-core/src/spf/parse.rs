@@ -223,9 +223,7 @@ fn mechanism(text: &str, start: usize) -> Result<Mechanism, ParseError> {
         Ok(Mechanism::Ip4 { addr, prefix })
     } else if is("ip6") {
         let (addr, prefix) = network(args, args_start, 128)?;
-        let addr: Ipv6Addr = addr
-            .parse()
-            .map_err(|_| ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
+        let addr = ip6_network(addr).ok_or(ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
         Ok(Mechanism::Ip6 { addr, prefix })
     } else if is("include") {
         Ok(Mechanism::Include(required_domain(args, args_start)?))
@@ -353,12 +351,12 @@ fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), Pars
         };
         return Err(ParseError::new(kind, start));
     };
-    match rest.split_once('/') {
+    match rest.bytes().position(|b| b == b'/') {
         None => Ok((rest, None)),
-        Some((addr, digits)) => Ok((
-            addr,
-            Some(cidr_length(digits, start + 2 + addr.len(), max)?),
-        )),
+        Some(slash) => {
+            let (addr, digits) = (&rest[..slash], &rest[slash + 1..]);
+            Ok((addr, Some(cidr_length(digits, start + 2 + slash, max)?)))
+        }
     }
 }
 
@@ -396,6 +394,86 @@ fn ip4_network(text: &str) -> Option<Ipv4Addr> {
     }
     octets[3] = u8::try_from(value).ok()?;
     Some(Ipv4Addr::from(octets))
+}
+
+/// `ip6-network`: an IPv6 address in the text forms of RFC 4291 §2.2 (hex
+/// groups of 1 to 4 digits, one `::`, an optional trailing dotted IPv4
+/// part), the same set `std::net::Ipv6Addr` accepts, read in one pass.
+pub fn ip6_network(text: &str) -> Option<Ipv6Addr> {
+    let bytes = text.as_bytes();
+    let mut groups = [0u16; 8];
+    let mut count = 0; // groups written
+    let mut gap: Option<usize> = None; // where "::" stands, in groups
+    let mut i = 0;
+    if bytes.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+        if i == bytes.len() {
+            return Some(Ipv6Addr::UNSPECIFIED);
+        }
+    } else if bytes.first() == Some(&b':') {
+        return None;
+    }
+    loop {
+        // A dotted IPv4 tail takes the last two groups.
+        let rest = &text[i..];
+        if count <= 6 && rest.contains('.') && !rest.contains(':') {
+            let v4 = ip4_network(rest)?;
+            let [a, b, c, d] = v4.octets();
+            groups[count] = u16::from_be_bytes([a, b]);
+            groups[count + 1] = u16::from_be_bytes([c, d]);
+            count += 2;
+            break;
+        }
+        let start = i;
+        let mut value: u16 = 0;
+        while i < bytes.len() && i - start < 4 {
+            let digit = match bytes[i] {
+                b @ b'0'..=b'9' => b - b'0',
+                b @ b'a'..=b'f' => b - b'a' + 10,
+                b @ b'A'..=b'F' => b - b'A' + 10,
+                _ => break,
+            };
+            value = (value << 4) | u16::from(digit);
+            i += 1;
+        }
+        if i == start || count == 8 {
+            return None;
+        }
+        groups[count] = value;
+        count += 1;
+        if i == bytes.len() {
+            break;
+        }
+        if bytes[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if bytes.get(i) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(count);
+            i += 1;
+            if i == bytes.len() {
+                break;
+            }
+        } else if i == bytes.len() {
+            return None;
+        }
+    }
+    match gap {
+        // "::" must stand for at least one group.
+        Some(at) if count < 8 => {
+            let tail = count - at;
+            groups.copy_within(at..count, 8 - tail);
+            groups[at..8 - tail].fill(0);
+        }
+        Some(_) => return None,
+        None if count != 8 => return None,
+        None => {}
+    }
+    Some(Ipv6Addr::from(groups))
 }
 
 /// `domain-spec = macro-string domain-end`
