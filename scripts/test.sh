@@ -19,6 +19,7 @@ cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p mailauth-core --no-default-features -- -D warnings
+cargo clippy --quiet -p mailauth-core --features serde --all-targets -- -D warnings
 
 step "cargo test (unit, integration with the real DNS server, doc, README)"
 # --show-output: the conformance runs print their "N passed, M failed" lines.
@@ -29,6 +30,10 @@ if [ "${rust_passed:-0}" -eq 0 ] || [ "${integration:-0}" -eq 0 ]; then
     echo "test.sh: cargo ran no tests (all: ${rust_passed:-0}, integration: ${integration:-0})" >&2
     exit 1
 fi
+
+step "cargo test of the serde feature"
+cargo test -p mailauth-core --features serde --lib serde_tests 2>&1 | tee "$logs/serde.log"
+grep -qE '^test result: ok\. [1-9]' "$logs/serde.log" || { echo "test.sh: the serde tests did not run" >&2; exit 1; }
 
 step "benchmarks, once each (criterion --test)"
 cargo bench --quiet -p mailauth-benches -- --test

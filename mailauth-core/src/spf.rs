@@ -29,3 +29,33 @@ pub use result::{
 
 #[doc(hidden)]
 pub use parse::ip6_network as fuzzing_ip6_network;
+
+#[cfg(all(test, feature = "serde"))]
+mod serde_tests {
+    use super::*;
+
+    /// Records and outputs survive a JSON round trip.
+    #[test]
+    fn json_round_trip() {
+        let record: SpfRecord = "v=spf1 a:%{d2}/24//64 include:_spf.example.com exp=x.%{d} -all"
+            .parse()
+            .unwrap();
+        let json = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<SpfRecord>(&json).unwrap(), record);
+        let output = SpfOutput {
+            result: SpfResult::PermError,
+            cause: SpfCause::Error {
+                kind: SpfErrorKind::LookupLimit,
+                domain: "example.com".into(),
+                detail: "more than 10 DNS-querying terms".into(),
+            },
+            explanation: None,
+            lookups: 11,
+            void_lookups: 0,
+            trace: Vec::new(),
+        };
+        let json = serde_json::to_string(&output).unwrap();
+        assert!(json.contains("\"result\":\"permerror\""), "{json}");
+        assert_eq!(serde_json::from_str::<SpfOutput>(&json).unwrap(), output);
+    }
+}

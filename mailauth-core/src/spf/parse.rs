@@ -223,7 +223,8 @@ fn mechanism(text: &str, start: usize) -> Result<Mechanism, ParseError> {
         Ok(Mechanism::Ip4 { addr, prefix })
     } else if is("ip6") {
         let (addr, prefix) = network(args, args_start, 128)?;
-        let addr = ip6_network(addr).ok_or(ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
+        let addr =
+            ip6_network(addr).ok_or(ParseError::new(ParseErrorKind::InvalidIp6, args_start + 1))?;
         Ok(Mechanism::Ip6 { addr, prefix })
     } else if is("include") {
         Ok(Mechanism::Include(required_domain(args, args_start)?))
