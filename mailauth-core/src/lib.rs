@@ -1,9 +1,15 @@
 //! mailauth: the questions a receiving mail server asks before it accepts
 //! mail, answered as the RFCs say.
 //!
-//! This release holds the foundation every check stands on: the DNS seam
-//! ([`dns`]), with a hickory-resolver backend for real DNS and an in-memory
-//! zone for tests, examples, benchmarks and fuzzing.
+//! - [`spf`]: RFC 7208 check_host() for MAIL FROM and HELO.
+//! - [`iprev`]: RFC 8601 §3 reverse-DNS confirmation, with Postfix's
+//!   verdicts; [`helo`]: the HELO name's checks; [`maildomain`]: does a
+//!   sender's or recipient's domain receive mail.
+//! - [`hostname`]: host names and address literals as SMTP uses them.
+//!
+//! All of it stands on the DNS seam ([`dns`]), with a hickory-resolver
+//! backend for real DNS and an in-memory zone for tests, examples,
+//! benchmarks and fuzzing.
 //!
 //! - [`dns::DnsResolver`]: the async trait (TXT, A, AAAA, MX, PTR).
 //! - [`dns::LookupError`]: the DNS outcomes RFC logic decides on
@@ -21,6 +27,10 @@
 
 pub mod dns;
 mod error;
+pub mod helo;
+pub mod hostname;
+pub mod iprev;
+pub mod maildomain;
 pub mod spf;
 
 pub use error::Error;
