@@ -32,6 +32,26 @@ pub fn spf_record(data: &[u8]) {
     }
 }
 
+/// HELO names: parsing never panics; a valid name or address literal
+/// prints as text that parses back to the same value; a host name is never
+/// all-numeric at the top and never longer than a DNS name.
+pub fn helo_name(data: &[u8]) {
+    use crate::hostname::HeloName;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(name) = HeloName::parse(text) {
+        let printed = name.to_string();
+        assert_eq!(HeloName::parse(&printed).as_ref(), Ok(&name), "{printed:?}");
+        if let HeloName::Hostname(host) = &name {
+            assert!(host.len() <= crate::dns::MAX_NAME_LEN);
+            assert!(crate::dns::validate_name(host).is_ok(), "{host:?}");
+            let top = host.rsplit('.').next().unwrap_or_default();
+            assert!(!top.bytes().all(|b| b.is_ascii_digit()), "{host:?}");
+        }
+    }
+}
+
 /// The `ip6:` network reader agrees with `std::net::Ipv6Addr` on every
 /// input (with or without a CIDR suffix, as a record would carry it).
 pub fn spf_ip6(data: &[u8]) {
@@ -188,6 +208,7 @@ mod tests {
             super::spf_macro(sample);
             super::spf_eval(sample);
             super::spf_ip6(sample);
+            super::helo_name(sample);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Python bindings for mailauth: the native module `mailauth._mailauth`.
 //! The core knows nothing of Python; this crate only adapts its types.
 
+mod checks;
 mod error;
 mod records;
 mod resolver;
@@ -11,6 +12,12 @@ use pyo3::prelude::*;
 /// The native part of the `mailauth` package.
 #[pymodule]
 mod _mailauth {
+    #[pymodule_export]
+    use crate::checks::{
+        ForwardCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport, PostfixClient,
+        Verdict, check_helo_async, check_helo_sync, check_mail_domain_async,
+        check_mail_domain_sync, iprev_async, iprev_sync,
+    };
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};
     #[pymodule_export]

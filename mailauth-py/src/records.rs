@@ -113,6 +113,15 @@ pub(crate) struct MxRecord {
     exchange: String,
 }
 
+impl From<&Mx> for MxRecord {
+    fn from(mx: &Mx) -> Self {
+        Self {
+            preference: mx.preference,
+            exchange: mx.exchange.clone(),
+        }
+    }
+}
+
 #[pymethods]
 impl MxRecord {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -216,13 +225,7 @@ impl Answer {
             Some(AnswerRecords::Txt(r)) => PyList::new(py, r.iter().map(|t| TxtRecord(t.clone()))),
             Some(AnswerRecords::A(r)) => PyList::new(py, r.iter()),
             Some(AnswerRecords::Aaaa(r)) => PyList::new(py, r.iter()),
-            Some(AnswerRecords::Mx(r)) => PyList::new(
-                py,
-                r.iter().map(|m| MxRecord {
-                    preference: m.preference,
-                    exchange: m.exchange.clone(),
-                }),
-            ),
+            Some(AnswerRecords::Mx(r)) => PyList::new(py, r.iter().map(MxRecord::from)),
             Some(AnswerRecords::Ptr(r)) => PyList::new(py, r.iter()),
         }
     }

@@ -60,15 +60,14 @@ impl DnsServer {
         }
     }
 
-    /// One server for the whole test binary, serving [`test_zone_files`].
+    /// One server for the whole test binary, serving [`test_zone_files`];
+    /// every name under `slow.mailauth.test` answers SERVFAIL.
     pub(crate) fn shared() -> &'static Self {
         static SERVER: OnceLock<DnsServer> = OnceLock::new();
         SERVER.get_or_init(|| {
-            let zones: Vec<String> = test_zone_files()
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            Self::start(&zones)
+            let mut args = vec!["--servfail".to_owned(), "slow.mailauth.test".to_owned()];
+            args.extend(test_zone_files().iter().map(|p| p.display().to_string()));
+            Self::start(&args)
         })
     }
 

@@ -4,5 +4,6 @@
 
 mod dns_server;
 mod hickory;
+mod iprev;
 mod parity;
 mod spf_conformance;

@@ -7,8 +7,14 @@ from typing import ClassVar, final
 __version__: str
 __all__ = [
     "Answer",
+    "ForwardCheck",
+    "HeloReport",
+    "IprevOutput",
+    "IprevResult",
+    "MailDomainReport",
     "MxRecord",
     "Outcome",
+    "PostfixClient",
     "Resolver",
     "SpfOutput",
     "SpfRecord",
@@ -16,7 +22,14 @@ __all__ = [
     "SpfVerdict",
     "SpfVerifier",
     "TxtRecord",
+    "Verdict",
     "__version__",
+    "check_helo",
+    "check_helo_sync",
+    "check_mail_domain",
+    "check_mail_domain_sync",
+    "iprev",
+    "iprev_sync",
 ]
 
 @final
@@ -213,3 +226,129 @@ class SpfVerifier:
     def check_mail_from_sync(self, ip: IpLike, mail_from: str, helo: str) -> SpfOutput: ...
     def check_helo_sync(self, ip: IpLike, helo: str) -> SpfOutput: ...
     def check_host_sync(self, ip: IpLike, domain: str, sender: str, helo: str) -> SpfOutput: ...
+
+@final
+class IprevResult:
+    """The iprev result (RFC 8601 §2.7.3); ``str()`` is the token."""
+
+    PASS: ClassVar[IprevResult]
+    FAIL: ClassVar[IprevResult]
+    TEMPERROR: ClassVar[IprevResult]
+    PERMERROR: ClassVar[IprevResult]
+    def __int__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ForwardCheck:
+    """One PTR name and its forward lookup."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def addresses(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]: ...
+    @property
+    def detail(self) -> str | None: ...
+
+@final
+class PostfixClient:
+    """How Postfix would classify the client."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def reverse_status(self) -> str: ...
+    @property
+    def name_status(self) -> str: ...
+    @property
+    def reverse_reject(self) -> str | None: ...
+    @property
+    def client_reject(self) -> str | None: ...
+
+@final
+class IprevOutput:
+    """What iprev found."""
+
+    @property
+    def result(self) -> IprevResult: ...
+    @property
+    def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address: ...
+    @property
+    def ptr_names(self) -> list[str]: ...
+    @property
+    def ptr_error(self) -> str | None: ...
+    @property
+    def forward(self) -> list[ForwardCheck]: ...
+    @property
+    def confirmed(self) -> list[str]: ...
+    @property
+    def postfix(self) -> PostfixClient: ...
+    def authentication_results(self) -> str: ...
+
+@final
+class Verdict:
+    """One HELO check's verdict."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def evidence(self) -> str: ...
+    @property
+    def postfix(self) -> str | None: ...
+
+@final
+class HeloReport:
+    """Every HELO check."""
+
+    @property
+    def helo(self) -> str: ...
+    @property
+    def syntax(self) -> Verdict: ...
+    @property
+    def fqdn(self) -> Verdict: ...
+    @property
+    def resolves(self) -> Verdict: ...
+    @property
+    def resolves_to_client(self) -> Verdict: ...
+    @property
+    def matches_ptr(self) -> Verdict: ...
+    @property
+    def literal_matches_client(self) -> Verdict: ...
+
+@final
+class MailDomainReport:
+    """Whether a mail domain receives mail."""
+
+    @property
+    def domain(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def receives_mail(self) -> bool: ...
+    @property
+    def mx(self) -> list[MxRecord]: ...
+    @property
+    def addresses(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]: ...
+    @property
+    def postfix(self) -> str | None: ...
+
+def iprev(
+    resolver: Resolver, ip: IpLike, *, max_names: int = 10, unknown_client_reject_code: int = 450
+) -> Awaitable[IprevOutput]: ...
+def iprev_sync(
+    resolver: Resolver, ip: IpLike, *, max_names: int = 10, unknown_client_reject_code: int = 450
+) -> IprevOutput: ...
+def check_helo(
+    resolver: Resolver, ip: IpLike, helo: str, confirmed_ptr: Sequence[str] | None = None
+) -> Awaitable[HeloReport]: ...
+def check_helo_sync(
+    resolver: Resolver, ip: IpLike, helo: str, confirmed_ptr: Sequence[str] | None = None
+) -> HeloReport: ...
+def check_mail_domain(resolver: Resolver, domain: str, role: str = "sender") -> Awaitable[MailDomainReport]: ...
+def check_mail_domain_sync(resolver: Resolver, domain: str, role: str = "sender") -> MailDomainReport: ...

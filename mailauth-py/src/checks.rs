@@ -1,0 +1,453 @@
+//! `mailauth.iprev`, `mailauth.check_helo`, `mailauth.check_mail_domain`
+//! and their result classes.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use mailauth_core::dns::DnsResolver;
+use mailauth_core::helo::{self, CheckStatus};
+use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig, PeerStatus};
+use mailauth_core::maildomain::{self, AddressRole, MailDomainStatus};
+use pyo3::prelude::*;
+
+use crate::error::{BindingError, BindingResult};
+use crate::records::MxRecord;
+use crate::resolver::{Resolver, ip_from_py, runtime};
+
+/// The iprev result (RFC 8601 §2.7.3).
+#[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum IprevResult {
+    /// A PTR name resolves back.
+    #[pyo3(name = "PASS")]
+    Pass,
+    /// None does.
+    #[pyo3(name = "FAIL")]
+    Fail,
+    /// DNS failure, nothing passed.
+    #[pyo3(name = "TEMPERROR")]
+    TempError,
+    /// No PTR record.
+    #[pyo3(name = "PERMERROR")]
+    PermError,
+}
+
+#[pymethods]
+impl IprevResult {
+    /// The RFC token.
+    fn __str__(&self) -> &'static str {
+        self.core().as_str()
+    }
+}
+
+impl IprevResult {
+    fn core(self) -> iprev::IprevResult {
+        match self {
+            Self::Pass => iprev::IprevResult::Pass,
+            Self::Fail => iprev::IprevResult::Fail,
+            Self::TempError => iprev::IprevResult::TempError,
+            Self::PermError => iprev::IprevResult::PermError,
+        }
+    }
+}
+
+impl From<iprev::IprevResult> for IprevResult {
+    fn from(result: iprev::IprevResult) -> Self {
+        match result {
+            iprev::IprevResult::Pass => Self::Pass,
+            iprev::IprevResult::Fail => Self::Fail,
+            iprev::IprevResult::TempError => Self::TempError,
+            iprev::IprevResult::PermError => Self::PermError,
+        }
+    }
+}
+
+/// One PTR name and its forward lookup.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct ForwardCheck {
+    /// The PTR name.
+    name: String,
+    /// `confirmed`, `mismatch`, `no-address` or `error`.
+    outcome: &'static str,
+    /// For `mismatch`: the addresses found.
+    addresses: Vec<IpAddr>,
+    /// For `no-address` and `error`: the DNS outcome.
+    detail: Option<String>,
+}
+
+fn status_token(status: PeerStatus) -> &'static str {
+    match status {
+        PeerStatus::Ok => "ok",
+        PeerStatus::Temporary => "temporary",
+        PeerStatus::Permanent => "permanent",
+        PeerStatus::Forged => "forged",
+    }
+}
+
+/// How Postfix would classify the client.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct PostfixClient {
+    /// The client name Postfix would log (`unknown` unless confirmed).
+    name: String,
+    /// `ok`, `temporary` or `permanent`: the PTR step.
+    reverse_status: &'static str,
+    /// `ok`, `temporary`, `permanent` or `forged`.
+    name_status: &'static str,
+    /// The reply of `reject_unknown_reverse_client_hostname`, if it rejects.
+    reverse_reject: Option<String>,
+    /// The reply of `reject_unknown_client_hostname`, if it rejects.
+    client_reject: Option<String>,
+}
+
+/// What iprev found.
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct IprevOutput(iprev::IprevOutput);
+
+#[pymethods]
+impl IprevOutput {
+    /// The result.
+    #[getter]
+    fn result(&self) -> IprevResult {
+        self.0.result.into()
+    }
+
+    /// The client IP checked (IPv4-mapped addresses as IPv4).
+    #[getter]
+    fn ip(&self) -> IpAddr {
+        self.0.ip
+    }
+
+    /// Every PTR name.
+    #[getter]
+    fn ptr_names(&self) -> Vec<String> {
+        self.0.ptr_names.clone()
+    }
+
+    /// For a failed PTR lookup, what it gave.
+    #[getter]
+    fn ptr_error(&self) -> Option<String> {
+        self.0.ptr_error.as_ref().map(ToString::to_string)
+    }
+
+    /// The names evaluated and their forward lookups.
+    #[getter]
+    fn forward(&self) -> Vec<ForwardCheck> {
+        self.0
+            .forward
+            .iter()
+            .map(|f| {
+                let (outcome, addresses, detail) = match &f.outcome {
+                    ForwardOutcome::Confirmed => ("confirmed", Vec::new(), None),
+                    ForwardOutcome::Mismatch(list) => ("mismatch", list.clone(), None),
+                    ForwardOutcome::NoAddress(e) => ("no-address", Vec::new(), Some(e.to_string())),
+                    ForwardOutcome::Error(e) => ("error", Vec::new(), Some(e.to_string())),
+                    _ => ("error", Vec::new(), None),
+                };
+                ForwardCheck {
+                    name: f.name.clone(),
+                    outcome,
+                    addresses,
+                    detail,
+                }
+            })
+            .collect()
+    }
+
+    /// The names that resolve back.
+    #[getter]
+    fn confirmed(&self) -> Vec<String> {
+        self.0.confirmed.clone()
+    }
+
+    /// Postfix's classification of the same DNS data.
+    #[getter]
+    fn postfix(&self) -> PostfixClient {
+        let p = &self.0.postfix;
+        PostfixClient {
+            name: p.name.clone(),
+            reverse_status: status_token(p.reverse_status),
+            name_status: status_token(p.name_status),
+            reverse_reject: p.reverse_reject.as_ref().map(ToString::to_string),
+            client_reject: p.client_reject.as_ref().map(ToString::to_string),
+        }
+    }
+
+    /// `iprev=... policy.iprev=...` for `Authentication-Results:`.
+    fn authentication_results(&self) -> String {
+        self.0.authentication_results()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("IprevOutput({} for {})", self.0.result, self.0.ip)
+    }
+}
+
+/// One HELO check's verdict.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct Verdict {
+    /// `pass`, `fail`, `temperror` or `not-applicable`.
+    status: &'static str,
+    /// What was seen.
+    evidence: String,
+    /// The reply of the matching Postfix restriction, if it rejects.
+    postfix: Option<String>,
+}
+
+impl From<&helo::Verdict> for Verdict {
+    fn from(v: &helo::Verdict) -> Self {
+        Self {
+            status: match v.status {
+                CheckStatus::Pass => "pass",
+                CheckStatus::Fail => "fail",
+                CheckStatus::TempError => "temperror",
+                CheckStatus::NotApplicable => "not-applicable",
+            },
+            evidence: v.evidence.clone(),
+            postfix: v.postfix.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+/// Every HELO check.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct HeloReport {
+    /// The HELO argument as given.
+    helo: String,
+    /// A valid host name or address literal.
+    syntax: Verdict,
+    /// Fully qualified (or an address literal).
+    fqdn: Verdict,
+    /// Has an A, AAAA or MX record.
+    resolves: Verdict,
+    /// Resolves to the client IP.
+    resolves_to_client: Verdict,
+    /// Equals a confirmed PTR name.
+    matches_ptr: Verdict,
+    /// An address literal equal to the client IP.
+    literal_matches_client: Verdict,
+}
+
+impl From<helo::HeloReport> for HeloReport {
+    fn from(r: helo::HeloReport) -> Self {
+        Self {
+            syntax: (&r.syntax).into(),
+            fqdn: (&r.fqdn).into(),
+            resolves: (&r.resolves).into(),
+            resolves_to_client: (&r.resolves_to_client).into(),
+            matches_ptr: (&r.matches_ptr).into(),
+            literal_matches_client: (&r.literal_matches_client).into(),
+            helo: r.helo,
+        }
+    }
+}
+
+/// Whether a mail domain receives mail.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct MailDomainReport {
+    /// The domain checked.
+    domain: String,
+    /// `sender` or `recipient`.
+    role: &'static str,
+    /// `mx`, `implicit-mx`, `null-mx`, `not-found`, `temperror` or
+    /// `invalid-domain`.
+    status: &'static str,
+    /// What DNS said, in words.
+    detail: String,
+    /// Whether mail can be delivered to it.
+    receives_mail: bool,
+    /// The MX records, for `mx`.
+    mx: Vec<MxRecord>,
+    /// The addresses, for `implicit-mx`.
+    addresses: Vec<IpAddr>,
+    /// The reply of Postfix's `reject_unknown_*_domain`, if it rejects.
+    postfix: Option<String>,
+}
+
+impl From<maildomain::MailDomainReport> for MailDomainReport {
+    fn from(r: maildomain::MailDomainReport) -> Self {
+        let (status, mx, addresses) = match &r.status {
+            MailDomainStatus::Mx(list) => {
+                ("mx", list.iter().map(MxRecord::from).collect(), Vec::new())
+            }
+            MailDomainStatus::ImplicitMx(list) => ("implicit-mx", Vec::new(), list.clone()),
+            MailDomainStatus::NullMx => ("null-mx", Vec::new(), Vec::new()),
+            MailDomainStatus::NotFound(_) => ("not-found", Vec::new(), Vec::new()),
+            MailDomainStatus::TempError(_) => ("temperror", Vec::new(), Vec::new()),
+            _ => ("invalid-domain", Vec::new(), Vec::new()),
+        };
+        Self {
+            role: match r.role {
+                AddressRole::Sender => "sender",
+                AddressRole::Recipient => "recipient",
+            },
+            status,
+            detail: r.status.to_string(),
+            receives_mail: r.status.receives_mail(),
+            mx,
+            addresses,
+            postfix: r.postfix.as_ref().map(ToString::to_string),
+            domain: r.domain,
+        }
+    }
+}
+
+fn config(max_names: usize, reject_code: u16) -> BindingResult<IprevConfig> {
+    if max_names == 0 {
+        return Err(BindingError::InvalidInput(
+            "max_names must be at least 1".into(),
+        ));
+    }
+    if !(400..=599).contains(&reject_code) {
+        return Err(BindingError::InvalidInput(format!(
+            "unknown_client_reject_code {reject_code} is not a 4xx or 5xx code"
+        )));
+    }
+    let mut config = IprevConfig::default();
+    config.max_names = max_names;
+    config.unknown_client_reject_code = reject_code;
+    Ok(config)
+}
+
+fn role(text: &str) -> BindingResult<AddressRole> {
+    match text {
+        "sender" => Ok(AddressRole::Sender),
+        "recipient" => Ok(AddressRole::Recipient),
+        other => Err(BindingError::InvalidInput(format!(
+            "role must be \"sender\" or \"recipient\", not {other:?}"
+        ))),
+    }
+}
+
+async fn run_iprev(dns: Arc<dyn DnsResolver>, ip: IpAddr, config: IprevConfig) -> IprevOutput {
+    IprevOutput(iprev::iprev_with(&*dns, ip, &config).await)
+}
+
+async fn run_helo(
+    dns: Arc<dyn DnsResolver>,
+    ip: IpAddr,
+    name: String,
+    confirmed: Option<Vec<String>>,
+) -> HeloReport {
+    helo::check_helo(&*dns, ip, &name, confirmed.as_deref())
+        .await
+        .into()
+}
+
+async fn run_domain(
+    dns: Arc<dyn DnsResolver>,
+    domain: String,
+    role: AddressRole,
+) -> MailDomainReport {
+    maildomain::check_mail_domain(&*dns, &domain, role)
+        .await
+        .into()
+}
+
+/// iprev (RFC 8601 §3) of `ip`, awaitable.
+#[pyfunction(name = "iprev")]
+#[pyo3(signature = (resolver, ip, *, max_names = 10, unknown_client_reject_code = 450))]
+pub(crate) fn iprev_async<'py>(
+    py: Python<'py>,
+    resolver: &Resolver,
+    ip: &Bound<'py, PyAny>,
+    max_names: usize,
+    unknown_client_reject_code: u16,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (ip, config) = (
+        ip_from_py(ip)?,
+        config(max_names, unknown_client_reject_code)?,
+    );
+    let dns = resolver.dns();
+    pyo3_async_runtimes::tokio::future_into_py(
+        py,
+        async move { Ok(run_iprev(dns, ip, config).await) },
+    )
+}
+
+/// `iprev`, blocking (GIL released).
+#[pyfunction]
+#[pyo3(signature = (resolver, ip, *, max_names = 10, unknown_client_reject_code = 450))]
+pub(crate) fn iprev_sync(
+    py: Python<'_>,
+    resolver: &Resolver,
+    ip: &Bound<'_, PyAny>,
+    max_names: usize,
+    unknown_client_reject_code: u16,
+) -> PyResult<IprevOutput> {
+    let (ip, config) = (
+        ip_from_py(ip)?,
+        config(max_names, unknown_client_reject_code)?,
+    );
+    let dns = resolver.dns();
+    Ok(py.detach(|| runtime().block_on(run_iprev(dns, ip, config))))
+}
+
+/// The HELO checks, awaitable. `confirmed_ptr`: the client's confirmed PTR
+/// names (`IprevOutput.confirmed`), or None to skip that comparison.
+#[pyfunction(name = "check_helo")]
+#[pyo3(signature = (resolver, ip, helo, confirmed_ptr = None))]
+pub(crate) fn check_helo_async<'py>(
+    py: Python<'py>,
+    resolver: &Resolver,
+    ip: &Bound<'py, PyAny>,
+    helo: String,
+    confirmed_ptr: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let ip = ip_from_py(ip)?;
+    let dns = resolver.dns();
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        Ok(run_helo(dns, ip, helo, confirmed_ptr).await)
+    })
+}
+
+/// `check_helo`, blocking (GIL released).
+#[pyfunction]
+#[pyo3(signature = (resolver, ip, helo, confirmed_ptr = None))]
+pub(crate) fn check_helo_sync(
+    py: Python<'_>,
+    resolver: &Resolver,
+    ip: &Bound<'_, PyAny>,
+    helo: String,
+    confirmed_ptr: Option<Vec<String>>,
+) -> PyResult<HeloReport> {
+    let ip = ip_from_py(ip)?;
+    let dns = resolver.dns();
+    Ok(py.detach(|| runtime().block_on(run_helo(dns, ip, helo, confirmed_ptr))))
+}
+
+/// Whether `domain` receives mail, as a sender's or recipient's domain;
+/// awaitable.
+#[pyfunction(name = "check_mail_domain")]
+#[pyo3(signature = (resolver, domain, role = "sender"))]
+pub(crate) fn check_mail_domain_async<'py>(
+    py: Python<'py>,
+    resolver: &Resolver,
+    domain: String,
+    role: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let role = self::role(role)?;
+    let dns = resolver.dns();
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        Ok(run_domain(dns, domain, role).await)
+    })
+}
+
+/// `check_mail_domain`, blocking (GIL released).
+#[pyfunction]
+#[pyo3(signature = (resolver, domain, role = "sender"))]
+pub(crate) fn check_mail_domain_sync(
+    py: Python<'_>,
+    resolver: &Resolver,
+    domain: String,
+    role: &str,
+) -> PyResult<MailDomainReport> {
+    let role = self::role(role)?;
+    let dns = resolver.dns();
+    Ok(py.detach(|| runtime().block_on(run_domain(dns, domain, role))))
+}
