@@ -73,6 +73,7 @@ pub type LookupResult<T> = Result<Records<T>, LookupError>;
 /// `temperror` or void-lookup counts, iprev into `permerror` or `temperror`,
 /// and so on. Each module names the RFC section it follows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum LookupError {
     /// RCODE 3 (NXDOMAIN): the name does not exist (RFC 1035 §4.1.1,
@@ -114,6 +115,7 @@ impl LookupError {
 
 /// Why a nameserver's answer could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum ServerFailure {
     /// The answer carried this error RCODE (RFC 1035 §4.1.1, RFC 6895 §2.3):
@@ -259,6 +261,7 @@ impl Txt {
 
 /// One MX record (RFC 1035 §3.3.9).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Mx {
     /// Lower is preferred.
     pub preference: u16,

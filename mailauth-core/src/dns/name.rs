@@ -21,6 +21,7 @@ pub const MAX_LABEL_LEN: usize = 63;
 
 /// Why a domain name was refused before any query was sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum NameError {
     /// The name is empty (or only the root, `.`), which is never queried.
