@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs a real authoritative DNS server (Knot DNS) for the tests.
 #
-# Usage: dns-test-server.sh [--servfail DOMAIN]... [DOMAIN=]ZONEFILE...
+# Usage: dns-test-server.sh [--servfail DOMAIN]... [--silent DOMAIN]... [DOMAIN=]ZONEFILE...
 #
 # Serves each zone file on 127.0.0.1 at a free high port, over UDP and TCP;
 # a file named DOMAIN.zone serves DOMAIN unless DOMAIN= is given. Each
 # --servfail DOMAIN is a zone whose every query is answered SERVFAIL: knot's
 # mod-dnsproxy forwards it to a port where nothing listens (an authoritative
-# server cannot be made to stay silent for one name; this is the nearest). Once every
+# server cannot be made to stay silent for one name; this is the nearest).
+# Each --silent DOMAIN is forwarded the same way but knot waits 1.5 s for
+# the answer that never comes, so a client with a shorter timeout sees a
+# genuine timeout from the real server. Once every
 # zone answers its SOA query it prints "ready PORT" on standard output, then
 # runs until its standard input closes (the test process ended, however it
 # ended), and stops knotd by its PID and removes its files. If knotd does
@@ -18,11 +21,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mailauth-knot.XXXXXX")
 pid=""
+hole_pid=""
 cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
+    for p in $pid $hole_pid; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -30,14 +34,16 @@ trap 'exit 143' TERM INT HUP
 
 domains=()
 zone_conf=""
-servfail=()
+proxied=() # "MODULE DOMAIN"
 while [ $# -gt 0 ]; do
     arg=$1
     shift
     case "$arg" in
-        --servfail)
-            [ $# -gt 0 ] || { echo "dns-test-server: --servfail needs a domain" >&2; exit 2; }
-            servfail+=("${1%.}")
+        --servfail | --silent)
+            [ $# -gt 0 ] || { echo "dns-test-server: $arg needs a domain" >&2; exit 2; }
+            module=nowhere
+            [ "$arg" = --silent ] && module=silent
+            proxied+=("$module ${1%.}")
             shift
             continue
             ;;
@@ -54,13 +60,13 @@ while [ $# -gt 0 ]; do
     domains+=("$domain")
     zone_conf+="  - domain: \"$domain\""$'\n'"    file: \"$stored\""$'\n'
 done
-for i in "${!servfail[@]}"; do
-    domain=${servfail[$i]}
-    stored="$dir/servfail-$i.zone"
+for i in "${!proxied[@]}"; do
+    read -r module domain <<< "${proxied[$i]}"
+    stored="$dir/proxied-$i.zone"
     printf '@ 300 IN SOA ns. hostmaster. 1 3600 600 86400 300\n@ 300 IN NS ns.\n' > "$stored"
-    zone_conf+="  - domain: \"$domain\""$'\n'"    file: \"$stored\""$'\n'"    module: mod-dnsproxy/nowhere"$'\n'
+    zone_conf+="  - domain: \"$domain\""$'\n'"    file: \"$stored\""$'\n'"    module: mod-dnsproxy/$module"$'\n'
 done
-[ ${#domains[@]} -gt 0 ] || { echo "usage: dns-test-server.sh [--servfail DOMAIN]... [DOMAIN=]ZONEFILE..." >&2; exit 2; }
+[ ${#domains[@]} -gt 0 ] || { echo "usage: dns-test-server.sh [--servfail DOMAIN]... [--silent DOMAIN]... [DOMAIN=]ZONEFILE..." >&2; exit 2; }
 
 free_port() {
     python3 - <<'PY'
@@ -89,6 +95,21 @@ ready() {
     done
 }
 
+# The --silent zones' upstream: a UDP socket and a TCP listener on one
+# port that take queries and never answer.
+hole=$(free_port)
+python3 - "$hole" <<'PY' &
+import signal, socket, sys
+port = int(sys.argv[1])
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.bind(("127.0.0.1", port))
+tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+tcp.bind(("127.0.0.1", port))
+tcp.listen(64)
+signal.pause()
+PY
+hole_pid=$!
+
 for attempt in 1 2 3 4 5; do
     port=$(free_port)
     # Where mod-dnsproxy forwards the --servfail zones: a port nothing
@@ -97,6 +118,9 @@ for attempt in 1 2 3 4 5; do
     cat > "$dir/knot.conf" <<CONF
 server:
     listen: 127.0.0.1@$port
+    # A query for a --silent zone holds a worker while knot waits.
+    udp-workers: 32
+    tcp-workers: 16
     rundir: "$dir"
     pidfile: "$dir/knot.pid"
 control:
@@ -109,10 +133,16 @@ log:
 remote:
   - id: nowhere
     address: 127.0.0.1@$nowhere
+  - id: hole
+    address: 127.0.0.1@$hole
 mod-dnsproxy:
   - id: nowhere
     remote: nowhere
     timeout: 100
+    fallback: off
+  - id: silent
+    remote: hole
+    timeout: 1500
     fallback: off
 template:
   - id: default

@@ -61,11 +61,19 @@ impl DnsServer {
     }
 
     /// One server for the whole test binary, serving [`test_zone_files`];
-    /// every name under `slow.mailauth.test` answers SERVFAIL.
+    /// every name under `slow.mailauth.test` answers SERVFAIL, and none
+    /// under `silent.mailauth.test` answers at all.
     pub(crate) fn shared() -> &'static Self {
         static SERVER: OnceLock<DnsServer> = OnceLock::new();
         SERVER.get_or_init(|| {
-            let mut args = vec!["--servfail".to_owned(), "slow.mailauth.test".to_owned()];
+            let mut args: Vec<String> = [
+                "--servfail",
+                "slow.mailauth.test",
+                "--silent",
+                "silent.mailauth.test",
+            ]
+            .map(String::from)
+            .into();
             args.extend(test_zone_files().iter().map(|p| p.display().to_string()));
             Self::start(&args)
         })
@@ -73,11 +81,21 @@ impl DnsServer {
 
     /// A resolver asking this server only, over `transport`, without cache.
     pub(crate) fn resolver(&self, transport: Transport) -> HickoryResolver {
+        self.resolver_with(transport, Duration::from_secs(2), 2)
+    }
+
+    /// A resolver with this timeout and number of attempts.
+    pub(crate) fn resolver_with(
+        &self,
+        transport: Transport,
+        timeout: Duration,
+        attempts: usize,
+    ) -> HickoryResolver {
         HickoryResolver::builder()
             .nameservers([self.addr])
             .transport(transport)
-            .timeout(Duration::from_secs(2))
-            .attempts(2)
+            .timeout(timeout)
+            .attempts(attempts)
             .cache(false)
             .build()
             .expect("build the hickory resolver")

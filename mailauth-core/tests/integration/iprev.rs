@@ -83,6 +83,21 @@ async fn a_failing_forward_lookup_is_a_temperror() {
 }
 
 #[tokio::test]
+async fn a_forward_lookup_that_times_out() {
+    let timeout = std::time::Duration::from_millis(300);
+    let resolver = DnsServer::shared().resolver_with(Transport::UdpWithTcpFallback, timeout, 1);
+    let started = std::time::Instant::now();
+    let out = iprev(&resolver, ip("192.0.2.70")).await;
+    assert_eq!(out.result, IprevResult::TempError);
+    assert_eq!(out.ptr_names, ["host.silent.mailauth.test"]);
+    assert_eq!(
+        out.forward[0].outcome,
+        ForwardOutcome::Error(mailauth_core::dns::LookupError::Timeout)
+    );
+    assert!(started.elapsed() < timeout * 3, "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn helo_and_mail_domain_checks() {
     let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
     let confirmed = iprev(&resolver, ip("192.0.2.25")).await.confirmed;
