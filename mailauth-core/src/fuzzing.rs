@@ -32,6 +32,42 @@ pub fn spf_record(data: &[u8]) {
     }
 }
 
+/// DNSBL answers: any set of A records, decoded against every built-in
+/// code table, never panics; a listing needs every answer inside 127/8,
+/// none 127.0.0.1 and none an error code, and keeps one listing per
+/// answer.
+pub fn dnsbl_answers(data: &[u8]) {
+    use crate::dnsbl::{DnsblList, ListOutcome, decode_answers};
+    use std::net::Ipv4Addr;
+    let answers: Vec<Ipv4Addr> = data
+        .chunks_exact(4)
+        .take(64)
+        .map(|c| Ipv4Addr::new(c[0], c[1], c[2], c[3]))
+        .collect();
+    for list in DnsblList::builtins() {
+        match decode_answers(&list, &answers) {
+            ListOutcome::Listed { listings, .. } => {
+                assert_eq!(listings.len(), answers.len());
+                for a in &answers {
+                    assert_eq!(a.octets()[0], 127, "{a} listed on {}", list.id);
+                    assert_ne!(
+                        *a,
+                        Ipv4Addr::new(127, 0, 0, 1),
+                        "127.0.0.1 listed on {}",
+                        list.id
+                    );
+                    assert!(
+                        !list.errors.iter().any(|(code, _)| code == a),
+                        "{a} is an error code"
+                    );
+                }
+            }
+            ListOutcome::NotListed => assert!(answers.is_empty()),
+            ListOutcome::Error(_) => assert!(!answers.is_empty()),
+        }
+    }
+}
+
 /// HELO names: parsing never panics; a valid name or address literal
 /// prints as text that parses back to the same value; a host name is never
 /// all-numeric at the top and never longer than a DNS name.
@@ -209,6 +245,7 @@ mod tests {
             super::spf_eval(sample);
             super::spf_ip6(sample);
             super::helo_name(sample);
+            super::dnsbl_answers(sample);
         }
     }
 }

@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod dns;
+pub mod dnsbl;
 mod error;
 pub mod helo;
 pub mod hostname;
