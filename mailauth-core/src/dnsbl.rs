@@ -197,6 +197,14 @@ pub struct CheckOptions {
     pub fetch_reasons: bool,
 }
 
+impl CheckOptions {
+    /// Whether to fetch the TXT reasons of listed entries.
+    pub fn fetch_reasons(mut self, fetch: bool) -> Self {
+        self.fetch_reasons = fetch;
+        self
+    }
+}
+
 /// The query name of `target` on `list` (RFC 5782 §2.1, §2.4, §3), or why
 /// the list cannot take it.
 pub fn query_name(list: &DnsblList, target: &Target) -> Result<String, ListError> {
@@ -341,7 +349,7 @@ async fn check(
 ///     "10.2.0.192.zen.spamhaus.org. A 127.0.0.10\n10.2.0.192.zen.spamhaus.org. TXT \"PBL listing\"\n",
 /// )?;
 /// let lists = [DnsblList::builtin("spamhaus-zen").unwrap()];
-/// let options = CheckOptions { fetch_reasons: true, ..CheckOptions::default() };
+/// let options = CheckOptions::default().fetch_reasons(true);
 /// let report = check_ip(&zone, "192.0.2.10".parse()?, &lists, options).await;
 /// assert_eq!(report.blocked_by(), ["spamhaus-zen"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
