@@ -3,6 +3,7 @@
 //! and the parity of both backends over the same zone files.
 
 mod dns_server;
+mod dnsbl;
 mod hickory;
 mod iprev;
 mod parity;

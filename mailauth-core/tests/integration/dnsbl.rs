@@ -1,0 +1,205 @@
+//! DNSBL checks against the real DNS server serving test lists
+//! (`tests/data/zones/dnsbl.test.zone`).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use mailauth_core::dns::Transport;
+use mailauth_core::dnsbl::{
+    CheckOptions, DnsblList, ListError, ListOutcome, Target, ZoneHealth, check_bulk, check_domain,
+    check_ip, zone_health,
+};
+
+use crate::dns_server::DnsServer;
+
+fn like(id: &str, list_id: &str, zone: &str) -> DnsblList {
+    DnsblList {
+        id: list_id.to_owned(),
+        zone: zone.to_owned(),
+        ..DnsblList::builtin(id).expect("built-in list")
+    }
+}
+
+fn zen() -> DnsblList {
+    like("spamhaus-zen", "test-zen", "zen.dnsbl.test")
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().expect("test IP")
+}
+
+#[tokio::test]
+async fn zen_like_list_with_several_codes_and_reasons() {
+    for transport in [Transport::UdpWithTcpFallback, Transport::Tcp] {
+        let resolver = DnsServer::shared().resolver(transport);
+        let lists = [zen()];
+        let report = check_ip(
+            &resolver,
+            ip("192.0.2.99"),
+            &lists,
+            CheckOptions::default().fetch_reasons(true),
+        )
+        .await;
+        let ListOutcome::Listed { listings, reasons } = &report.results[0].outcome else {
+            panic!("{transport:?}: {:?}", report.results[0])
+        };
+        let mut codes: Vec<String> = listings.iter().map(|l| l.code.to_string()).collect();
+        codes.sort();
+        assert_eq!(codes, ["127.0.0.10", "127.0.0.2"], "{transport:?}");
+        assert_eq!(
+            reasons,
+            &["https://check.spamhaus.org/listed/?ip=192.0.2.99".to_owned()]
+        );
+        let clean = check_ip(&resolver, ip("192.0.2.1"), &lists, CheckOptions::default()).await;
+        assert_eq!(
+            clean.results[0].outcome,
+            ListOutcome::NotListed,
+            "{transport:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_operator_error_code_is_an_error() {
+    let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
+    for last in [250, 251, 252, 254, 255] {
+        let report = check_ip(
+            &resolver,
+            ip(&format!("192.0.2.{last}")),
+            &[zen()],
+            CheckOptions::default(),
+        )
+        .await;
+        assert!(!report.listed(), "{last}");
+        match &report.results[0].outcome {
+            ListOutcome::Error(ListError::Operator { code, .. }) => {
+                assert_eq!(code.octets()[3], last)
+            }
+            other => panic!("{last}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn ipv6_entries_and_domain_lists() {
+    let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
+    let v6 = check_ip(
+        &resolver,
+        ip("2001:db8::99"),
+        &[zen()],
+        CheckOptions::default(),
+    )
+    .await;
+    assert!(v6.listed());
+    let dbl = like("spamhaus-dbl", "test-dbl", "dbl.dnsbl.test");
+    let lists = [dbl];
+    for (domain, listed) in [
+        ("spam.example", true),
+        ("Phish.Example.", true),
+        ("clean.example", false),
+    ] {
+        let report = check_domain(&resolver, domain, &lists, CheckOptions::default())
+            .await
+            .expect("valid domain");
+        assert_eq!(report.listed(), listed, "{domain}");
+    }
+    let error = check_domain(
+        &resolver,
+        "ipquery.example",
+        &lists,
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        error.results[0].outcome,
+        ListOutcome::Error(ListError::Operator { .. })
+    ));
+}
+
+#[tokio::test]
+async fn answers_outside_127_are_never_listings() {
+    let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
+    let hijacked = like("spamcop", "hijacked", "hijacked.dnsbl.test");
+    let report = check_ip(
+        &resolver,
+        ip("192.0.2.99"),
+        &[hijacked],
+        CheckOptions::default(),
+    )
+    .await;
+    assert!(!report.listed());
+    assert_eq!(
+        report.results[0].outcome,
+        ListOutcome::Error(ListError::BadAnswer {
+            address: "192.0.2.53".parse().unwrap()
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_list_that_times_out() {
+    let resolver = DnsServer::shared().resolver_with(
+        Transport::UdpWithTcpFallback,
+        Duration::from_millis(300),
+        1,
+    );
+    let lists = [zen(), like("spamcop", "silent", "bl.silent.mailauth.test")];
+    let started = std::time::Instant::now();
+    let report = check_ip(&resolver, ip("192.0.2.99"), &lists, CheckOptions::default()).await;
+    assert!(report.listed(), "the other list still answers");
+    assert_eq!(report.errors(), [("silent", &ListError::Timeout)]);
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// RFC 5782 §5 test points against the served lists.
+#[tokio::test]
+async fn zone_health_of_served_lists() {
+    let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
+    assert_eq!(zone_health(&resolver, &zen()).await, ZoneHealth::Healthy);
+    assert_eq!(
+        zone_health(
+            &resolver,
+            &like("spamhaus-dbl", "test-dbl", "dbl.dnsbl.test")
+        )
+        .await,
+        ZoneHealth::Healthy
+    );
+    assert_eq!(
+        zone_health(&resolver, &like("spamcop", "dead", "dead.dnsbl.test")).await,
+        ZoneHealth::Dead
+    );
+    assert!(matches!(
+        zone_health(
+            &resolver,
+            &like("spamcop", "hijacked", "hijacked.dnsbl.test")
+        )
+        .await,
+        ZoneHealth::Hijacked(_)
+    ));
+}
+
+#[tokio::test]
+async fn bulk_over_the_network() {
+    let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
+    let lists = [zen(), like("spamcop", "dead", "dead.dnsbl.test")];
+    let targets: Vec<Target> = (90..=99)
+        .map(|i| Target::Ip(ip(&format!("192.0.2.{i}"))))
+        .collect();
+    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 4, CheckOptions::default())
+        .collect()
+        .await;
+    assert_eq!(reports.len(), 10);
+    let mut listed: Vec<String> = reports
+        .iter()
+        .filter(|r| r.listed())
+        .map(|r| r.target.to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["192.0.2.98", "192.0.2.99"]);
+}
