@@ -376,12 +376,18 @@ pub async fn check_domain(
     Ok(check(resolver, target, lists, options).await)
 }
 
-/// A domain as its lower-case A-label, validated.
+/// A domain as its lower-case A-label, validated: a DNS name whose top
+/// label is not all digits (RFC 1123 §2.1; such text is a mistyped
+/// address, not a domain).
 pub fn domain_target(domain: &str) -> Result<Target, DnsblError> {
+    let invalid = || DnsblError::InvalidDomain(domain.to_owned());
     let trimmed = domain.strip_suffix('.').unwrap_or(domain);
-    let ascii =
-        idna::domain_to_ascii(trimmed).map_err(|_| DnsblError::InvalidDomain(domain.to_owned()))?;
-    validate_name(&ascii).map_err(|_| DnsblError::InvalidDomain(domain.to_owned()))?;
+    let ascii = idna::domain_to_ascii(trimmed).map_err(|_| invalid())?;
+    validate_name(&ascii).map_err(|_| invalid())?;
+    let top = ascii.rsplit('.').next().unwrap_or_default();
+    if top.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
     Ok(Target::Domain(ascii))
 }
 

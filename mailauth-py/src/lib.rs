@@ -2,6 +2,7 @@
 //! The core knows nothing of Python; this crate only adapts its types.
 
 mod checks;
+mod dnsbl;
 mod error;
 mod records;
 mod resolver;
@@ -17,6 +18,11 @@ mod _mailauth {
         ForwardCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport, PostfixClient,
         Verdict, check_helo_async, check_helo_sync, check_mail_domain_async,
         check_mail_domain_sync, iprev_async, iprev_sync,
+    };
+    #[pymodule_export]
+    use crate::dnsbl::{
+        DnsblList, DnsblListResult, DnsblReport, ZoneHealthReport, dnsbl_check_async,
+        dnsbl_check_bulk_async, dnsbl_check_sync, dnsbl_zone_health_async,
     };
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};

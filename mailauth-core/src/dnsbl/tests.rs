@@ -61,6 +61,7 @@ fn query_names() {
         Err(ListError::NotApplicable)
     );
     assert!(domain_target("a..b").is_err());
+    assert!(domain_target("192.0.2.300.5").is_err());
     assert!(domain_target("").is_err());
 }
 

@@ -1,12 +1,15 @@
 """Type stubs of the native module (checked by mypy.stubtest)."""
 
 import ipaddress
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from typing import ClassVar, final
 
 __version__: str
 __all__ = [
     "Answer",
+    "DnsblList",
+    "DnsblListResult",
+    "DnsblReport",
     "ForwardCheck",
     "HeloReport",
     "IprevOutput",
@@ -23,11 +26,16 @@ __all__ = [
     "SpfVerifier",
     "TxtRecord",
     "Verdict",
+    "ZoneHealthReport",
     "__version__",
     "check_helo",
     "check_helo_sync",
     "check_mail_domain",
     "check_mail_domain_sync",
+    "dnsbl_check",
+    "dnsbl_check_bulk",
+    "dnsbl_check_sync",
+    "dnsbl_zone_health",
     "iprev",
     "iprev_sync",
 ]
@@ -352,3 +360,100 @@ def check_helo_sync(
 ) -> HeloReport: ...
 def check_mail_domain(resolver: Resolver, domain: str, role: str = "sender") -> Awaitable[MailDomainReport]: ...
 def check_mail_domain_sync(resolver: Resolver, domain: str, role: str = "sender") -> MailDomainReport: ...
+
+@final
+class DnsblList:
+    """A DNS block- or allowlist definition (RFC 5782)."""
+
+    def __new__(
+        cls,
+        id: str,
+        zone: str,
+        *,
+        kind: str = "ip",
+        policy: str = "block",
+        codes: Mapping[str, str] | None = None,
+        bits: Mapping[int, str] | None = None,
+        errors: Mapping[str, str] | None = None,
+        key: str | None = None,
+        test_domain: str | None = None,
+        ipv6: bool = False,
+        note: str | None = None,
+    ) -> DnsblList: ...
+    @staticmethod
+    def builtin(id: str) -> DnsblList: ...
+    @staticmethod
+    def builtins() -> list[DnsblList]: ...
+    @staticmethod
+    def spamhaus_dqs(list: str, key: str) -> DnsblList: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def zone(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+
+@final
+class DnsblListResult:
+    """One list's answer."""
+
+    @property
+    def list_id(self) -> str: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def query(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def listings(self) -> list[tuple[str, str]]: ...
+    @property
+    def reasons(self) -> list[str]: ...
+    @property
+    def error(self) -> str | None: ...
+
+@final
+class DnsblReport:
+    """Every list's answer for one target."""
+
+    @property
+    def target(self) -> str: ...
+    @property
+    def listed(self) -> bool: ...
+    @property
+    def blocked_by(self) -> list[str]: ...
+    @property
+    def allowed_by(self) -> list[str]: ...
+    @property
+    def errors(self) -> list[tuple[str, str]]: ...
+    @property
+    def results(self) -> list[DnsblListResult]: ...
+
+@final
+class ZoneHealthReport:
+    """What the RFC 5782 section 5 test points say about a list."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
+
+def dnsbl_check(
+    resolver: Resolver, target: IpLike, lists: Sequence[DnsblList], *, fetch_reasons: bool = False
+) -> Awaitable[DnsblReport]: ...
+def dnsbl_check_sync(
+    resolver: Resolver, target: IpLike, lists: Sequence[DnsblList], *, fetch_reasons: bool = False
+) -> DnsblReport: ...
+def dnsbl_check_bulk(
+    resolver: Resolver,
+    targets: Sequence[IpLike],
+    lists: Sequence[DnsblList],
+    *,
+    concurrency: int = 100,
+    fetch_reasons: bool = False,
+) -> Awaitable[list[DnsblReport]]: ...
+def dnsbl_zone_health(resolver: Resolver, list: DnsblList) -> Awaitable[ZoneHealthReport]: ...

@@ -1,0 +1,405 @@
+//! `mailauth.DnsblList`, `dnsbl_check`, `dnsbl_check_bulk`,
+//! `dnsbl_zone_health` and their result classes.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use mailauth_core::dns::DnsResolver;
+use mailauth_core::dnsbl::{
+    self, CheckOptions, Codes, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy, Target,
+    ZoneHealth,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::error::{BindingError, BindingResult};
+use crate::resolver::{Resolver, ip_from_py, runtime};
+
+/// A DNS block- or allowlist definition (RFC 5782).
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct DnsblList(CoreList);
+
+fn parse_v4(text: &str) -> BindingResult<Ipv4Addr> {
+    text.parse()
+        .map_err(|_| BindingError::InvalidInput(format!("invalid code address {text:?}")))
+}
+
+#[pymethods]
+impl DnsblList {
+    /// A user-defined list. `codes` maps answer addresses to meanings;
+    /// `bits` (bitmask lists) maps last-octet bits to meanings; `errors`
+    /// maps the operator's error answers to meanings.
+    #[new]
+    #[pyo3(signature = (id, zone, *, kind = "ip", policy = "block", codes = None, bits = None,
+                        errors = None, key = None, test_domain = None, ipv6 = false, note = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: String,
+        zone: String,
+        kind: &str,
+        policy: &str,
+        codes: Option<HashMap<String, String>>,
+        bits: Option<HashMap<u8, String>>,
+        errors: Option<HashMap<String, String>>,
+        key: Option<String>,
+        test_domain: Option<String>,
+        ipv6: bool,
+        note: Option<String>,
+    ) -> PyResult<Self> {
+        let kind = match kind {
+            "ip" => ListKind::Ip,
+            "domain" => ListKind::Domain,
+            other => {
+                return Err(BindingError::InvalidInput(format!(
+                    "kind must be \"ip\" or \"domain\", not {other:?}"
+                ))
+                .into());
+            }
+        };
+        let policy = match policy {
+            "block" => ListPolicy::Block,
+            "allow" => ListPolicy::Allow,
+            other => {
+                return Err(BindingError::InvalidInput(format!(
+                    "policy must be \"block\" or \"allow\", not {other:?}"
+                ))
+                .into());
+            }
+        };
+        if mailauth_core::dns::validate_name(&zone).is_err() {
+            return Err(BindingError::InvalidInput(format!("invalid zone {zone:?}")).into());
+        }
+        let codes = match (codes, bits) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    BindingError::InvalidInput("give codes or bits, not both".into()).into(),
+                );
+            }
+            (_, Some(bits)) => {
+                let mut bits: Vec<(u8, String)> = bits.into_iter().collect();
+                bits.sort_by_key(|(bit, _)| *bit);
+                Codes::Bitmask(bits)
+            }
+            (codes, None) => Codes::Exact(
+                codes
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(a, m)| Ok((parse_v4(&a)?, m)))
+                    .collect::<BindingResult<_>>()?,
+            ),
+        };
+        let errors = errors
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(a, m)| Ok((parse_v4(&a)?, m)))
+            .collect::<BindingResult<_>>()?;
+        Ok(Self(CoreList {
+            id,
+            zone,
+            kind,
+            policy,
+            codes,
+            errors,
+            key,
+            test_domain,
+            ipv6,
+            note,
+        }))
+    }
+
+    /// A built-in list by id (`spamhaus-zen`, `spamcop`, `dnswl`, ...).
+    #[staticmethod]
+    fn builtin(id: &str) -> PyResult<Self> {
+        CoreList::builtin(id)
+            .map(Self)
+            .ok_or_else(|| BindingError::InvalidInput(format!("no built-in list {id:?}")).into())
+    }
+
+    /// Every built-in list.
+    #[staticmethod]
+    fn builtins() -> Vec<Self> {
+        CoreList::builtins().into_iter().map(Self).collect()
+    }
+
+    /// A Spamhaus DQS list (`zen`, `sbl`, `xbl`, `pbl`, `dbl`, `zrd`,
+    /// `authbl`) with your key.
+    #[staticmethod]
+    fn spamhaus_dqs(list: &str, key: &str) -> PyResult<Self> {
+        CoreList::spamhaus_dqs(list, key).map(Self).ok_or_else(|| {
+            BindingError::InvalidInput(format!("no Spamhaus DQS list {list:?}")).into()
+        })
+    }
+
+    /// The list's id.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.0.id
+    }
+
+    /// The zone queried.
+    #[getter]
+    fn zone(&self) -> &str {
+        &self.0.zone
+    }
+
+    /// `ip` or `domain`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.0.kind {
+            ListKind::Ip => "ip",
+            ListKind::Domain => "domain",
+        }
+    }
+
+    /// `block` or `allow`.
+    #[getter]
+    fn policy(&self) -> &'static str {
+        policy_token(self.0.policy)
+    }
+
+    /// What to know about the list.
+    #[getter]
+    fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "DnsblList({}, {})",
+            PyString::new(py, &self.0.id).repr()?,
+            PyString::new(py, &self.0.zone).repr()?
+        ))
+    }
+}
+
+fn policy_token(policy: ListPolicy) -> &'static str {
+    match policy {
+        ListPolicy::Block => "block",
+        ListPolicy::Allow => "allow",
+    }
+}
+
+/// One list's answer.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct DnsblListResult {
+    /// The list's id.
+    list_id: String,
+    /// `block` or `allow`.
+    policy: &'static str,
+    /// The name queried.
+    query: String,
+    /// `listed`, `not-listed` or `error`.
+    status: &'static str,
+    /// For `listed`: (code, meaning) pairs.
+    listings: Vec<(String, String)>,
+    /// For `listed`: TXT reasons, when fetched.
+    reasons: Vec<String>,
+    /// For `error`: what went wrong.
+    error: Option<String>,
+}
+
+/// Every list's answer for one target.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct DnsblReport {
+    /// The IP or domain checked.
+    target: String,
+    /// Whether a blocklist lists it (an error never does).
+    listed: bool,
+    /// The blocklists that list it.
+    blocked_by: Vec<String>,
+    /// The allowlists that list it.
+    allowed_by: Vec<String>,
+    /// (list, error) for lists without a usable answer.
+    errors: Vec<(String, String)>,
+    /// Each list's result, in the order given.
+    results: Vec<DnsblListResult>,
+}
+
+impl From<dnsbl::DnsblReport> for DnsblReport {
+    fn from(report: dnsbl::DnsblReport) -> Self {
+        let results = report
+            .results
+            .iter()
+            .map(|r| {
+                let (status, listings, reasons, error) = match &r.outcome {
+                    ListOutcome::Listed { listings, reasons } => (
+                        "listed",
+                        listings
+                            .iter()
+                            .map(|l| (l.code.to_string(), l.meaning.clone()))
+                            .collect(),
+                        reasons.clone(),
+                        None,
+                    ),
+                    ListOutcome::NotListed => ("not-listed", Vec::new(), Vec::new(), None),
+                    ListOutcome::Error(e) => ("error", Vec::new(), Vec::new(), Some(e.to_string())),
+                };
+                DnsblListResult {
+                    list_id: r.list.clone(),
+                    policy: policy_token(r.policy),
+                    query: r.query.clone(),
+                    status,
+                    listings,
+                    reasons,
+                    error,
+                }
+            })
+            .collect();
+        Self {
+            target: report.target.to_string(),
+            listed: report.listed(),
+            blocked_by: report.blocked_by().into_iter().map(str::to_owned).collect(),
+            allowed_by: report.allowed_by().into_iter().map(str::to_owned).collect(),
+            errors: report
+                .errors()
+                .into_iter()
+                .map(|(l, e)| (l.to_owned(), e.to_string()))
+                .collect(),
+            results,
+        }
+    }
+}
+
+#[pymethods]
+impl DnsblReport {
+    fn __repr__(&self) -> String {
+        format!(
+            "DnsblReport({}: listed by {:?})",
+            self.target, self.blocked_by
+        )
+    }
+}
+
+/// A target from Python: an `ipaddress` object, an IP in text, or a domain.
+fn target(value: &Bound<'_, PyAny>) -> BindingResult<Target> {
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text
+            .to_cow()
+            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+        if let Ok(ip) = text.trim().parse::<IpAddr>() {
+            return Ok(Target::Ip(mailauth_core::dns::normalize_ip(ip)));
+        }
+        return dnsbl::domain_target(&text).map_err(|e| BindingError::InvalidInput(e.to_string()));
+    }
+    ip_from_py(value).map(|ip| Target::Ip(mailauth_core::dns::normalize_ip(ip)))
+}
+
+fn core_lists(lists: &[PyRef<'_, DnsblList>]) -> Arc<[CoreList]> {
+    lists.iter().map(|l| l.0.clone()).collect()
+}
+
+async fn run_bulk(
+    dns: Arc<dyn DnsResolver>,
+    targets: Vec<Target>,
+    lists: Arc<[CoreList]>,
+    concurrency: usize,
+    options: CheckOptions,
+) -> Vec<DnsblReport> {
+    dnsbl::check_bulk(&*dns, targets, &lists, concurrency, options)
+        .map(DnsblReport::from)
+        .collect()
+        .await
+}
+
+/// Checks one IP or domain against `lists`, all at once; awaitable.
+#[pyfunction(name = "dnsbl_check")]
+#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false))]
+pub(crate) fn dnsbl_check_async<'py>(
+    py: Python<'py>,
+    resolver: &Resolver,
+    target: &Bound<'py, PyAny>,
+    lists: Vec<PyRef<'py, DnsblList>>,
+    fetch_reasons: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
+    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let mut reports = run_bulk(dns, vec![target], lists, 1, options).await;
+        reports
+            .pop()
+            .ok_or_else(|| BindingError::InvalidInput("no report".into()).into())
+    })
+}
+
+/// `dnsbl_check`, blocking (GIL released).
+#[pyfunction]
+#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false))]
+pub(crate) fn dnsbl_check_sync(
+    py: Python<'_>,
+    resolver: &Resolver,
+    target: &Bound<'_, PyAny>,
+    lists: Vec<PyRef<'_, DnsblList>>,
+    fetch_reasons: bool,
+) -> PyResult<DnsblReport> {
+    let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
+    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
+    let mut reports =
+        py.detach(|| runtime().block_on(run_bulk(dns, vec![target], lists, 1, options)));
+    Ok(reports
+        .pop()
+        .ok_or_else(|| BindingError::InvalidInput("no report".into()))?)
+}
+
+/// Checks many targets, at most `concurrency` at a time (each against all
+/// lists at once); awaitable, giving the reports in completion order.
+#[pyfunction(name = "dnsbl_check_bulk")]
+#[pyo3(signature = (resolver, targets, lists, *, concurrency = 100, fetch_reasons = false))]
+pub(crate) fn dnsbl_check_bulk_async<'py>(
+    py: Python<'py>,
+    resolver: &Resolver,
+    targets: Vec<Bound<'py, PyAny>>,
+    lists: Vec<PyRef<'py, DnsblList>>,
+    concurrency: usize,
+    fetch_reasons: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if concurrency == 0 {
+        return Err(BindingError::InvalidInput("concurrency must be at least 1".into()).into());
+    }
+    let targets = targets
+        .iter()
+        .map(target)
+        .collect::<BindingResult<Vec<_>>>()?;
+    let (dns, lists) = (resolver.dns(), core_lists(&lists));
+    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        Ok(run_bulk(dns, targets, lists, concurrency, options).await)
+    })
+}
+
+/// What the RFC 5782 §5 test points say about a list.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct ZoneHealthReport {
+    /// `healthy`, `dead`, `lists-everything`, `hijacked`, `refusing` or
+    /// `unknown`.
+    status: &'static str,
+    /// For `hijacked`, `refusing` and `unknown`: what was seen.
+    detail: Option<String>,
+}
+
+/// The list's health from its test points; awaitable.
+#[pyfunction(name = "dnsbl_zone_health")]
+pub(crate) fn dnsbl_zone_health_async<'py>(
+    py: Python<'py>,
+    resolver: &Resolver,
+    list: &DnsblList,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (dns, list) = (resolver.dns(), list.0.clone());
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let (status, detail) = match dnsbl::zone_health(&*dns, &list).await {
+            ZoneHealth::Healthy => ("healthy", None),
+            ZoneHealth::Dead => ("dead", None),
+            ZoneHealth::ListsEverything => ("lists-everything", None),
+            ZoneHealth::Hijacked(address) => ("hijacked", Some(address.to_string())),
+            ZoneHealth::Refusing(meaning) => ("refusing", Some(meaning)),
+            ZoneHealth::Unknown(what) => ("unknown", Some(what)),
+            _ => ("unknown", None),
+        };
+        Ok(ZoneHealthReport { status, detail })
+    })
+}

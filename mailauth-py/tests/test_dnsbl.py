@@ -1,0 +1,123 @@
+"""DNSBL checks from Python: built-in and user-defined lists, bulk, zone
+health, the real server, and bad input."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+import mailauth
+
+ZONE = """
+99.2.0.192.zen.spamhaus.org. A 127.0.0.2
+99.2.0.192.zen.spamhaus.org. A 127.0.0.10
+99.2.0.192.zen.spamhaus.org. TXT "https://check.spamhaus.org/listed/?ip=192.0.2.99"
+98.2.0.192.zen.spamhaus.org. A 127.255.255.254
+2.0.0.127.zen.spamhaus.org. A 127.0.0.2
+99.2.0.192.list.dnswl.org. A 127.0.5.1
+spam.example.multi.surbl.org. A 127.0.0.24
+99.2.0.192.bl.example. A 10.0.0.1
+"""
+
+
+@pytest.fixture
+def zone() -> mailauth.Resolver:
+    return mailauth.Resolver.from_zone(ZONE)
+
+
+def lists() -> list[mailauth.DnsblList]:
+    return [mailauth.DnsblList.builtin(i) for i in ("spamhaus-zen", "spamcop", "dnswl")]
+
+
+def test_builtins() -> None:
+    ids = [lst.id for lst in mailauth.DnsblList.builtins()]
+    assert "spamhaus-zen" in ids and "barracuda" in ids and len(ids) == 10
+    barracuda = mailauth.DnsblList.builtin("barracuda")
+    assert barracuda.note is not None and "registered" in barracuda.note
+    dqs = mailauth.DnsblList.spamhaus_dqs("zen", "k3y")
+    assert (dqs.zone, dqs.kind, dqs.policy) == ("zen.dq.spamhaus.net", "ip", "block")
+
+
+def test_listed_with_codes_and_reasons(zone: mailauth.Resolver) -> None:
+    report = mailauth.dnsbl_check_sync(zone, "192.0.2.99", lists(), fetch_reasons=True)
+    assert report.listed and report.blocked_by == ["spamhaus-zen"]
+    assert report.allowed_by == ["dnswl"]
+    zen = report.results[0]
+    assert zen.status == "listed" and zen.query == "99.2.0.192.zen.spamhaus.org"
+    assert [code for code, _ in zen.listings] == ["127.0.0.2", "127.0.0.10"]
+    assert zen.listings[1][1].startswith("PBL")
+    assert zen.reasons == ["https://check.spamhaus.org/listed/?ip=192.0.2.99"]
+    assert report.results[2].listings == [("127.0.5.1", "dnswl.org category 5, trust 1")]
+
+
+def test_errors_are_never_listings(zone: mailauth.Resolver) -> None:
+    report = mailauth.dnsbl_check_sync(zone, ipaddress.IPv4Address("192.0.2.98"), lists())
+    assert not report.listed
+    assert report.errors[0][0] == "spamhaus-zen" and "public or open resolver" in report.errors[0][1]
+    hijacked = mailauth.DnsblList("hijacked", "bl.example", codes={"127.0.0.2": "listed"})
+    bad = mailauth.dnsbl_check_sync(zone, "192.0.2.99", [hijacked])
+    assert not bad.listed and bad.results[0].status == "error"
+    assert bad.results[0].error is not None and "10.0.0.1" in bad.results[0].error
+
+
+def test_domains_and_bitmasks(zone: mailauth.Resolver) -> None:
+    surbl = mailauth.DnsblList.builtin("surbl")
+    report = mailauth.dnsbl_check_sync(zone, "Spam.Example.", [surbl])
+    assert report.target == "spam.example" and report.listed
+    assert report.results[0].listings[0][1] == "SURBL PH: phishing, SURBL MW: malware"
+    custom = mailauth.DnsblList("mine", "multi.surbl.org", kind="domain", bits={8: "eight", 16: "sixteen"})
+    assert mailauth.dnsbl_check_sync(zone, "spam.example", [custom]).results[0].listings[0][1] == "eight, sixteen"
+
+
+async def test_bulk_and_async(zone: mailauth.Resolver) -> None:
+    targets = [f"192.0.2.{i}" for i in range(90, 100)]
+    reports = await mailauth.dnsbl_check_bulk(zone, targets, lists(), concurrency=3)
+    assert len(reports) == 10
+    assert sorted(r.target for r in reports if r.listed) == ["192.0.2.99"]
+    one = await mailauth.dnsbl_check(zone, "192.0.2.99", lists())
+    assert one.blocked_by == ["spamhaus-zen"]
+
+
+async def test_zone_health(zone: mailauth.Resolver) -> None:
+    healthy = await mailauth.dnsbl_zone_health(zone, mailauth.DnsblList.builtin("spamhaus-zen"))
+    assert (healthy.status, healthy.detail) == ("healthy", None)
+    dead = await mailauth.dnsbl_zone_health(zone, mailauth.DnsblList.builtin("spamcop"))
+    assert dead.status == "dead"
+
+
+async def test_against_the_real_server(dns_server: str) -> None:
+    served = mailauth.Resolver.nameservers([dns_server], cache=False)
+    zen_like = mailauth.DnsblList(
+        "test-zen", "zen.dnsbl.test", codes={"127.0.0.2": "SBL", "127.0.0.10": "PBL"},
+        errors={"127.255.255.254": "public resolver"}, ipv6=True,
+    )
+    report = await mailauth.dnsbl_check(served, "192.0.2.99", [zen_like], fetch_reasons=True)
+    assert report.listed and sorted(c for c, _ in report.results[0].listings) == ["127.0.0.10", "127.0.0.2"]
+    v6 = await mailauth.dnsbl_check(served, "2001:db8::99", [zen_like])
+    assert v6.listed
+    refused = await mailauth.dnsbl_check(served, "192.0.2.254", [zen_like])
+    assert not refused.listed and refused.errors
+    health = await mailauth.dnsbl_zone_health(served, zen_like)
+    assert health.status == "healthy"
+
+
+@pytest.mark.parametrize("bad", ["a..b", "", "192.0.2.300.5"])
+def test_bad_targets(zone: mailauth.Resolver, bad: str) -> None:
+    with pytest.raises(mailauth.InvalidInputError):
+        mailauth.dnsbl_check_sync(zone, bad, lists())
+
+
+def test_bad_definitions(zone: mailauth.Resolver) -> None:
+    with pytest.raises(mailauth.InvalidInputError, match="kind"):
+        mailauth.DnsblList("x", "bl.example", kind="url")
+    with pytest.raises(mailauth.InvalidInputError, match="code address"):
+        mailauth.DnsblList("x", "bl.example", codes={"not-an-ip": "x"})
+    with pytest.raises(mailauth.InvalidInputError, match="not both"):
+        mailauth.DnsblList("x", "bl.example", codes={}, bits={})
+    with pytest.raises(mailauth.InvalidInputError, match="zone"):
+        mailauth.DnsblList("x", "bad..zone")
+    with pytest.raises(mailauth.InvalidInputError, match="built-in"):
+        mailauth.DnsblList.builtin("nope")
+    with pytest.raises(mailauth.InvalidInputError, match="concurrency"):
+        mailauth.dnsbl_check_bulk(zone, ["192.0.2.1"], lists(), concurrency=0)
