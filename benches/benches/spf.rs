@@ -14,20 +14,11 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailauth_benches::SpfCorpus;
-use mailauth_core::dns::RecordData;
 use mailauth_core::spf::{SpfConfig, SpfRecord, SpfVerifier};
 
 fn parse(c: &mut Criterion) {
     let corpus = SpfCorpus::load_shared().expect("load the SPF corpus");
-    let records: Vec<String> = corpus
-        .records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RecordData::Txt(txt) => Some(String::from_utf8_lossy(&txt.joined()).into_owned()),
-            _ => None,
-        })
-        .filter(|text| text.to_ascii_lowercase().starts_with("v=spf1"))
-        .collect();
+    let records = corpus.spf_record_texts();
     let mut group = c.benchmark_group("spf_parse");
     group.throughput(Throughput::Elements(records.len() as u64));
     group.bench_function("corpus_records", |b| {

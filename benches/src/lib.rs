@@ -199,6 +199,19 @@ impl SpfCorpus {
         })
     }
 
+    /// The text of every SPF record in the corpus (TXT values starting
+    /// with `v=spf1`), in corpus order.
+    pub fn spf_record_texts(&self) -> Vec<String> {
+        self.records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RecordData::Txt(txt) => Some(String::from_utf8_lossy(&txt.joined()).into_owned()),
+                _ => None,
+            })
+            .filter(|text| text.to_ascii_lowercase().starts_with("v=spf1"))
+            .collect()
+    }
+
     /// Every query of every scenario, in order.
     pub fn queries(&self) -> impl Iterator<Item = &Query> {
         self.scenarios.iter().flat_map(|s| &s.queries)

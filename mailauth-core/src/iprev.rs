@@ -317,7 +317,11 @@ fn postfix_client(
     check: Option<&ForwardCheck>,
     config: &IprevConfig,
 ) -> PostfixClient {
-    let (Some(first), Some(check)) = (first, check) else {
+    // smtpd_peer.c: a malformed or numeric name counts as no name.
+    let usable = first
+        .zip(check)
+        .filter(|(name, _)| validate_hostname(name).is_ok());
+    let Some((first, check)) = usable else {
         return postfix_reply(
             ip,
             "unknown".into(),
@@ -326,16 +330,6 @@ fn postfix_client(
             config,
         );
     };
-    // smtpd_peer.c: a malformed or numeric name counts as no name.
-    if validate_hostname(first).is_err() {
-        return postfix_reply(
-            ip,
-            "unknown".into(),
-            PeerStatus::Permanent,
-            PeerStatus::Permanent,
-            config,
-        );
-    }
     let name_status = match &check.outcome {
         ForwardOutcome::Confirmed => PeerStatus::Ok,
         ForwardOutcome::Mismatch(_) => PeerStatus::Forged,

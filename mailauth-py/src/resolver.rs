@@ -61,17 +61,28 @@ fn build(builder: HickoryResolverBuilder) -> BindingResult<HickoryResolver> {
     Ok(builder.build()?)
 }
 
+/// An IP address given as text, parsed into `T` (`IpAddr`, or a type that
+/// keeps more of the text): `Ok(None)` when `value` is not a `str`.
+pub(crate) fn parse_ip_text<T: std::str::FromStr>(
+    value: &Bound<'_, PyAny>,
+) -> BindingResult<Option<T>> {
+    let Ok(text) = value.cast::<PyString>() else {
+        return Ok(None);
+    };
+    let text = text
+        .to_cow()
+        .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| BindingError::InvalidInput(format!("invalid IP address {text:?}")))
+}
+
 /// An IP address from `str`, `ipaddress.IPv4Address` or
 /// `ipaddress.IPv6Address`.
 pub(crate) fn ip_from_py(ip: &Bound<'_, PyAny>) -> BindingResult<IpAddr> {
-    if let Ok(text) = ip.cast::<PyString>() {
-        let text = text
-            .to_cow()
-            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
-        return text
-            .trim()
-            .parse()
-            .map_err(|_| BindingError::InvalidInput(format!("invalid IP address {text:?}")));
+    if let Some(ip) = parse_ip_text(ip)? {
+        return Ok(ip);
     }
     ip.extract::<IpAddr>().map_err(|_| {
         BindingError::InvalidInput("an IP address must be a str or an ipaddress object".into())

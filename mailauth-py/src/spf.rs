@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::error::{BindingError, BindingResult};
-use crate::resolver::{Resolver, ip_from_py, runtime};
+use crate::resolver::{Resolver, ip_from_py, parse_ip_text, runtime};
 
 /// The result of check_host(), RFC 7208 §2.6.
 #[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
@@ -298,16 +298,10 @@ pub(crate) struct SpfVerifier {
 
 /// An IP argument as a `ClientIp`: text keeps its hex case for `%{i}`.
 fn client_ip(ip: &Bound<'_, PyAny>) -> BindingResult<ClientIp> {
-    if let Ok(text) = ip.cast::<PyString>() {
-        let text = text
-            .to_cow()
-            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
-        return text
-            .trim()
-            .parse()
-            .map_err(|_| BindingError::InvalidInput(format!("invalid IP address {text:?}")));
+    match parse_ip_text(ip)? {
+        Some(client) => Ok(client),
+        None => ip_from_py(ip).map(ClientIp::from),
     }
-    ip_from_py(ip).map(ClientIp::from)
 }
 
 /// The arguments of one check, owned so they can cross into the runtime.

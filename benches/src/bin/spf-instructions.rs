@@ -14,7 +14,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use mailauth_benches::SpfCorpus;
-use mailauth_core::dns::RecordData;
 use mailauth_core::spf::{SpfConfig, SpfRecord, SpfVerifier};
 
 fn main() -> ExitCode {
@@ -76,15 +75,7 @@ fn evaluate(corpus: SpfCorpus, warm: bool, rounds: usize) -> usize {
 }
 
 fn parse(corpus: &SpfCorpus, rounds: usize) -> usize {
-    let records: Vec<String> = corpus
-        .records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RecordData::Txt(txt) => Some(String::from_utf8_lossy(&txt.joined()).into_owned()),
-            _ => None,
-        })
-        .filter(|text| text.to_ascii_lowercase().starts_with("v=spf1"))
-        .collect();
+    let records = corpus.spf_record_texts();
     for _ in 0..rounds {
         for text in &records {
             let _ = std::hint::black_box(SpfRecord::parse(std::hint::black_box(text)));
