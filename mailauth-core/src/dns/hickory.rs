@@ -65,6 +65,7 @@ pub struct HickoryResolverBuilder {
     timeout: Duration,
     attempts: usize,
     cache: bool,
+    max_in_flight: usize,
 }
 
 impl Default for HickoryResolverBuilder {
@@ -75,6 +76,7 @@ impl Default for HickoryResolverBuilder {
             timeout: Duration::from_secs(5),
             attempts: 2,
             cache: true,
+            max_in_flight: 512,
         }
     }
 }
@@ -111,6 +113,14 @@ impl HickoryResolverBuilder {
         self
     }
 
+    /// The most queries in flight at once on one TCP connection; 512 by
+    /// default (hickory's own default, 32, makes bulk checks such as DNSBL
+    /// fail with "busy" past 32 concurrent queries).
+    pub fn max_in_flight(mut self, queries: usize) -> Self {
+        self.max_in_flight = queries;
+        self
+    }
+
     /// Builds the resolver. Without explicit nameservers, the system
     /// configuration gives them, but its search domains and `ndots` are
     /// ignored. Needs no runtime; lookups need a tokio runtime.
@@ -120,6 +130,11 @@ impl HickoryResolverBuilder {
         }
         if self.attempts == 0 {
             return Err(ResolverError::InvalidOption("attempts must be at least 1"));
+        }
+        if self.max_in_flight == 0 {
+            return Err(ResolverError::InvalidOption(
+                "max_in_flight must be at least 1",
+            ));
         }
         let servers = match &self.nameservers {
             Some(servers) => servers.iter().map(|addr| self.nameserver(*addr)).collect(),
@@ -143,6 +158,7 @@ impl HickoryResolverBuilder {
         options.cache_size = if self.cache { options.cache_size } else { 0 };
         options.use_hosts_file = ResolveHosts::Never;
         options.preserve_intermediates = false;
+        options.max_active_requests = self.max_in_flight;
         let config = ResolverConfig::from_name_servers(servers);
         let resolver = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
             .with_options(options)

@@ -203,3 +203,25 @@ async fn bulk_over_the_network() {
     listed.sort();
     assert_eq!(listed, ["192.0.2.98", "192.0.2.99"]);
 }
+
+/// More queries in flight on one TCP connection than hickory's default of
+/// 32 (which answered "busy" past it): 60 targets x 2 lists at once.
+#[tokio::test]
+async fn bulk_over_tcp_beyond_32_in_flight() {
+    let resolver = DnsServer::shared().resolver(Transport::Tcp);
+    let lists = [zen(), like("spamcop", "dead", "dead.dnsbl.test")];
+    let targets: Vec<Target> = (0..60)
+        .map(|i| Target::Ip(ip(&format!("192.0.2.{}", 40 + i))))
+        .collect();
+    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 60, CheckOptions::default())
+        .collect()
+        .await;
+    assert_eq!(reports.len(), 60);
+    let errors: usize = reports.iter().map(|r| r.errors().len()).sum();
+    assert_eq!(errors, 0, "no list may fail for lack of room");
+    assert_eq!(
+        reports.iter().filter(|r| r.listed()).count(),
+        2,
+        "192.0.2.98 and .99"
+    );
+}
