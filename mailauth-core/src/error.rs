@@ -1,4 +1,5 @@
-//! The crate's error type: misuse and invalid input, never a DNS outcome.
+//! The crate's error type: misuse and invalid input, never a DNS outcome
+//! or a check's result.
 
 use crate::dns::{NameError, ZoneError};
 
@@ -17,4 +18,41 @@ pub enum Error {
     #[cfg(feature = "hickory")]
     #[error(transparent)]
     Resolver(#[from] crate::dns::ResolverError),
+    /// An SPF record did not parse.
+    #[error(transparent)]
+    SpfRecord(#[from] crate::spf::ParseError),
+    /// An SPF configuration was refused.
+    #[error(transparent)]
+    SpfConfig(#[from] crate::spf::ConfigError),
+    /// A host name or address literal was refused.
+    #[error(transparent)]
+    Hostname(#[from] crate::hostname::HostnameError),
+    /// A DNSBL target was refused.
+    #[error(transparent)]
+    Dnsbl(#[from] crate::dnsbl::DnsblError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every module error converts, and keeps its message.
+    #[test]
+    fn conversions() {
+        let spf: Error = crate::spf::SpfRecord::parse("v=spf1 a/33")
+            .unwrap_err()
+            .into();
+        assert_eq!(spf.to_string(), "invalid CIDR prefix length at byte 9");
+        let host: Error = crate::hostname::validate_hostname("a..b")
+            .unwrap_err()
+            .into();
+        assert_eq!(host.to_string(), "empty label at byte 2");
+        let dnsbl: Error = crate::dnsbl::domain_target("a..b").unwrap_err().into();
+        assert!(matches!(dnsbl, Error::Dnsbl(_)));
+        let zone: Error = crate::dns::Zone::parse("x A 1.2.3\n").unwrap_err().into();
+        assert_eq!(
+            zone.to_string(),
+            "zone text line 1, column 5: invalid IPv4 address"
+        );
+    }
 }
