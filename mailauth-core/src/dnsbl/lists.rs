@@ -188,6 +188,28 @@ const fn spamhaus(
     }
 }
 
+/// An IPv4-only blocklist with exact codes and no error codes.
+const fn single_code(
+    id: &'static str,
+    zone: &'static str,
+    codes: &'static [(&'static str, &'static str)],
+    note: Option<&'static str>,
+) -> Builtin {
+    Builtin {
+        id,
+        zone,
+        kind: ListKind::Ip,
+        policy: ListPolicy::Block,
+        codes,
+        bits: &[],
+        dnswl: false,
+        errors: &[],
+        test_domain: None,
+        ipv6: false,
+        note,
+    }
+}
+
 const BUILTINS: &[Builtin] = &[
     spamhaus("spamhaus-zen", "zen.spamhaus.org", ListKind::Ip, ZEN_CODES),
     spamhaus("spamhaus-sbl", "sbl.spamhaus.org", ListKind::Ip, ZEN_CODES),
@@ -199,34 +221,18 @@ const BUILTINS: &[Builtin] = &[
         ListKind::Domain,
         DBL_CODES,
     ),
-    Builtin {
-        id: "spamcop",
-        zone: "bl.spamcop.net",
-        kind: ListKind::Ip,
-        policy: ListPolicy::Block,
-        codes: &[("127.0.0.2", "SpamCop: reported as a spam source")],
-        bits: &[],
-        dnswl: false,
-        errors: &[],
-        test_domain: None,
-        ipv6: false,
-        note: None,
-    },
-    Builtin {
-        id: "barracuda",
-        zone: "b.barracudacentral.org",
-        kind: ListKind::Ip,
-        policy: ListPolicy::Block,
-        codes: &[("127.0.0.2", "Barracuda BRBL: poor reputation")],
-        bits: &[],
-        dnswl: false,
-        errors: &[],
-        test_domain: None,
-        ipv6: false,
-        note: Some(
-            "Barracuda answers only resolvers whose IP addresses are registered (free) with it.",
-        ),
-    },
+    single_code(
+        "spamcop",
+        "bl.spamcop.net",
+        &[("127.0.0.2", "SpamCop: reported as a spam source")],
+        None,
+    ),
+    single_code(
+        "barracuda",
+        "b.barracudacentral.org",
+        &[("127.0.0.2", "Barracuda BRBL: poor reputation")],
+        Some("Barracuda answers only resolvers whose IP addresses are registered (free) with it."),
+    ),
     Builtin {
         id: "surbl",
         zone: "multi.surbl.org",
