@@ -75,7 +75,8 @@ struct Builtin {
     codes: &'static [(&'static str, &'static str)],
     bits: &'static [(u8, &'static str)],
     dnswl: bool,
-    errors: &'static [(&'static str, &'static str)],
+    /// Error-code tables, all of which apply.
+    errors: &'static [&'static [(&'static str, &'static str)]],
     test_domain: Option<&'static str>,
     ipv6: bool,
     note: Option<&'static str>,
@@ -138,26 +139,11 @@ const DBL_CODES: &[(&str, &str)] = &[
     ("127.0.1.106", "DBL: abused legitimate botnet C&C domain"),
 ];
 
-const DBL_ERRORS: &[(&str, &str)] = &[
-    (
-        "127.0.1.255",
-        "Spamhaus DBL: an IP address was queried on a domain list",
-    ),
-    ("127.255.255.250", "Spamhaus: DQS key disabled"),
-    (
-        "127.255.255.251",
-        "Spamhaus: DQS key rejected or in use elsewhere",
-    ),
-    (
-        "127.255.255.252",
-        "Spamhaus: typing error in the DNSBL zone name",
-    ),
-    (
-        "127.255.255.254",
-        "Spamhaus: query through a public or open resolver refused",
-    ),
-    ("127.255.255.255", "Spamhaus: excessive number of queries"),
-];
+/// DBL's own error code, on top of [`SPAMHAUS_ERRORS`].
+const DBL_ERRORS: &[(&str, &str)] = &[(
+    "127.0.1.255",
+    "Spamhaus DBL: an IP address was queried on a domain list",
+)];
 
 const fn spamhaus(
     id: &'static str,
@@ -174,9 +160,9 @@ const fn spamhaus(
         bits: &[],
         dnswl: false,
         errors: if matches!(kind, ListKind::Domain) {
-            DBL_ERRORS
+            &[SPAMHAUS_ERRORS, DBL_ERRORS]
         } else {
-            SPAMHAUS_ERRORS
+            &[SPAMHAUS_ERRORS]
         },
         test_domain: if matches!(kind, ListKind::Domain) {
             Some("dbltest.com")
@@ -246,7 +232,7 @@ const BUILTINS: &[Builtin] = &[
             (128, "SURBL CR: cracked site"),
         ],
         dnswl: false,
-        errors: &[("127.0.0.1", "SURBL: access refused")],
+        errors: &[&[("127.0.0.1", "SURBL: access refused")]],
         test_domain: None,
         ipv6: false,
         note: None,
@@ -259,10 +245,10 @@ const BUILTINS: &[Builtin] = &[
         codes: &[],
         bits: &[(2, "URIBL black"), (4, "URIBL grey"), (8, "URIBL red")],
         dnswl: false,
-        errors: &[(
+        errors: &[&[(
             "127.0.0.1",
             "URIBL: access refused (public resolver or volume)",
-        )],
+        )]],
         test_domain: None,
         ipv6: false,
         note: Some("URIBL refuses public resolvers and heavy users (127.0.0.1)."),
@@ -275,10 +261,10 @@ const BUILTINS: &[Builtin] = &[
         codes: &[],
         bits: &[],
         dnswl: true,
-        errors: &[(
+        errors: &[&[(
             "127.0.0.255",
             "dnswl.org: access blocked (volume or public resolver)",
-        )],
+        )]],
         test_domain: None,
         ipv6: true,
         note: None,
@@ -318,6 +304,7 @@ impl Builtin {
             errors: self
                 .errors
                 .iter()
+                .flat_map(|table| table.iter())
                 .map(|(a, m)| (addr(a), (*m).to_owned()))
                 .collect(),
             key: None,
@@ -392,7 +379,11 @@ mod tests {
     #[test]
     fn builtin_table_is_well_formed() {
         for builtin in BUILTINS {
-            for (text, _) in builtin.codes.iter().chain(builtin.errors) {
+            for (text, _) in builtin
+                .codes
+                .iter()
+                .chain(builtin.errors.iter().flat_map(|t| t.iter()))
+            {
                 assert!(text.parse::<Ipv4Addr>().is_ok(), "{} {text}", builtin.id);
             }
         }

@@ -631,7 +631,7 @@ impl<'a> Evaluation<'a> {
                 return Err(Abort::perm(
                     SpfErrorKind::RedirectNone,
                     &domain,
-                    format!("redirect={target}: {}", decision_summary(&decision)),
+                    format!("redirect={target}: {}", decision.cause.summary()),
                 ));
             }
             return Ok(decision);
@@ -699,7 +699,7 @@ impl<'a> Evaluation<'a> {
                     SpfResult::None => Err(Abort::perm(
                         SpfErrorKind::IncludeNone,
                         domain,
-                        format!("include:{target}: {}", decision_summary(&decision)),
+                        format!("include:{target}: {}", decision.cause.summary()),
                     )),
                     _ => Ok(false),
                 }
@@ -954,18 +954,6 @@ fn no_record(domain: &str, reason: NoRecordReason) -> Decision {
         },
         source: None,
     }
-}
-
-fn decision_summary(decision: &Decision) -> String {
-    SpfOutput {
-        result: decision.result,
-        cause: decision.cause.clone(),
-        explanation: None,
-        lookups: 0,
-        void_lookups: 0,
-        trace: Vec::new(),
-    }
-    .summary()
 }
 
 /// Whether `name` is `target` or below it, ignoring case and trailing dots.

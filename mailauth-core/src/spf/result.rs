@@ -112,6 +112,32 @@ pub enum SpfCause {
     },
 }
 
+impl SpfCause {
+    /// A one-line human summary.
+    pub fn summary(&self) -> String {
+        match self {
+            SpfCause::Matched { directive, domain } => {
+                format!("matched {directive} in the record of {domain}")
+            }
+            SpfCause::NoMatch { domain } => {
+                format!("no mechanism matched in the record of {domain}")
+            }
+            SpfCause::NoRecord { domain, reason } => match reason {
+                NoRecordReason::InvalidDomain => format!("{domain} is not a valid domain to check"),
+                NoRecordReason::NxDomain => format!("{domain} does not exist"),
+                NoRecordReason::NoSpfRecord => format!("{domain} publishes no SPF record"),
+            },
+            SpfCause::Error {
+                kind,
+                domain,
+                detail,
+            } => {
+                format!("{} at {domain}: {detail}", kind.describe())
+            }
+        }
+    }
+}
+
 /// Why a domain has no SPF record to evaluate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -209,26 +235,7 @@ impl SpfOutput {
 
     /// A one-line human summary of the cause.
     pub fn summary(&self) -> String {
-        match &self.cause {
-            SpfCause::Matched { directive, domain } => {
-                format!("matched {directive} in the record of {domain}")
-            }
-            SpfCause::NoMatch { domain } => {
-                format!("no mechanism matched in the record of {domain}")
-            }
-            SpfCause::NoRecord { domain, reason } => match reason {
-                NoRecordReason::InvalidDomain => format!("{domain} is not a valid domain to check"),
-                NoRecordReason::NxDomain => format!("{domain} does not exist"),
-                NoRecordReason::NoSpfRecord => format!("{domain} publishes no SPF record"),
-            },
-            SpfCause::Error {
-                kind,
-                domain,
-                detail,
-            } => {
-                format!("{} at {domain}: {detail}", kind.describe())
-            }
-        }
+        self.cause.summary()
     }
 }
 
