@@ -164,6 +164,7 @@ fn rcode_name(code: u16) -> Option<&'static str> {
 
 /// The record types a [`DnsResolver`] can be asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum RecordType {
     /// IPv4 address (RFC 1035 §3.4.1).

@@ -27,6 +27,9 @@ pub enum Error {
     /// A host name or address literal was refused.
     #[error(transparent)]
     Hostname(#[from] crate::hostname::HostnameError),
+    /// A DMARC record or domain was refused.
+    #[error(transparent)]
+    Dmarc(#[from] crate::dmarc::DmarcError),
     /// A DNSBL target was refused.
     #[error(transparent)]
     Dnsbl(#[from] crate::dnsbl::DnsblError),

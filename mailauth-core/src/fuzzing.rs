@@ -32,6 +32,38 @@ pub fn spf_record(data: &[u8]) {
     }
 }
 
+/// DMARC record text: both modes never panic and agree on the record,
+/// every diagnostic points inside the text, and a record prints as text
+/// that parses back to the same record.
+pub fn dmarc_record(data: &[u8]) {
+    use crate::dmarc::DmarcRecord;
+    let text = String::from_utf8_lossy(data);
+    let validation = DmarcRecord::validate(&text);
+    assert_eq!(validation.record, DmarcRecord::parse(&text).ok());
+    for diagnostic in &validation.diagnostics {
+        assert!(diagnostic.offset <= text.len(), "{diagnostic} in {text:?}");
+    }
+    if let Some(record) = validation.record {
+        let printed = record.to_string();
+        let reparsed = DmarcRecord::validate(&printed);
+        assert_eq!(
+            reparsed.record.as_ref(),
+            Some(&record),
+            "round trip changed the record: {printed}"
+        );
+        let errors = reparsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::dmarc::Severity::Error);
+        for error in errors {
+            assert!(
+                matches!(error.kind, crate::dmarc::DiagnosticKind::NoPolicy),
+                "the canonical form has an error: {error} in {printed}"
+            );
+        }
+    }
+}
+
 /// DNSBL answers: any set of A records, decoded against every built-in
 /// code table, never panics; a listing needs every answer inside 127/8,
 /// none 127.0.0.1 and none an error code, and keeps one listing per
@@ -228,7 +260,9 @@ mod tests {
     /// exercises them too.
     #[test]
     fn entry_points_hold_on_samples() {
-        let samples: [&[u8]; 8] = [
+        let samples: [&[u8]; 10] = [
+            b"v=DMARC1; p=reject; rua=mailto:a@example.com!10m, https://x.example/r; fo=1:d",
+            b"V=DMARC1;;P=Quarantine;pct=200;x=\xc3\xa9;rua=mailto:@",
             b"v=spf1 mx a:%{d} include:l1.fuzz.example -all",
             b"v=spf1 ptr exists:%{ir}.%{v}.%{l1r-}.l2.fuzz.example ?all\nv=spf1 redirect=fuzz.example",
             b"v=spf1 include:fuzz.example",
@@ -246,6 +280,7 @@ mod tests {
             super::spf_ip6(sample);
             super::helo_name(sample);
             super::dnsbl_answers(sample);
+            super::dmarc_record(sample);
         }
     }
 }

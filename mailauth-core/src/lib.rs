@@ -5,6 +5,9 @@
 //! - [`iprev`]: RFC 8601 §3 reverse-DNS confirmation, with Postfix's
 //!   verdicts; [`helo`]: the HELO name's checks; [`maildomain`]: does a
 //!   sender's or recipient's domain receive mail.
+//! - [`dmarc`]: RFC 9989 DMARC records, the DNS tree walk, policy and
+//!   alignment, and RFC 9990 report-destination checks.
+//! - [`dnsbl`]: RFC 5782 blocklists and allowlists.
 //! - [`hostname`]: host names and address literals as SMTP uses them.
 //!
 //! All of it stands on the DNS seam ([`dns`]), with a hickory-resolver
@@ -25,6 +28,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod dmarc;
 pub mod dns;
 pub mod dnsbl;
 mod error;
@@ -34,6 +38,7 @@ pub mod iprev;
 pub mod maildomain;
 pub mod spf;
 
+pub use dmarc::{DmarcOutput, DmarcRecord, DmarcResult};
 pub use error::Error;
 pub use spf::{SpfOutput, SpfRecord, SpfResult, SpfVerifier};
 

@@ -1,0 +1,132 @@
+//! DMARC, RFC 9989 (DMARCbis, which replaces RFC 7489): what the author
+//! domain asks receivers to do with mail that fails SPF and DKIM
+//! alignment.
+//!
+//! - [`DmarcRecord`]: the record (§4.7), read in *receiver mode*
+//!   ([`DmarcRecord::parse`]: after `v=DMARC1` nothing fails; invalid
+//!   values fall back to defaults) or *validator mode*
+//!   ([`DmarcRecord::validate`]: every error and warning with its byte
+//!   offset). The case rules are in the parser's docs: only `DMARC1` is
+//!   case-sensitive.
+//! - [`discover_policy`]: the DNS Tree Walk (§4.10, at most 8 queries), the
+//!   Organizational Domain (§4.10.2) and the applicable policy (§4.10.1:
+//!   `p`, `sp` or `np`, `t=y`).
+//! - [`evaluate`]: alignment (§4.4) of the SPF and DKIM identifiers and
+//!   the result, with `Authentication-Results` (§9.2).
+//! - [`authorize_report_destinations`]: RFC 9990 §3 external report
+//!   destinations.
+//!
+//! DNS failures are results (`temperror`), never `Err`.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use mailauth_core::dmarc::{evaluate, DmarcInput, DmarcResult, Policy};
+//! use mailauth_core::dns::MemoryResolver;
+//! use mailauth_core::SpfResult;
+//!
+//! let dns = MemoryResolver::from_zone_text(
+//!     "_dmarc.example.com. 300 IN TXT \"v=DMARC1; p=reject; rua=mailto:d@example.com\"\n",
+//! )?;
+//! // SPF passed for a subdomain: aligned in relaxed mode.
+//! let input = DmarcInput::new("example.com").spf("bounce.example.com", SpfResult::Pass);
+//! let output = evaluate(&dns, &input).await;
+//! assert_eq!(output.result, DmarcResult::Pass);
+//! assert_eq!(
+//!     output.authentication_results(),
+//!     "dmarc=pass header.from=example.com policy.dmarc=reject"
+//! );
+//! // Nothing aligned: fail, and the policy says reject.
+//! let input = DmarcInput::new("example.com").spf("isp.example.net", SpfResult::Pass);
+//! let output = evaluate(&dns, &input).await;
+//! assert_eq!((output.result, output.disposition), (DmarcResult::Fail, Policy::Reject));
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+//! ```
+
+mod discovery;
+mod eval;
+mod parse;
+mod record;
+mod report;
+
+pub use discovery::{
+    DiscoveryOutcome, DmarcAtName, DnsQuery, MAX_WALK_QUERIES, PolicyDiscovery, PolicyRecord,
+    PolicySource, WalkStep,
+};
+pub use eval::{
+    Alignment, DmarcInput, DmarcOutput, DmarcResult, IdentifierCheck, discover_policy, evaluate,
+};
+pub use parse::{Diagnostic, DiagnosticKind, NotDmarcReason, Severity, Validation};
+pub use record::{
+    AlignmentMode, DmarcRecord, FailureOptions, Policy, PsdFlag, ReportTarget, ReportUri,
+    Rfc7489Tags,
+};
+pub use report::{DestinationStatus, ReportDestination, ReportTag, authorize_report_destinations};
+
+/// Misuse of the DMARC API: text that is not a DMARC record where one was
+/// required, or a domain that is not a domain.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DmarcError {
+    /// The text is not a DMARC record (RFC 9989 §4.10 step 2).
+    #[error("not a DMARC record at byte {offset}: {reason}")]
+    NotDmarc {
+        /// Byte offset of the problem.
+        offset: usize,
+        /// What is wrong.
+        reason: NotDmarcReason,
+    },
+    /// Not a valid domain name (IDNA conversion or DNS name rules).
+    #[error("invalid domain: {0:?}")]
+    InvalidDomain(String),
+}
+
+impl DmarcRecord {
+    /// Receiver mode (RFC 9989 §4.7, §4.8): the record as receivers use
+    /// it. Fails only when the text is not a DMARC record at all; past
+    /// `v=DMARC1`, invalid tags are dropped and defaults apply.
+    ///
+    /// # Errors
+    /// [`DmarcError::NotDmarc`] with the offset and reason.
+    pub fn parse(text: &str) -> Result<Self, DmarcError> {
+        parse::parse(text)
+    }
+
+    /// Validator mode: the same reading as [`Self::parse`], with every error
+    /// and warning and its byte offset, for people checking their own
+    /// record.
+    ///
+    /// ```
+    /// use mailauth_core::dmarc::{DiagnosticKind, DmarcRecord, Severity};
+    ///
+    /// let checked = DmarcRecord::validate("v=DMARC1; p=block; pct=50");
+    /// let first = &checked.diagnostics[0];
+    /// assert_eq!((first.offset, first.severity), (12, Severity::Error));
+    /// assert_eq!(first.to_string(),
+    ///     "error at byte 12: invalid p value, expected none, quarantine or reject; the default applies");
+    /// assert!(matches!(checked.diagnostics[1].kind, DiagnosticKind::ObsoleteTag { .. }));
+    /// ```
+    pub fn validate(text: &str) -> Validation {
+        parse::validate(text)
+    }
+}
+
+impl std::str::FromStr for DmarcRecord {
+    type Err = DmarcError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text)
+    }
+}
+
+/// A domain as its lower-case A-label without a trailing dot, validated
+/// as a DNS name (RFC 9989 §5.3.1: U-labels become A-labels).
+fn normalize_domain(domain: &str) -> Result<String, DmarcError> {
+    let invalid = || DmarcError::InvalidDomain(domain.to_owned());
+    let trimmed = domain.strip_suffix('.').unwrap_or(domain);
+    let ascii = idna::domain_to_ascii(trimmed).map_err(|_| invalid())?;
+    crate::dns::validate_name(&ascii).map_err(|_| invalid())?;
+    Ok(ascii)
+}
+
+#[cfg(test)]
+mod tests;

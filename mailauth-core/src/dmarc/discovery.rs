@@ -1,0 +1,423 @@
+//! Finding the policy: the DNS Tree Walk (RFC 9989 §4.10), the
+//! Organizational Domain (§4.10.2) and the applicable policy (§4.10.1).
+
+use super::parse::{Diagnostic, validate};
+use super::record::{DmarcRecord, Policy, PsdFlag};
+use crate::dns::{DnsResolver, LookupError, RecordType, validate_name};
+
+/// The most queries of one tree walk (RFC 9989 §4.10).
+pub const MAX_WALK_QUERIES: usize = 8;
+
+/// One DNS query sent during discovery.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DnsQuery {
+    /// The record type asked for.
+    pub record_type: RecordType,
+    /// The name asked for.
+    pub name: String,
+}
+
+/// What `_dmarc.<domain>` holds (RFC 9989 §4.10 steps 1-2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "status", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum DmarcAtName {
+    /// No TXT record that starts with `v=DMARC1` (or NXDOMAIN, NODATA).
+    None,
+    /// Exactly one DMARC record.
+    Record {
+        /// The record as receivers read it.
+        record: DmarcRecord,
+        /// The validator's findings about it.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// More than one DMARC record: all are discarded (§4.10 step 2).
+    Discarded {
+        /// How many there were.
+        records: usize,
+    },
+}
+
+impl DmarcAtName {
+    /// The record, if exactly one was found.
+    pub fn record(&self) -> Option<&DmarcRecord> {
+        match self {
+            Self::Record { record, .. } => Some(record),
+            _ => None,
+        }
+    }
+}
+
+/// One step of the tree walk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WalkStep {
+    /// The domain whose `_dmarc` name was asked.
+    pub domain: String,
+    /// What it holds.
+    pub found: DmarcAtName,
+}
+
+/// Where the applicable record was published (RFC 9989 §4.10.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum PolicySource {
+    /// At the Author Domain itself: `p` applies.
+    AuthorDomain,
+    /// At the Organizational Domain: `sp` or `np` applies.
+    OrganizationalDomain,
+    /// At a Public Suffix Domain (`psd=y`): `sp` or `np` applies.
+    PublicSuffixDomain,
+}
+
+impl PolicySource {
+    /// `author_domain`, `organizational_domain` or `public_suffix_domain`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthorDomain => "author_domain",
+            Self::OrganizationalDomain => "organizational_domain",
+            Self::PublicSuffixDomain => "public_suffix_domain",
+        }
+    }
+}
+
+/// The policy record that applies to a domain and what it asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PolicyRecord {
+    /// The domain that published the record.
+    pub policy_domain: String,
+    /// Where that domain stands to the Author Domain.
+    pub source: PolicySource,
+    /// The record.
+    pub record: DmarcRecord,
+    /// The validator's findings about it.
+    pub diagnostics: Vec<Diagnostic>,
+    /// For `sp`/`np`: whether the Author Domain exists (only NXDOMAIN
+    /// means it does not, RFC 9989 §4.10.1 and RFC 8020). `None` when it
+    /// did not matter (a record at the Author Domain, or `sp` and `np`
+    /// equal) and was not asked.
+    pub author_domain_exists: Option<bool>,
+    /// The policy the record declares for the Author Domain (`p`, `sp` or
+    /// `np`); `None` when the record has no valid `p` and no valid `rua`,
+    /// so no DMARC policy applies.
+    pub declared_policy: Option<Policy>,
+    /// The policy to apply to failing mail: the declared one, one level
+    /// lower under `t=y`.
+    pub applied_policy: Option<Policy>,
+}
+
+/// How policy discovery ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "status", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum DiscoveryOutcome {
+    /// A policy record applies.
+    Found(PolicyRecord),
+    /// No DMARC record for the domain, its Organizational Domain or a
+    /// Public Suffix Domain: DMARC does not apply.
+    NoRecord,
+    /// A query failed (timeout, server failure): the policy is unknown
+    /// (RFC 9989 §5.3.6: the message neither passes nor fails).
+    TempError {
+        /// The name whose query failed.
+        name: String,
+        /// How.
+        error: LookupError,
+    },
+}
+
+/// Policy discovery for one domain: the outcome, the walk that led to it
+/// and every query sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PolicyDiscovery {
+    /// The domain, as its lower-case A-label.
+    pub domain: String,
+    /// Its Organizational Domain (§4.10.2); the domain itself when the walk
+    /// found no record or failed.
+    pub organizational_domain: String,
+    /// The outcome.
+    pub outcome: DiscoveryOutcome,
+    /// The tree walk's steps, longest name first.
+    pub walk: Vec<WalkStep>,
+    /// Every DNS query sent, in order.
+    pub queries: Vec<DnsQuery>,
+}
+
+impl PolicyDiscovery {
+    /// The applicable record, if one was found.
+    pub fn policy(&self) -> Option<&PolicyRecord> {
+        match &self.outcome {
+            DiscoveryOutcome::Found(found) => Some(found),
+            _ => None,
+        }
+    }
+}
+
+/// A tree walk's steps, or the query that failed.
+pub(crate) struct Walk {
+    pub(crate) steps: Vec<WalkStep>,
+    pub(crate) failure: Option<(String, LookupError)>,
+}
+
+/// Sends the `_dmarc` queries of one evaluation, each name at most once.
+pub(crate) struct Walker<'r> {
+    resolver: &'r dyn DnsResolver,
+    memo: Vec<(String, Result<DmarcAtName, LookupError>)>,
+    pub(crate) queries: Vec<DnsQuery>,
+}
+
+impl<'r> Walker<'r> {
+    pub(crate) fn new(resolver: &'r dyn DnsResolver) -> Self {
+        Self {
+            resolver,
+            memo: Vec::new(),
+            queries: Vec::new(),
+        }
+    }
+
+    /// The DMARC record at `_dmarc.<domain>` (RFC 9989 §4.10 steps 1-2):
+    /// TXT records not starting with `v=DMARC1` are discarded, and several
+    /// DMARC records discard each other. A name too long to query holds
+    /// nothing.
+    async fn dmarc_at(&mut self, domain: &str) -> Result<DmarcAtName, LookupError> {
+        if let Some((_, found)) = self.memo.iter().find(|(d, _)| d == domain) {
+            return found.clone();
+        }
+        let name = format!("_dmarc.{domain}");
+        let found = if validate_name(&name).is_err() {
+            Ok(DmarcAtName::None)
+        } else {
+            self.queries.push(DnsQuery {
+                record_type: RecordType::Txt,
+                name: name.clone(),
+            });
+            match self.resolver.txt(&name).await {
+                Ok(txts) => {
+                    let mut records: Vec<_> = txts
+                        .iter()
+                        .filter_map(|txt| {
+                            let text = String::from_utf8_lossy(&txt.joined()).into_owned();
+                            let validation = validate(&text);
+                            Some((validation.record?, validation.diagnostics))
+                        })
+                        .collect();
+                    Ok(match records.len() {
+                        0 => DmarcAtName::None,
+                        1 => {
+                            let (record, diagnostics) = records.remove(0);
+                            DmarcAtName::Record {
+                                record,
+                                diagnostics,
+                            }
+                        }
+                        n => DmarcAtName::Discarded { records: n },
+                    })
+                }
+                Err(e) if e.is_temporary() => Err(e),
+                Err(_) => Ok(DmarcAtName::None),
+            }
+        };
+        self.memo.push((domain.to_owned(), found.clone()));
+        found
+    }
+
+    /// The DNS Tree Walk (RFC 9989 §4.10) from `start`: the name itself,
+    /// then, with 8 or more labels, straight to its last 7 labels, then one
+    /// label less at a time down to the top-level domain; at most 8
+    /// queries. It stops at a record with `psd=y` or `psd=n`, and at the
+    /// first failed query.
+    pub(crate) async fn walk(&mut self, start: &str) -> Walk {
+        let mut steps = Vec::new();
+        for domain in walk_names(start) {
+            let found = match self.dmarc_at(domain).await {
+                Ok(found) => found,
+                Err(error) => {
+                    return Walk {
+                        steps,
+                        failure: Some((format!("_dmarc.{domain}"), error)),
+                    };
+                }
+            };
+            let stop = found
+                .record()
+                .is_some_and(|r| matches!(r.psd_flag(), PsdFlag::Yes | PsdFlag::No));
+            steps.push(WalkStep {
+                domain: domain.to_owned(),
+                found,
+            });
+            if stop {
+                break;
+            }
+        }
+        Walk {
+            steps,
+            failure: None,
+        }
+    }
+
+    /// The Organizational Domain of `domain` (§4.10.2), or the failed query.
+    pub(crate) async fn organizational_domain(
+        &mut self,
+        domain: &str,
+    ) -> Result<String, (String, LookupError)> {
+        let walk = self.walk(domain).await;
+        match walk.failure {
+            Some(failure) => Err(failure),
+            None => Ok(organizational_domain(domain, &walk.steps).to_owned()),
+        }
+    }
+
+    /// Whether `domain` exists: one A query, where only NXDOMAIN means it
+    /// does not (RFC 9989 §4.10.1, RFC 8020).
+    async fn exists(&mut self, domain: &str) -> Result<bool, LookupError> {
+        self.queries.push(DnsQuery {
+            record_type: RecordType::A,
+            name: domain.to_owned(),
+        });
+        match self.resolver.a(domain).await {
+            Err(LookupError::NxDomain) => Ok(false),
+            Err(e) if e.is_temporary() => Err(e),
+            _ => Ok(true),
+        }
+    }
+
+    /// Policy discovery (§4.10.1) for `domain` (a lower-case A-label).
+    pub(crate) async fn discover(&mut self, domain: &str) -> PolicyDiscovery {
+        let walk = self.walk(domain).await;
+        let organizational_domain = organizational_domain(domain, &walk.steps).to_owned();
+        let outcome = match walk.failure {
+            Some((name, error)) => DiscoveryOutcome::TempError { name, error },
+            None => match self
+                .select(domain, &organizational_domain, &walk.steps)
+                .await
+            {
+                Ok(Some(found)) => DiscoveryOutcome::Found(found),
+                Ok(None) => DiscoveryOutcome::NoRecord,
+                Err(error) => DiscoveryOutcome::TempError {
+                    name: domain.to_owned(),
+                    error,
+                },
+            },
+        };
+        PolicyDiscovery {
+            domain: domain.to_owned(),
+            organizational_domain,
+            outcome,
+            walk: walk.steps,
+            queries: self.queries.clone(),
+        }
+    }
+
+    /// §4.10.1: the record at the Author Domain, else the Organizational
+    /// Domain's, else a Public Suffix Domain's (never when the
+    /// Organizational Domain has its own), and the policy it gives.
+    async fn select(
+        &mut self,
+        domain: &str,
+        org: &str,
+        steps: &[WalkStep],
+    ) -> Result<Option<PolicyRecord>, LookupError> {
+        let at = |name: &str| steps.iter().find(|s| s.domain == name);
+        let psd = steps.iter().find(|s| {
+            s.found
+                .record()
+                .is_some_and(|r| r.psd_flag() == PsdFlag::Yes)
+        });
+        let (step, source) = match (at(domain), at(org)) {
+            (Some(step), _) if step.found.record().is_some() => (step, PolicySource::AuthorDomain),
+            (_, Some(step)) if step.found.record().is_some() => {
+                (step, PolicySource::OrganizationalDomain)
+            }
+            _ => match psd {
+                Some(step) => (step, PolicySource::PublicSuffixDomain),
+                None => return Ok(None),
+            },
+        };
+        let DmarcAtName::Record {
+            record,
+            diagnostics,
+        } = &step.found
+        else {
+            return Ok(None);
+        };
+        let (declared_policy, author_domain_exists) = if source == PolicySource::AuthorDomain {
+            (record.policy(), None)
+        } else if record.subdomain_policy() == record.nonexistent_policy() {
+            (record.subdomain_policy(), None)
+        } else if self.exists(domain).await? {
+            (record.subdomain_policy(), Some(true))
+        } else {
+            (record.nonexistent_policy(), Some(false))
+        };
+        let applied_policy = declared_policy.map(|p| {
+            if record.testing() {
+                p.relaxed_for_testing()
+            } else {
+                p
+            }
+        });
+        Ok(Some(PolicyRecord {
+            policy_domain: step.domain.clone(),
+            source,
+            record: record.clone(),
+            diagnostics: diagnostics.clone(),
+            author_domain_exists,
+            declared_policy,
+            applied_policy,
+        }))
+    }
+}
+
+/// The names the walk from `start` asks, longest first (§4.10 step 3).
+fn walk_names(start: &str) -> impl Iterator<Item = &str> {
+    let labels = start.split('.').count();
+    let second = if labels >= 8 { 7 } else { labels - 1 };
+    std::iter::once(labels)
+        .chain((1..=second).rev())
+        .map(move |keep| last_labels(start, keep))
+}
+
+/// The last `keep` labels of `name` (all of it if it has no more).
+fn last_labels(name: &str, keep: usize) -> &str {
+    let mut count = 0;
+    for (i, b) in name.bytes().enumerate().rev() {
+        if b == b'.' {
+            count += 1;
+            if count == keep {
+                return &name[i + 1..];
+            }
+        }
+    }
+    name
+}
+
+/// The Organizational Domain from a walk's steps (§4.10.2): a record with
+/// `psd=n` names it; a record with `psd=y` other than the starting
+/// domain's makes it the name one label longer; otherwise the record with
+/// the fewest labels; without records, the starting domain.
+pub(crate) fn organizational_domain<'a>(start: &'a str, steps: &[WalkStep]) -> &'a str {
+    let records = steps
+        .iter()
+        .filter_map(|s| Some((s.domain.as_str(), s.found.record()?)));
+    let mut fewest = None;
+    for (domain, record) in records {
+        match record.psd_flag() {
+            PsdFlag::No => return last_labels(start, label_count(domain)),
+            PsdFlag::Yes if domain != start => {
+                return last_labels(start, label_count(domain) + 1);
+            }
+            _ => fewest = Some(domain),
+        }
+    }
+    fewest.map_or(start, |domain| last_labels(start, label_count(domain)))
+}
+
+fn label_count(name: &str) -> usize {
+    name.split('.').count()
+}

@@ -1,0 +1,691 @@
+//! DMARC tests, grouped by the RFC 9989 / RFC 9990 section each rule
+//! comes from. The zone is the one the integration tests serve with Knot.
+
+use super::*;
+use crate::dns::{Fault, MemoryResolver, RecordType};
+use crate::spf::SpfResult;
+
+const ZONE: &str = include_str!("../../tests/data/zones/example.zone");
+
+fn zone() -> MemoryResolver {
+    MemoryResolver::from_zone_text(ZONE).unwrap()
+}
+
+fn run<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+fn kinds(text: &str) -> Vec<(usize, Severity, DiagnosticKind)> {
+    DmarcRecord::validate(text)
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.offset, d.severity, d.kind))
+        .collect()
+}
+
+fn discover(domain: &str) -> PolicyDiscovery {
+    run(discover_policy(&zone(), domain)).unwrap()
+}
+
+fn query_names(discovery: &PolicyDiscovery) -> Vec<String> {
+    discovery
+        .queries
+        .iter()
+        .map(|q| format!("{} {}", q.record_type.as_str(), q.name))
+        .collect()
+}
+
+mod section_4_8_syntax {
+    use super::*;
+
+    /// Tag names and keyword values in any case (RFC 5234 §2.3), WSP
+    /// around `=` and `;`, a trailing separator.
+    #[test]
+    fn odd_case_and_whitespace() {
+        let record = DmarcRecord::parse(
+            "V = DMARC1 ;\tP=Reject ; SP =QUARANTINE;ADKIM=S; aspf = s; Psd=N; T=Y ;",
+        )
+        .unwrap();
+        assert_eq!(record.p, Some(Policy::Reject));
+        assert_eq!(record.sp, Some(Policy::Quarantine));
+        assert_eq!(record.dkim_alignment(), AlignmentMode::Strict);
+        assert_eq!(record.spf_alignment(), AlignmentMode::Strict);
+        assert_eq!(record.psd_flag(), PsdFlag::No);
+        assert!(record.testing());
+        assert!(DmarcRecord::validate("V = DMARC1 ;\tP=Reject ;").is_valid());
+        // A bare version is a record (RFC 9989 dropped RFC 7489's
+        // mandatory separator).
+        assert_eq!(DmarcRecord::parse("v=DMARC1"), Ok(DmarcRecord::default()));
+    }
+
+    /// `%s"DMARC1"`: the version is case-sensitive, and must be followed by
+    /// a separator or the end.
+    #[test]
+    fn version_is_case_sensitive() {
+        let err = DmarcRecord::parse("v=dmarc1; p=reject").unwrap_err();
+        assert_eq!(
+            err,
+            DmarcError::NotDmarc {
+                offset: 2,
+                reason: NotDmarcReason::VersionCase
+            }
+        );
+        for (text, offset, reason) in [
+            ("p=reject; v=DMARC1", 0, NotDmarcReason::MissingVersion),
+            (" v=DMARC1", 0, NotDmarcReason::MissingVersion),
+            ("v=DMARC10", 2, NotDmarcReason::WrongVersion),
+            ("v=DMARC1 p=reject", 2, NotDmarcReason::WrongVersion),
+            ("v=spf1 -all", 2, NotDmarcReason::WrongVersion),
+            ("", 0, NotDmarcReason::MissingVersion),
+        ] {
+            assert_eq!(
+                DmarcRecord::parse(text),
+                Err(DmarcError::NotDmarc { offset, reason }),
+                "{text:?}"
+            );
+        }
+        let validation = DmarcRecord::validate("v=dmarc1; p=reject");
+        assert_eq!(validation.record, None);
+        assert_eq!(
+            validation.diagnostics[0].to_string(),
+            "error at byte 2: not a DMARC record: DMARC1 must be upper case (RFC 9989 section 4.8)"
+        );
+    }
+
+    /// Syntax errors past the version drop the tag, never the record
+    /// (§4.7 "MUST be discarded in favor of default values").
+    #[test]
+    fn syntax_errors_are_diagnostics() {
+        let text = "v=DMARC1;; p=reject; 9x=1; adkim; aspf=; fo=0\u{e9}; sp = none";
+        let record = DmarcRecord::parse(text).unwrap();
+        assert_eq!(record.p, Some(Policy::Reject));
+        assert_eq!(record.sp, Some(Policy::None));
+        assert_eq!(record.adkim, None);
+        assert_eq!(record.fo, None);
+        let found = kinds(text);
+        assert_eq!(found[0], (9, Severity::Error, DiagnosticKind::EmptyTag));
+        assert_eq!(
+            found[1],
+            (21, Severity::Error, DiagnosticKind::InvalidTagName)
+        );
+        assert_eq!(
+            found[2],
+            (
+                27,
+                Severity::Error,
+                DiagnosticKind::MissingEquals {
+                    tag: "adkim".into()
+                }
+            )
+        );
+        assert_eq!(
+            found[3],
+            (
+                34,
+                Severity::Error,
+                DiagnosticKind::EmptyValue { tag: "aspf".into() }
+            )
+        );
+        assert_eq!(
+            found[4],
+            (
+                44,
+                Severity::Error,
+                DiagnosticKind::InvalidCharacter { tag: "fo".into() }
+            )
+        );
+    }
+
+    /// Of a repeated tag the first stays; a second `v` is a duplicate too.
+    #[test]
+    fn duplicate_tags() {
+        let text = "v=DMARC1; p=reject; p=none; v=DMARC1";
+        assert_eq!(DmarcRecord::parse(text).unwrap().p, Some(Policy::Reject));
+        let found = kinds(text);
+        assert_eq!(
+            found[..2],
+            [
+                (
+                    20,
+                    Severity::Error,
+                    DiagnosticKind::DuplicateTag { tag: "p".into() }
+                ),
+                (
+                    28,
+                    Severity::Error,
+                    DiagnosticKind::DuplicateTag { tag: "v".into() }
+                ),
+            ]
+        );
+    }
+
+    /// Canonical form: parse, print, parse gives the same record.
+    #[test]
+    fn display_round_trips() {
+        for text in [
+            "v=DMARC1",
+            "v=DMARC1; p=reject; sp=none; np=quarantine; adkim=s; aspf=r; fo=1:d:s; \
+             rua=mailto:a@example.com!10m,https://reports.example.net/dmarc; \
+             ruf=mailto:f@example.com; psd=u; t=n; pct=20; rf=afrf; ri=3600",
+            "V=DMARC1;P=QUARANTINE;FO=s : d",
+        ] {
+            let record = DmarcRecord::parse(text).unwrap();
+            let printed = record.to_string();
+            assert_eq!(DmarcRecord::parse(&printed).unwrap(), record, "{printed}");
+        }
+        let record = DmarcRecord::parse("v=DMARC1;P=QUARANTINE;FO=s : d").unwrap();
+        assert_eq!(record.to_string(), "v=DMARC1; p=quarantine; fo=d:s");
+    }
+}
+
+mod section_4_7_tags {
+    use super::*;
+
+    /// An invalid `p` falls back: with a valid `rua` the record counts as
+    /// `p=none` (§4.10.1), without one it has no policy.
+    #[test]
+    fn invalid_policies_with_and_without_rua() {
+        let without = DmarcRecord::parse("v=DMARC1; p=block; sp=reject").unwrap();
+        assert_eq!(without.p, None);
+        assert_eq!(without.policy(), None);
+        assert_eq!(without.subdomain_policy(), None);
+        let with =
+            DmarcRecord::parse("v=DMARC1; p=block; np=bogus; rua=mailto:d@example.com").unwrap();
+        assert_eq!(with.policy(), Some(Policy::None));
+        assert_eq!(with.nonexistent_policy(), Some(Policy::None));
+        let found = kinds("v=DMARC1; p=block; sp=x; np=y");
+        let invalid = |offset, tag: &str| {
+            (
+                offset,
+                Severity::Error,
+                DiagnosticKind::InvalidValue {
+                    tag: tag.into(),
+                    expected: "none, quarantine or reject".into(),
+                },
+            )
+        };
+        assert_eq!(
+            found[..3],
+            [invalid(12, "p"), invalid(22, "sp"), invalid(28, "np")]
+        );
+        assert_eq!(found[3], (0, Severity::Error, DiagnosticKind::NoPolicy));
+        let found = kinds("v=DMARC1; p=block; rua=mailto:d@example.com");
+        assert_eq!(
+            found[1],
+            (0, Severity::Warning, DiagnosticKind::PolicyFromRua)
+        );
+    }
+
+    /// `np` falls back to `sp`, `sp` to `p`.
+    #[test]
+    fn subdomain_defaults() {
+        let record = DmarcRecord::parse("v=DMARC1; p=reject").unwrap();
+        assert_eq!(record.subdomain_policy(), Some(Policy::Reject));
+        assert_eq!(record.nonexistent_policy(), Some(Policy::Reject));
+        let record = DmarcRecord::parse("v=DMARC1; p=reject; sp=none").unwrap();
+        assert_eq!(record.nonexistent_policy(), Some(Policy::None));
+    }
+
+    /// Appendix C.5: `pct`, `rf`, `ri` are read into the compatibility view
+    /// and reported as obsolete.
+    #[test]
+    fn obsolete_tags() {
+        let text = "v=DMARC1; p=reject; pct=25; rf=AFRF; ri=86400; pct=7";
+        let record = DmarcRecord::parse(text).unwrap();
+        assert_eq!(record.rfc7489.pct, Some(25));
+        assert_eq!(record.rfc7489.rf.as_deref(), Some("afrf"));
+        assert_eq!(record.rfc7489.ri, Some(86400));
+        let found = kinds(text);
+        for (i, (offset, tag)) in [(20, "pct"), (28, "rf"), (37, "ri")]
+            .into_iter()
+            .enumerate()
+        {
+            let kind = DiagnosticKind::ObsoleteTag { tag: tag.into() };
+            assert_eq!(found[i], (offset, Severity::Warning, kind));
+        }
+        let found = kinds("v=DMARC1; p=none; pct=101");
+        assert_eq!(
+            found[0].2,
+            DiagnosticKind::ObsoleteTag { tag: "pct".into() }
+        );
+        assert!(matches!(&found[1].2, DiagnosticKind::InvalidValue { tag, .. } if tag == "pct"));
+    }
+
+    /// Unknown tags are ignored with a warning.
+    #[test]
+    fn unknown_tags() {
+        let text = "v=DMARC1; p=reject; xyz=1; rua=mailto:d@example.com";
+        let record = DmarcRecord::parse(text).unwrap();
+        assert_eq!(record.p, Some(Policy::Reject));
+        assert_eq!(
+            kinds(text),
+            [(
+                20,
+                Severity::Warning,
+                DiagnosticKind::UnknownTag { tag: "xyz".into() }
+            )]
+        );
+    }
+
+    /// `fo`: 0 and 1 exclude each other, nothing repeats.
+    #[test]
+    fn failure_options() {
+        let fo = |text: &str| DmarcRecord::parse(text).unwrap().fo;
+        assert_eq!(
+            fo("v=DMARC1; fo=1:d").map(|f| f.to_string()).as_deref(),
+            Some("1:d")
+        );
+        assert_eq!(fo("v=DMARC1; fo=0:1"), None);
+        assert_eq!(fo("v=DMARC1; fo=d:d"), None);
+        assert_eq!(fo("v=DMARC1; fo=x"), None);
+        assert_eq!(DmarcRecord::default().failure_options().to_string(), "0");
+        let found = kinds("v=DMARC1; p=reject; rua=mailto:a@example.com; fo=1");
+        assert_eq!(
+            found,
+            [(
+                0,
+                Severity::Warning,
+                DiagnosticKind::FailureOptionsWithoutRuf
+            )]
+        );
+    }
+
+    /// `rua` with several URIs, the obsolete `!size`, invalid URIs dropped.
+    #[test]
+    fn report_uris() {
+        let text = "v=DMARC1; p=none; rua=mailto:a@Example.COM!10m , https://r.example.net:8443/x?y, \
+                    ftp://x.example, mailto:no-at, mailto:a@b!c; ruf=MAILTO:f@example.com";
+        let record = DmarcRecord::parse(text).unwrap();
+        let hosts: Vec<_> = record.rua.iter().map(|u| u.host.as_str()).collect();
+        assert_eq!(hosts, ["example.com", "r.example.net"]);
+        assert_eq!(record.rua[0].size_limit.as_deref(), Some("10m"));
+        assert_eq!(record.rua[0].to_string(), "mailto:a@Example.COM!10m");
+        assert_eq!(record.rua[1].target, ReportTarget::Https);
+        assert_eq!(
+            record.ruf[0].target,
+            ReportTarget::Mailto {
+                address: "f@example.com".into()
+            }
+        );
+        let found = kinds(text);
+        assert_eq!(
+            found[0],
+            (22, Severity::Warning, DiagnosticKind::ObsoleteSizeLimit)
+        );
+        let dropped: Vec<_> = found
+            .iter()
+            .filter_map(|(offset, _, kind)| match kind {
+                DiagnosticKind::InvalidUri { reason, .. } => Some((*offset, reason.as_ref())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            dropped,
+            [
+                (81, "only mailto: and https: URIs are supported"),
+                (98, "mailto without '@'"),
+                (
+                    112,
+                    "'!' must be percent-encoded unless it starts a size limit"
+                ),
+            ]
+        );
+    }
+
+    /// Validator warnings for a monitoring-only record without reports.
+    #[test]
+    fn monitoring_only_advice() {
+        assert_eq!(
+            kinds("v=DMARC1; p=none"),
+            [
+                (12, Severity::Warning, DiagnosticKind::MonitoringOnly),
+                (0, Severity::Warning, DiagnosticKind::NoAggregateReports),
+            ]
+        );
+    }
+}
+
+mod section_4_10_tree_walk {
+    use super::*;
+
+    /// 13 labels: the name, then straight to its last 7 labels, then one
+    /// label less at a time: 8 queries.
+    #[test]
+    fn walk_on_a_long_name() {
+        let discovery = discover("a.b.c.d.e.f.g.h.i.j.mail.long.example");
+        assert_eq!(
+            query_names(&discovery),
+            [
+                "TXT _dmarc.a.b.c.d.e.f.g.h.i.j.mail.long.example",
+                "TXT _dmarc.g.h.i.j.mail.long.example",
+                "TXT _dmarc.h.i.j.mail.long.example",
+                "TXT _dmarc.i.j.mail.long.example",
+                "TXT _dmarc.j.mail.long.example",
+                "TXT _dmarc.mail.long.example",
+                "TXT _dmarc.long.example",
+                "TXT _dmarc.example",
+            ]
+        );
+        assert_eq!(discovery.queries.len(), MAX_WALK_QUERIES);
+        assert_eq!(discovery.organizational_domain, "long.example");
+        let found = discovery.policy().unwrap();
+        assert_eq!(found.source, PolicySource::OrganizationalDomain);
+        assert_eq!(found.applied_policy, Some(Policy::Quarantine));
+    }
+
+    /// More than one DMARC record at a name: all discarded (step 2); other
+    /// TXT records are ignored.
+    #[test]
+    fn multiple_records_are_discarded() {
+        let discovery = discover("multi.example");
+        assert_eq!(
+            discovery.walk[0].found,
+            DmarcAtName::Discarded { records: 2 }
+        );
+        assert_eq!(discovery.outcome, DiscoveryOutcome::NoRecord);
+        let mixed = discover("mixed.example");
+        assert_eq!(
+            mixed.policy().unwrap().declared_policy,
+            Some(Policy::Reject)
+        );
+        let lower = discover("lower.example");
+        assert_eq!(lower.outcome, DiscoveryOutcome::NoRecord);
+    }
+
+    /// §4.10.2 rule 2: `psd=y` above the start makes the name one label
+    /// below it the Organizational Domain; its missing record lets the
+    /// PSD's policy apply (§4.10.1), `sp` or `np` by existence.
+    #[test]
+    fn psd_yes() {
+        let discovery = discover("mail.shop.psd.example");
+        assert_eq!(discovery.organizational_domain, "shop.psd.example");
+        assert_eq!(discovery.walk.len(), 3);
+        let found = discovery.policy().unwrap();
+        assert_eq!(found.source, PolicySource::PublicSuffixDomain);
+        assert_eq!(found.policy_domain, "psd.example");
+        assert_eq!(found.author_domain_exists, Some(true));
+        assert_eq!(found.declared_policy, Some(Policy::Quarantine));
+        let gone = discover("gone.shop.psd.example");
+        let found = gone.policy().unwrap();
+        assert_eq!(found.author_domain_exists, Some(false));
+        assert_eq!(found.declared_policy, Some(Policy::Reject));
+        // The Organizational Domain's own record wins over the PSD's.
+        let owned = discover("x.owned.psd.example");
+        assert_eq!(owned.organizational_domain, "owned.psd.example");
+        let found = owned.policy().unwrap();
+        assert_eq!(found.source, PolicySource::OrganizationalDomain);
+        assert_eq!(found.declared_policy, Some(Policy::None));
+        // At the PSD itself, its own record's p applies (rule 2 excludes
+        // the starting domain).
+        let psd = discover("psd.example");
+        assert_eq!(psd.organizational_domain, "psd.example");
+        assert_eq!(psd.queries.len(), 1);
+    }
+
+    /// §4.10.2 rule 1: `psd=n` ends the walk and names the Organizational
+    /// Domain; the parent's record is never asked.
+    #[test]
+    fn psd_no() {
+        let discovery = discover("mail.dept.corp.example");
+        assert_eq!(
+            query_names(&discovery),
+            [
+                "TXT _dmarc.mail.dept.corp.example",
+                "TXT _dmarc.dept.corp.example"
+            ]
+        );
+        assert_eq!(discovery.organizational_domain, "dept.corp.example");
+        assert_eq!(
+            discovery.policy().unwrap().declared_policy,
+            Some(Policy::Reject)
+        );
+        // Without psd=n, corp.example would be the Organizational Domain.
+        let corp = discover("other.corp.example");
+        assert_eq!(corp.organizational_domain, "corp.example");
+    }
+
+    /// §4.10.1: `p` at the Author Domain, `sp` for an existing subdomain,
+    /// `np` for one that does not exist (only NXDOMAIN counts).
+    #[test]
+    fn np_versus_sp() {
+        let at = |domain| {
+            let d = discover(domain);
+            let found = d.policy().unwrap().clone();
+            (
+                found.source,
+                found.author_domain_exists,
+                found.declared_policy,
+                query_names(&d),
+            )
+        };
+        let (source, exists, policy, _) = at("org.example");
+        assert_eq!(source, PolicySource::AuthorDomain);
+        assert_eq!((exists, policy), (None, Some(Policy::Reject)));
+        let (source, exists, policy, queries) = at("mail.org.example");
+        assert_eq!(source, PolicySource::OrganizationalDomain);
+        assert_eq!((exists, policy), (Some(true), Some(Policy::Quarantine)));
+        assert_eq!(queries.last().unwrap(), "A mail.org.example");
+        let (_, exists, policy, _) = at("ghost.org.example");
+        assert_eq!((exists, policy), (Some(false), Some(Policy::Reject)));
+        // A DNS failure on the existence query is a temporary error.
+        let mut dns = zone();
+        dns.inject("mail.org.example", Some(RecordType::A), Fault::Timeout)
+            .unwrap();
+        let failed = run(discover_policy(&dns, "mail.org.example")).unwrap();
+        assert!(matches!(failed.outcome, DiscoveryOutcome::TempError { .. }));
+    }
+
+    /// `t=y` lowers the applied policy one level; the declared one stays.
+    #[test]
+    fn testing_mode() {
+        let found = discover("testing.example").policy().unwrap().clone();
+        assert_eq!(found.declared_policy, Some(Policy::Reject));
+        assert_eq!(found.applied_policy, Some(Policy::Quarantine));
+    }
+
+    /// A record without a valid `p` applies only with a valid `rua`.
+    #[test]
+    fn record_without_policy() {
+        let found = discover("nopolicy.example").policy().unwrap().clone();
+        assert_eq!(found.declared_policy, None);
+        let found = discover("ruaonly.example").policy().unwrap().clone();
+        assert_eq!(found.declared_policy, Some(Policy::None));
+    }
+
+    /// A failed query ends the walk with a temporary error (§5.3.6).
+    #[test]
+    fn dns_failure_is_temperror() {
+        let mut dns = zone();
+        dns.inject("_dmarc.org.example", None, Fault::Timeout)
+            .unwrap();
+        let discovery = run(discover_policy(&dns, "mail.org.example")).unwrap();
+        assert_eq!(
+            discovery.outcome,
+            DiscoveryOutcome::TempError {
+                name: "_dmarc.org.example".into(),
+                error: crate::dns::LookupError::Timeout
+            }
+        );
+        assert_eq!(
+            run(discover_policy(&dns, "a..b")).unwrap_err(),
+            DmarcError::InvalidDomain("a..b".into())
+        );
+    }
+}
+
+mod section_4_4_alignment {
+    use super::*;
+
+    fn evaluate_input(input: DmarcInput) -> DmarcOutput {
+        run(evaluate(&zone(), &input))
+    }
+
+    /// Relaxed: subdomains of one Organizational Domain align, siblings
+    /// included; strict: only identical domains.
+    #[test]
+    fn relaxed_and_strict() {
+        let out = evaluate_input(
+            DmarcInput::new("news.org.example").spf("bounce.org.example", SpfResult::Pass),
+        );
+        assert_eq!(out.result, DmarcResult::Pass);
+        assert_eq!(out.spf.unwrap().alignment, Alignment::Relaxed);
+        let out = evaluate_input(DmarcInput::new("org.example").dkim("ORG.example.", true));
+        assert_eq!(out.dkim[0].alignment, Alignment::Identical);
+        assert_eq!(out.result, DmarcResult::Pass);
+    }
+
+    /// Siblings whose parent publishes no record have different
+    /// Organizational Domains (§4.10.2 rule 3), so they do not align: the
+    /// tree walk's answer, where the public suffix list aligned them.
+    #[test]
+    fn siblings_without_a_parent_record() {
+        let out = evaluate_input(
+            DmarcInput::new("news.sibling.example").spf("bounce.sibling.example", SpfResult::Pass),
+        );
+        assert_eq!(out.spf.as_ref().unwrap().alignment, Alignment::NotAligned);
+        assert_eq!(out.result, DmarcResult::Fail);
+        assert_eq!(out.disposition, Policy::Reject);
+        assert_eq!(
+            out.authentication_results(),
+            "dmarc=fail header.from=news.sibling.example policy.dmarc=reject"
+        );
+    }
+
+    /// Authenticated but unaligned, aligned but unauthenticated: fail; the
+    /// disposition follows `t=y`.
+    #[test]
+    fn fail_and_disposition() {
+        let out = evaluate_input(
+            DmarcInput::new("testing.example")
+                .spf("isp.example", SpfResult::Pass)
+                .dkim("testing.example", false),
+        );
+        assert_eq!(out.result, DmarcResult::Fail);
+        assert_eq!(out.disposition, Policy::Quarantine);
+        assert!(!out.dkim[0].authenticated);
+        assert_eq!(out.dkim[0].alignment, Alignment::Identical);
+    }
+
+    /// No record: none; no policy in the record: none; invalid author
+    /// domain: permerror; DNS failure: temperror.
+    #[test]
+    fn other_results() {
+        let none = evaluate_input(DmarcInput::new("nothing.example"));
+        assert_eq!(none.result, DmarcResult::None);
+        assert_eq!(
+            none.authentication_results(),
+            "dmarc=none header.from=nothing.example"
+        );
+        let no_policy = evaluate_input(DmarcInput::new("nopolicy.example"));
+        assert_eq!(no_policy.result, DmarcResult::None);
+        let bad = evaluate_input(DmarcInput::new("a..b\r\n"));
+        assert_eq!(bad.result, DmarcResult::PermError);
+        assert_eq!(
+            bad.authentication_results(),
+            "dmarc=permerror header.from=\"a..b\""
+        );
+        let mut dns = zone();
+        dns.inject("_dmarc.org.example", None, Fault::Rcode(2))
+            .unwrap();
+        let temp = run(evaluate(&dns, &DmarcInput::new("org.example")));
+        assert_eq!(temp.result, DmarcResult::TempError);
+    }
+
+    /// U-labels become A-labels (§5.3.1).
+    #[test]
+    fn idna_author_domain() {
+        let out = evaluate_input(DmarcInput::new("bücher.example"));
+        assert_eq!(out.discovery.unwrap().domain, "xn--bcher-kva.example");
+    }
+}
+
+mod rfc9990_section_3_destinations {
+    use super::*;
+
+    /// Same organisation, authorised, overridden on the same host, no
+    /// record, and an override to another host (report to neither).
+    #[test]
+    fn external_destinations() {
+        let dns = zone();
+        let record = discover("ext.example").policy().unwrap().record.clone();
+        let checked = run(authorize_report_destinations(&dns, "ext.example", &record)).unwrap();
+        let statuses: Vec<_> = checked
+            .iter()
+            .map(|d| (d.tag.as_str(), d.uri.host.as_str(), d.status.clone()))
+            .collect();
+        let name = |host: &str| format!("ext.example._report._dmarc.{host}");
+        assert_eq!(
+            statuses,
+            [
+                (
+                    "rua",
+                    "reports.vendor.example",
+                    DestinationStatus::Authorized {
+                        record_name: name("reports.vendor.example")
+                    }
+                ),
+                (
+                    "rua",
+                    "other.vendor.example",
+                    DestinationStatus::NotAuthorized {
+                        record_name: Some(name("other.vendor.example"))
+                    }
+                ),
+                (
+                    "rua",
+                    "override.vendor.example",
+                    DestinationStatus::Overridden {
+                        record_name: name("override.vendor.example"),
+                        uris: DmarcRecord::parse(
+                            "v=DMARC1; rua=mailto:inbox@override.vendor.example"
+                        )
+                        .unwrap()
+                        .rua
+                    }
+                ),
+                (
+                    "rua",
+                    "bad.vendor.example",
+                    DestinationStatus::OverrideRejected {
+                        record_name: name("bad.vendor.example")
+                    }
+                ),
+                ("ruf", "ext.example", DestinationStatus::SameOrganization),
+            ]
+        );
+        assert!(checked[0].status.is_authorized());
+        assert!(!checked[3].status.is_authorized());
+    }
+
+    /// A subdomain's host shares the Organizational Domain: no query to
+    /// `_report._dmarc`.
+    #[test]
+    fn same_organization_needs_no_check() {
+        let dns = zone();
+        dns.enable_query_log();
+        let record =
+            DmarcRecord::parse("v=DMARC1; p=none; rua=mailto:d@reports.org.example").unwrap();
+        let checked = run(authorize_report_destinations(&dns, "org.example", &record)).unwrap();
+        assert_eq!(checked[0].status, DestinationStatus::SameOrganization);
+        assert!(dns.query_log().iter().all(|q| !q.name.contains("_report")));
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_round_trip {
+    use super::*;
+
+    #[test]
+    fn output_json() {
+        let out = run(evaluate(
+            &zone(),
+            &DmarcInput::new("mail.org.example").spf("org.example", SpfResult::Pass),
+        ));
+        let json = serde_json::to_string(&out).unwrap();
+        assert!(json.contains("\"result\":\"pass\""), "{json}");
+        assert_eq!(serde_json::from_str::<DmarcOutput>(&json).unwrap(), out);
+    }
+}
