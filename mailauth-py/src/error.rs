@@ -1,6 +1,7 @@
 //! The binding's one error enum and its mapping to the Python exceptions of
 //! `mailauth.exceptions` (all under `MailauthError`).
 
+use mailauth_core::dmarc::DmarcError;
 use mailauth_core::dns::{ResolverError, ZoneError};
 use mailauth_core::spf::ParseError as SpfParseError;
 use pyo3::PyErr;
@@ -11,6 +12,7 @@ mod py {
     pyo3::import_exception!(mailauth.exceptions, ResolverConfigError);
     pyo3::import_exception!(mailauth.exceptions, InvalidInputError);
     pyo3::import_exception!(mailauth.exceptions, SpfParseError);
+    pyo3::import_exception!(mailauth.exceptions, DmarcParseError);
 }
 
 /// Everything the binding can raise.
@@ -25,6 +27,10 @@ pub(crate) enum BindingError {
     /// An SPF record that does not parse: `SpfParseError` (a `ValueError`).
     #[error(transparent)]
     Spf(#[from] SpfParseError),
+    /// Text that is not a DMARC record: `DmarcParseError` (a
+    /// `ValueError`); an invalid domain: `InvalidInputError`.
+    #[error(transparent)]
+    Dmarc(#[from] DmarcError),
     /// An argument of the wrong form: `InvalidInputError` (a `ValueError`).
     #[error("{0}")]
     InvalidInput(String),
@@ -45,6 +51,10 @@ impl From<BindingError> for PyErr {
             BindingError::Spf(e) => {
                 py::SpfParseError::new_err((message, e.offset(), format!("{:?}", e.kind())))
             }
+            BindingError::Dmarc(DmarcError::NotDmarc { offset, reason }) => {
+                py::DmarcParseError::new_err((message, offset, reason.to_string()))
+            }
+            BindingError::Dmarc(_) => py::InvalidInputError::new_err(message),
             BindingError::InvalidInput(_) => py::InvalidInputError::new_err(message),
         }
     }

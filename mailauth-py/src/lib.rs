@@ -2,6 +2,7 @@
 //! The core knows nothing of Python; this crate only adapts its types.
 
 mod checks;
+mod dmarc;
 mod dnsbl;
 mod error;
 mod records;
@@ -18,6 +19,13 @@ mod _mailauth {
         ForwardCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport, PostfixClient,
         Verdict, check_helo_async, check_helo_sync, check_mail_domain_async,
         check_mail_domain_sync, iprev_async, iprev_sync,
+    };
+    #[pymodule_export]
+    use crate::dmarc::{
+        DmarcDiagnostic, DmarcDiscovery, DmarcOutput, DmarcRecord, DmarcResult, DmarcValidation,
+        IdentifierCheck, ReportDestination, ReportUri, dmarc_discover_async, dmarc_discover_sync,
+        dmarc_evaluate_async, dmarc_evaluate_sync, dmarc_report_destinations_async,
+        dmarc_report_destinations_sync,
     };
     #[pymodule_export]
     use crate::dnsbl::{

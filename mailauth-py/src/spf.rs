@@ -55,7 +55,8 @@ impl From<CoreResult> for SpfResult {
 }
 
 impl SpfResult {
-    fn core(self) -> CoreResult {
+    /// The core result.
+    pub(crate) fn core(self) -> CoreResult {
         match self {
             Self::None => CoreResult::None,
             Self::Neutral => CoreResult::Neutral,

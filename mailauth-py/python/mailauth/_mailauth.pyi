@@ -7,17 +7,26 @@ from typing import ClassVar, final
 __version__: str
 __all__ = [
     "Answer",
+    "DmarcDiagnostic",
+    "DmarcDiscovery",
+    "DmarcOutput",
+    "DmarcRecord",
+    "DmarcResult",
+    "DmarcValidation",
     "DnsblList",
     "DnsblListResult",
     "DnsblReport",
     "ForwardCheck",
     "HeloReport",
+    "IdentifierCheck",
     "IprevOutput",
     "IprevResult",
     "MailDomainReport",
     "MxRecord",
     "Outcome",
     "PostfixClient",
+    "ReportDestination",
+    "ReportUri",
     "Resolver",
     "SpfOutput",
     "SpfRecord",
@@ -27,17 +36,23 @@ __all__ = [
     "TxtRecord",
     "Verdict",
     "ZoneHealthReport",
-    "__version__",
     "check_helo",
     "check_helo_sync",
     "check_mail_domain",
     "check_mail_domain_sync",
+    "dmarc_discover",
+    "dmarc_discover_sync",
+    "dmarc_evaluate",
+    "dmarc_evaluate_sync",
+    "dmarc_report_destinations",
+    "dmarc_report_destinations_sync",
     "dnsbl_check",
     "dnsbl_check_bulk",
     "dnsbl_check_sync",
     "dnsbl_zone_health",
     "iprev",
     "iprev_sync",
+    "__version__",
 ]
 
 @final
@@ -457,3 +472,209 @@ def dnsbl_check_bulk(
     fetch_reasons: bool = False,
 ) -> Awaitable[list[DnsblReport]]: ...
 def dnsbl_zone_health(resolver: Resolver, list: DnsblList) -> Awaitable[ZoneHealthReport]: ...
+
+@final
+class DmarcResult:
+    """The DMARC result (RFC 9989 §9.2); ``str()`` is the token."""
+
+    PASS: ClassVar[DmarcResult]
+    FAIL: ClassVar[DmarcResult]
+    NONE: ClassVar[DmarcResult]
+    TEMPERROR: ClassVar[DmarcResult]
+    PERMERROR: ClassVar[DmarcResult]
+    def __int__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ReportUri:
+    """One ``rua``/``ruf`` destination."""
+
+    @property
+    def uri(self) -> str: ...
+    @property
+    def scheme(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def size_limit(self) -> str | None: ...
+
+@final
+class DmarcRecord:
+    """A DMARC record (RFC 9989 §4.7) as receivers read it; ``str()`` is the
+    canonical text."""
+
+    @staticmethod
+    def parse(text: str) -> DmarcRecord: ...
+    @staticmethod
+    def validate(text: str) -> DmarcValidation: ...
+    @property
+    def p(self) -> str | None: ...
+    @property
+    def sp(self) -> str | None: ...
+    @property
+    def np(self) -> str | None: ...
+    @property
+    def policy(self) -> str | None: ...
+    @property
+    def subdomain_policy(self) -> str | None: ...
+    @property
+    def nonexistent_policy(self) -> str | None: ...
+    @property
+    def adkim(self) -> str: ...
+    @property
+    def aspf(self) -> str: ...
+    @property
+    def fo(self) -> str: ...
+    @property
+    def rua(self) -> list[ReportUri]: ...
+    @property
+    def ruf(self) -> list[ReportUri]: ...
+    @property
+    def psd(self) -> str: ...
+    @property
+    def testing(self) -> bool: ...
+    @property
+    def pct(self) -> int | None: ...
+    @property
+    def rf(self) -> str | None: ...
+    @property
+    def ri(self) -> int | None: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class DmarcDiagnostic:
+    """One validator finding, with the byte offset it refers to."""
+
+    @property
+    def offset(self) -> int: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def tag(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class DmarcValidation:
+    """A record checked in validator mode."""
+
+    @property
+    def record(self) -> DmarcRecord | None: ...
+    @property
+    def diagnostics(self) -> list[DmarcDiagnostic]: ...
+    @property
+    def is_valid(self) -> bool: ...
+
+@final
+class DmarcDiscovery:
+    """Policy discovery for one domain (RFC 9989 §4.10)."""
+
+    @property
+    def domain(self) -> str: ...
+    @property
+    def organizational_domain(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def policy_domain(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def record(self) -> DmarcRecord | None: ...
+    @property
+    def diagnostics(self) -> list[DmarcDiagnostic]: ...
+    @property
+    def author_domain_exists(self) -> bool | None: ...
+    @property
+    def declared_policy(self) -> str | None: ...
+    @property
+    def applied_policy(self) -> str | None: ...
+    @property
+    def walk(self) -> list[tuple[str, str]]: ...
+    @property
+    def queries(self) -> list[str]: ...
+
+@final
+class IdentifierCheck:
+    """One identifier's authentication and alignment."""
+
+    @property
+    def domain(self) -> str: ...
+    @property
+    def authenticated(self) -> bool: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def alignment(self) -> str: ...
+    @property
+    def passes(self) -> bool: ...
+
+@final
+class DmarcOutput:
+    """The DMARC evaluation of one message."""
+
+    @property
+    def result(self) -> DmarcResult: ...
+    @property
+    def from_domain(self) -> str: ...
+    @property
+    def discovery(self) -> DmarcDiscovery | None: ...
+    @property
+    def spf(self) -> IdentifierCheck | None: ...
+    @property
+    def dkim(self) -> list[IdentifierCheck]: ...
+    @property
+    def applied_policy(self) -> str | None: ...
+    @property
+    def disposition(self) -> str: ...
+    def authentication_results(self) -> str: ...
+
+@final
+class ReportDestination:
+    """One report destination's authorisation (RFC 9990 §3)."""
+
+    @property
+    def tag(self) -> str: ...
+    @property
+    def uri(self) -> ReportUri: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def authorized(self) -> bool: ...
+    @property
+    def record_name(self) -> str | None: ...
+    @property
+    def overrides(self) -> list[ReportUri]: ...
+    @property
+    def error(self) -> str | None: ...
+
+def dmarc_discover(resolver: Resolver, domain: str) -> Awaitable[DmarcDiscovery]: ...
+def dmarc_discover_sync(resolver: Resolver, domain: str) -> DmarcDiscovery: ...
+def dmarc_evaluate(
+    resolver: Resolver,
+    from_domain: str,
+    *,
+    spf: tuple[str, SpfResult | str] | None = None,
+    dkim: Sequence[tuple[str, bool]] = ...,
+) -> Awaitable[DmarcOutput]: ...
+def dmarc_evaluate_sync(
+    resolver: Resolver,
+    from_domain: str,
+    *,
+    spf: tuple[str, SpfResult | str] | None = None,
+    dkim: Sequence[tuple[str, bool]] = ...,
+) -> DmarcOutput: ...
+def dmarc_report_destinations(
+    resolver: Resolver, policy_domain: str, record: DmarcRecord
+) -> Awaitable[list[ReportDestination]]: ...
+def dmarc_report_destinations_sync(
+    resolver: Resolver, policy_domain: str, record: DmarcRecord
+) -> list[ReportDestination]: ...

@@ -11,6 +11,7 @@ __all__ = [
     "MailauthError",
     "ZoneParseError",
     "SpfParseError",
+    "DmarcParseError",
     "InvalidInputError",
     "ResolverConfigError",
 ]
@@ -37,6 +38,17 @@ class SpfParseError(MailauthError, ValueError):
         super().__init__(message)
         self.offset = offset
         self.kind = kind
+
+
+class DmarcParseError(MailauthError, ValueError):
+    """Text that is not a DMARC record at all (RFC 9989 §4.10 step 2):
+    ``offset`` is the byte where, ``reason`` what is wrong. Past a valid
+    ``v=DMARC1`` nothing raises: see ``DmarcRecord.validate``."""
+
+    def __init__(self, message: str, offset: int, reason: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.reason = reason
 
 
 class InvalidInputError(MailauthError, ValueError):
