@@ -11,4 +11,4 @@ ls dist/mailauth-*.whl >/dev/null 2>&1 || scripts/setup.sh
 [ -x .venv-bench/bin/python ] || "${PYTHON:-python3}" -m venv .venv-bench
 .venv-bench/bin/python -m pip install --quiet --disable-pip-version-check pydnsbl==1.1.7
 .venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps dist/mailauth-*.whl
-.venv-bench/bin/python benches/python/dnsbl_vs_pydnsbl.py "${1:-udp}"
+.venv-bench/bin/python benches/python/dnsbl_vs_pydnsbl.py "${1:-udp-multiplexed}"

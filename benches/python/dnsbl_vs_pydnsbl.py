@@ -7,7 +7,8 @@ against 5 lists; list n lists every 10th address from address 1,000 x
 (n - 1) on (4,000 listings in all). Both implementations must find exactly
 the same (address, list) listings before their rates are reported.
 
-Usage: dnsbl_vs_pydnsbl.py [udp|tcp]   (mailauth's transport; default udp)
+Usage: dnsbl_vs_pydnsbl.py [udp-multiplexed|udp|tcp]
+(mailauth's transport; default udp-multiplexed, the bulk transport)
 
 pydnsbl takes its nameservers from the system; the harness replaces its
 private aiodns resolver with one aimed at the test server's port.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +35,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LISTS = [f"l{i}.bench.test" for i in range(1, 6)]
 FIRST = int(ipaddress.IPv4Address("198.18.0.0"))
 COUNT = 10_000
-TRANSPORT = sys.argv[1] if len(sys.argv) > 1 else "udp"
+TRANSPORT = sys.argv[1] if len(sys.argv) > 1 else "udp-multiplexed"
+CONCURRENCY = 100
+RUNS = 3
 
 
 def addresses() -> list[str]:
@@ -67,7 +71,7 @@ def run_mailauth(port: int) -> tuple[float, set[tuple[str, str]]]:
     targets = addresses()
 
     async def check() -> list[mailauth.DnsblReport]:
-        return await mailauth.dnsbl_check_bulk(resolver, targets, lists, concurrency=100)
+        return [r async for r in mailauth.dnsbl_check_bulk(resolver, targets, lists, concurrency=CONCURRENCY)]
 
     started = time.perf_counter()
     reports = asyncio.run(check())
@@ -101,6 +105,10 @@ def run_pydnsbl(port: int) -> tuple[float, set[tuple[str, str]]]:
 
 
 def main() -> int:
+    queries = COUNT * len(LISTS)
+    want = expected()
+    ours_times: list[float] = []
+    theirs_times: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         zone = Path(tmp) / "bench.test.zone"
         zone.write_text(zone_text())
@@ -117,20 +125,29 @@ def main() -> int:
                 return 1
             port = int(line.split()[1])
             try:
-                want = expected()
-                ours_time, ours = run_mailauth(port)
-                theirs_time, theirs = run_pydnsbl(port)
+                # Alternating runs, so that both see the same machine load.
+                for _ in range(RUNS):
+                    ours_time, ours = run_mailauth(port)
+                    theirs_time, theirs = run_pydnsbl(port)
+                    if ours != want or theirs != want:
+                        print(
+                            f"answers differ: mailauth {len(ours)}, pydnsbl {len(theirs)}, "
+                            f"expected {len(want)} listings"
+                        )
+                        return 1
+                    ours_times.append(ours_time)
+                    theirs_times.append(theirs_time)
             finally:
                 server.stdin.close()
                 server.wait(timeout=30)
-    queries = COUNT * len(LISTS)
-    if ours != want or theirs != want:
-        print(f"answers differ: mailauth {len(ours)}, pydnsbl {len(theirs)}, expected {len(want)} listings")
-        return 1
-    ours_qps, theirs_qps = queries / ours_time, queries / theirs_time
+    ours_qps = queries / statistics.median(ours_times)
+    theirs_qps = queries / statistics.median(theirs_times)
+    rates = lambda times: ", ".join(f"{queries / t:,.0f}" for t in times)  # noqa: E731
     print(f"{COUNT} addresses x {len(LISTS)} lists = {queries} queries; both found the same {len(want)} listings")
-    print(f"pydnsbl {pydnsbl.__version__ if hasattr(pydnsbl, '__version__') else ''}: {theirs_qps:10,.0f} queries/s ({theirs_time:.2f} s)")
-    print(f"mailauth:        {ours_qps:10,.0f} queries/s ({ours_time:.2f} s), {ours_qps / theirs_qps:.1f}x pydnsbl")
+    print(f"{RUNS} alternating runs each, queries/s (median):")
+    print(f"pydnsbl  {theirs_qps:10,.0f}   runs: {rates(theirs_times)}")
+    print(f"mailauth {ours_qps:10,.0f}   runs: {rates(ours_times)}   ({TRANSPORT})")
+    print(f"mailauth / pydnsbl: {ours_qps / theirs_qps:.1f}x (medians)")
     return 0
 
 

@@ -17,7 +17,7 @@
 mod lists;
 
 use std::fmt::{self, Write as _};
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use futures_util::future::join_all;
 use futures_util::stream::{self, Stream, StreamExt};
@@ -195,6 +195,12 @@ pub struct CheckOptions {
     /// Fetch the TXT reasons of listed entries (one more query per listing
     /// list, concurrently).
     pub fetch_reasons: bool,
+    /// The most one check (one target, all its lists, reasons included)
+    /// may take; lists without an answer by then are
+    /// [`ListError::Timeout`]. Each query is also bounded by the resolver's
+    /// own timeout. Needs a tokio runtime with its time driver.
+    #[cfg(feature = "tokio")]
+    pub deadline: Option<std::time::Duration>,
 }
 
 impl CheckOptions {
@@ -202,6 +208,41 @@ impl CheckOptions {
     pub fn fetch_reasons(mut self, fetch: bool) -> Self {
         self.fetch_reasons = fetch;
         self
+    }
+
+    /// The overall deadline of one check (see [`Self::deadline`]).
+    #[cfg(feature = "tokio")]
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
+/// When a check must end, if it must (feature `tokio`).
+#[derive(Clone, Copy)]
+struct Deadline {
+    #[cfg(feature = "tokio")]
+    at: Option<tokio::time::Instant>,
+}
+
+impl Deadline {
+    /// The deadline of a check starting now.
+    fn start(options: CheckOptions) -> Self {
+        #[cfg(not(feature = "tokio"))]
+        let _ = options;
+        Self {
+            #[cfg(feature = "tokio")]
+            at: options.deadline.map(|d| tokio::time::Instant::now() + d),
+        }
+    }
+
+    /// Runs `future` to its end, or to the deadline (`None`).
+    async fn bound<F: std::future::Future>(self, future: F) -> Option<F::Output> {
+        #[cfg(feature = "tokio")]
+        if let Some(at) = self.at {
+            return tokio::time::timeout_at(at, future).await.ok();
+        }
+        Some(future.await)
     }
 }
 
@@ -285,24 +326,39 @@ pub fn decode_answers(list: &DnsblList, answers: &[Ipv4Addr]) -> ListOutcome {
     }
 }
 
-/// Queries one list.
+/// Queries one list for a target.
 async fn check_list(
     resolver: &dyn DnsResolver,
     list: &DnsblList,
     target: &Target,
     options: CheckOptions,
+    deadline: Deadline,
 ) -> ListResult {
-    let result = |query: String, outcome| ListResult {
+    let query = query_name(list, target);
+    let outcome = match &query {
+        Ok(query) => deadline
+            .bound(query_list(resolver, list, query, options))
+            .await
+            .unwrap_or(ListOutcome::Error(ListError::Timeout)),
+        Err(error) => ListOutcome::Error(error.clone()),
+    };
+    ListResult {
         list: list.id.clone(),
         policy: list.policy,
-        query,
+        query: query.unwrap_or_default(),
         outcome,
-    };
-    let query = match query_name(list, target) {
-        Ok(query) => query,
-        Err(error) => return result(String::new(), ListOutcome::Error(error)),
-    };
-    let mut outcome = match resolver.a(&query).await {
+    }
+}
+
+/// Sends `query` to one list and decodes the answer; the TXT reasons too
+/// when asked for.
+async fn query_list(
+    resolver: &dyn DnsResolver,
+    list: &DnsblList,
+    query: &str,
+    options: CheckOptions,
+) -> ListOutcome {
+    let mut outcome = match resolver.a(query).await {
         Ok(answers) => decode_answers(list, &answers),
         Err(e) if e.is_void() => ListOutcome::NotListed,
         Err(LookupError::Timeout) => ListOutcome::Error(ListError::Timeout),
@@ -310,7 +366,7 @@ async fn check_list(
     };
     if options.fetch_reasons
         && let ListOutcome::Listed { reasons, .. } = &mut outcome
-        && let Ok(records) = resolver.txt(&query).await
+        && let Ok(records) = resolver.txt(query).await
     {
         reasons.extend(
             records
@@ -318,20 +374,22 @@ async fn check_list(
                 .map(|t| String::from_utf8_lossy(&t.joined()).into_owned()),
         );
     }
-    result(query, outcome)
+    outcome
 }
 
-/// Checks `target` against every list at once.
-async fn check(
+/// Checks `target` (from [`domain_target`], or an IP) against every list
+/// at once.
+pub async fn check_target(
     resolver: &dyn DnsResolver,
     target: Target,
     lists: &[DnsblList],
     options: CheckOptions,
 ) -> DnsblReport {
+    let deadline = Deadline::start(options);
     let results = join_all(
         lists
             .iter()
-            .map(|list| check_list(resolver, list, &target, options)),
+            .map(|list| check_list(resolver, list, &target, options, deadline)),
     )
     .await;
     DnsblReport { target, results }
@@ -361,7 +419,7 @@ pub async fn check_ip(
     lists: &[DnsblList],
     options: CheckOptions,
 ) -> DnsblReport {
-    check(resolver, Target::Ip(normalize_ip(ip)), lists, options).await
+    check_target(resolver, Target::Ip(normalize_ip(ip)), lists, options).await
 }
 
 /// Checks a domain (mapped to its IDNA A-label, RFC 5782 §3) against
@@ -373,7 +431,7 @@ pub async fn check_domain(
     options: CheckOptions,
 ) -> Result<DnsblReport, DnsblError> {
     let target = domain_target(domain)?;
-    Ok(check(resolver, target, lists, options).await)
+    Ok(check_target(resolver, target, lists, options).await)
 }
 
 /// A domain as its lower-case A-label, validated: a DNS name whose top
@@ -402,7 +460,7 @@ pub fn check_bulk<'a>(
     options: CheckOptions,
 ) -> impl Stream<Item = DnsblReport> + 'a {
     stream::iter(targets)
-        .map(move |target| check(resolver, target, lists, options))
+        .map(move |target| check_target(resolver, target, lists, options))
         .buffer_unordered(concurrency.max(1))
 }
 
@@ -426,30 +484,80 @@ pub enum ZoneHealth {
     Unknown(String),
 }
 
+/// A list's health by its test points: the IPv4 or domain ones, and the
+/// IPv6 ones for lists that take IPv6.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ZoneHealthReport {
+    /// From `127.0.0.2`/`127.0.0.1`, or `TEST`/`INVALID`.
+    pub health: ZoneHealth,
+    /// From `::FFFF:7F00:2`/`::FFFF:7F00:1`; `None` for lists that do not
+    /// take IPv6.
+    pub ipv6: Option<ZoneHealth>,
+}
+
+impl ZoneHealthReport {
+    /// The worse of the two: the IPv6 verdict when the first is healthy.
+    pub fn overall(&self) -> &ZoneHealth {
+        match (&self.health, &self.ipv6) {
+            (ZoneHealth::Healthy, Some(ipv6)) => ipv6,
+            (health, _) => health,
+        }
+    }
+}
+
 /// Checks `list` with its test points (RFC 5782 §5): IPv4 127.0.0.2 listed
-/// and 127.0.0.1 not, or `TEST` (or the list's own test domain) listed and
-/// `INVALID` not.
-pub async fn zone_health(resolver: &dyn DnsResolver, list: &DnsblList) -> ZoneHealth {
+/// and 127.0.0.1 not; for lists that take IPv6 also `::FFFF:7F00:2` listed
+/// and `::FFFF:7F00:1` not (queried as IPv6 nibbles, not as the IPv4
+/// addresses they map); for domain lists `TEST` (or the list's own test
+/// domain) listed and `INVALID` not.
+pub async fn zone_health(resolver: &dyn DnsResolver, list: &DnsblList) -> ZoneHealthReport {
     let (listed, unlisted) = match list.kind {
-        ListKind::Ip => (
-            Target::Ip(IpAddr::from([127, 0, 0, 2])),
-            Target::Ip(IpAddr::from([127, 0, 0, 1])),
-        ),
+        ListKind::Ip => ("2.0.0.127.".to_owned(), "1.0.0.127.".to_owned()),
         ListKind::Domain => (
-            Target::Domain(
-                list.test_domain
-                    .clone()
-                    .unwrap_or_else(|| "test".to_owned()),
-            ),
-            Target::Domain("invalid".to_owned()),
+            format!("{}.", list.test_domain.as_deref().unwrap_or("test")),
+            "invalid.".to_owned(),
         ),
     };
+    let ipv6 = (list.kind == ListKind::Ip && list.ipv6).then(|| {
+        let nibbles = |last| {
+            let mut name = String::with_capacity(64);
+            let _ = write_nibbles_reversed(
+                &mut name,
+                Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0x7f00, last),
+            );
+            name
+        };
+        (nibbles(2), nibbles(1))
+    });
+    let (health, ipv6) =
+        futures_util::join!(test_points(resolver, list, &listed, &unlisted), async {
+            match &ipv6 {
+                Some((listed, unlisted)) => {
+                    Some(test_points(resolver, list, listed, unlisted).await)
+                }
+                None => None,
+            }
+        });
+    ZoneHealthReport { health, ipv6 }
+}
+
+/// The verdict of one pair of test points, given as query-name prefixes.
+async fn test_points(
+    resolver: &dyn DnsResolver,
+    list: &DnsblList,
+    listed: &str,
+    unlisted: &str,
+) -> ZoneHealth {
+    let suffix = list.suffix();
     let options = CheckOptions::default();
+    let (listed, unlisted) = (format!("{listed}{suffix}"), format!("{unlisted}{suffix}"));
     let (positive, negative) = futures_util::join!(
-        check_list(resolver, list, &listed, options),
-        check_list(resolver, list, &unlisted, options)
+        query_list(resolver, list, &listed, options),
+        query_list(resolver, list, &unlisted, options)
     );
-    for outcome in [&positive.outcome, &negative.outcome] {
+    for outcome in [&positive, &negative] {
         match outcome {
             ListOutcome::Error(ListError::BadAnswer { address }) => {
                 return ZoneHealth::Hijacked(*address);
@@ -461,7 +569,7 @@ pub async fn zone_health(resolver: &dyn DnsResolver, list: &DnsblList) -> ZoneHe
             _ => {}
         }
     }
-    match (&positive.outcome, &negative.outcome) {
+    match (&positive, &negative) {
         (_, ListOutcome::Listed { .. }) => ZoneHealth::ListsEverything,
         (ListOutcome::NotListed, _) => ZoneHealth::Dead,
         _ => ZoneHealth::Healthy,

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use mailauth_core::dns::DnsResolver;
@@ -11,8 +12,10 @@ use mailauth_core::dnsbl::{
     self, CheckOptions, Codes, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy, Target,
     ZoneHealth,
 };
+use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
+use tokio::sync::mpsc;
 
 use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, ip_from_py, runtime};
@@ -293,70 +296,128 @@ fn core_lists(lists: &[PyRef<'_, DnsblList>]) -> Arc<[CoreList]> {
     lists.iter().map(|l| l.0.clone()).collect()
 }
 
-async fn run_bulk(
+/// The check options from Python arguments; `deadline` in seconds.
+fn options(fetch_reasons: bool, deadline: Option<f64>) -> BindingResult<CheckOptions> {
+    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
+    match deadline {
+        None => Ok(options),
+        Some(seconds) => Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .map(|d| options.deadline(d))
+            .ok_or_else(|| {
+                BindingError::InvalidInput(format!("deadline must be above zero, not {seconds}"))
+            }),
+    }
+}
+
+async fn run_one(
     dns: Arc<dyn DnsResolver>,
-    targets: Vec<Target>,
+    target: Target,
     lists: Arc<[CoreList]>,
-    concurrency: usize,
     options: CheckOptions,
-) -> Vec<DnsblReport> {
-    dnsbl::check_bulk(&*dns, targets, &lists, concurrency, options)
-        .map(DnsblReport::from)
-        .collect()
+) -> DnsblReport {
+    dnsbl::check_target(&*dns, target, &lists, options)
         .await
+        .into()
 }
 
 /// Checks one IP or domain against `lists`, all at once; awaitable.
+/// `deadline`: seconds the whole check may take (lists without an answer
+/// by then time out).
 #[pyfunction(name = "dnsbl_check")]
-#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false))]
+#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false, deadline = None))]
 pub(crate) fn dnsbl_check_async<'py>(
     py: Python<'py>,
     resolver: &Resolver,
     target: &Bound<'py, PyAny>,
     lists: Vec<PyRef<'py, DnsblList>>,
     fetch_reasons: bool,
+    deadline: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
-    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
+    let options = options(fetch_reasons, deadline)?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let mut reports = run_bulk(dns, vec![target], lists, 1, options).await;
-        reports
-            .pop()
-            .ok_or_else(|| BindingError::InvalidInput("no report".into()).into())
+        Ok(run_one(dns, target, lists, options).await)
     })
 }
 
 /// `dnsbl_check`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false))]
+#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false, deadline = None))]
 pub(crate) fn dnsbl_check_sync(
     py: Python<'_>,
     resolver: &Resolver,
     target: &Bound<'_, PyAny>,
     lists: Vec<PyRef<'_, DnsblList>>,
     fetch_reasons: bool,
+    deadline: Option<f64>,
 ) -> PyResult<DnsblReport> {
     let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
-    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
-    let mut reports =
-        py.detach(|| runtime().block_on(run_bulk(dns, vec![target], lists, 1, options)));
-    Ok(reports
-        .pop()
-        .ok_or_else(|| BindingError::InvalidInput("no report".into()))?)
+    let options = options(fetch_reasons, deadline)?;
+    Ok(py.detach(|| runtime().block_on(run_one(dns, target, lists, options))))
+}
+
+/// The reports of a bulk check, as an async iterator in completion order.
+/// The checks run in the background, at most `concurrency` at a time, and
+/// stop when the iterator is dropped.
+#[pyclass(frozen, module = "mailauth")]
+pub(crate) struct DnsblBulk {
+    reports: Arc<tokio::sync::Mutex<mpsc::Receiver<DnsblReport>>>,
+}
+
+#[pymethods]
+impl DnsblBulk {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The next report, awaitable; `StopAsyncIteration` after the last.
+    /// A report that is already waiting comes back in a future completed
+    /// on the spot, without a round trip through the tokio runtime: under
+    /// load that hand-off, one per report, cost more than the DNS work.
+    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let reports = Arc::clone(&self.reports);
+        if let Ok(mut waiting) = reports.try_lock() {
+            match waiting.try_recv() {
+                Ok(report) => {
+                    let future =
+                        pyo3_async_runtimes::get_running_loop(py)?.call_method0("create_future")?;
+                    future.call_method1("set_result", (report,))?;
+                    return Ok(future);
+                }
+                Err(mpsc::error::TryRecvError::Disconnected) => {
+                    return Err(PyStopAsyncIteration::new_err(()));
+                }
+                Err(mpsc::error::TryRecvError::Empty) => {}
+            }
+        }
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            match reports.lock().await.recv().await {
+                Some(report) => Ok(report),
+                None => Err(PyStopAsyncIteration::new_err(())),
+            }
+        })
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "DnsblBulk(...)"
+    }
 }
 
 /// Checks many targets, at most `concurrency` at a time (each against all
-/// lists at once); awaitable, giving the reports in completion order.
-#[pyfunction(name = "dnsbl_check_bulk")]
-#[pyo3(signature = (resolver, targets, lists, *, concurrency = 100, fetch_reasons = false))]
-pub(crate) fn dnsbl_check_bulk_async<'py>(
-    py: Python<'py>,
+/// lists at once): `async for report in dnsbl_check_bulk(...)` gives the
+/// reports as they complete.
+#[pyfunction]
+#[pyo3(signature = (resolver, targets, lists, *, concurrency = 100, fetch_reasons = false, deadline = None))]
+pub(crate) fn dnsbl_check_bulk(
     resolver: &Resolver,
-    targets: Vec<Bound<'py, PyAny>>,
-    lists: Vec<PyRef<'py, DnsblList>>,
+    targets: Vec<Bound<'_, PyAny>>,
+    lists: Vec<PyRef<'_, DnsblList>>,
     concurrency: usize,
     fetch_reasons: bool,
-) -> PyResult<Bound<'py, PyAny>> {
+    deadline: Option<f64>,
+) -> PyResult<DnsblBulk> {
     if concurrency == 0 {
         return Err(BindingError::InvalidInput("concurrency must be at least 1".into()).into());
     }
@@ -365,21 +426,46 @@ pub(crate) fn dnsbl_check_bulk_async<'py>(
         .map(target)
         .collect::<BindingResult<Vec<_>>>()?;
     let (dns, lists) = (resolver.dns(), core_lists(&lists));
-    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        Ok(run_bulk(dns, targets, lists, concurrency, options).await)
+    let options = options(fetch_reasons, deadline)?;
+    let (sender, receiver) = mpsc::channel(concurrency.saturating_mul(8));
+    runtime().spawn(async move {
+        let mut reports = dnsbl::check_bulk(&*dns, targets, &lists, concurrency, options);
+        while let Some(report) = reports.next().await {
+            if sender.send(DnsblReport::from(report)).await.is_err() {
+                break;
+            }
+        }
+    });
+    Ok(DnsblBulk {
+        reports: Arc::new(tokio::sync::Mutex::new(receiver)),
     })
+}
+
+fn health_token(health: &ZoneHealth) -> (&'static str, Option<String>) {
+    match health {
+        ZoneHealth::Healthy => ("healthy", None),
+        ZoneHealth::Dead => ("dead", None),
+        ZoneHealth::ListsEverything => ("lists-everything", None),
+        ZoneHealth::Hijacked(address) => ("hijacked", Some(address.to_string())),
+        ZoneHealth::Refusing(meaning) => ("refusing", Some(meaning.clone())),
+        ZoneHealth::Unknown(what) => ("unknown", Some(what.clone())),
+        _ => ("unknown", None),
+    }
 }
 
 /// What the RFC 5782 §5 test points say about a list.
 #[pyclass(frozen, get_all, module = "mailauth")]
 #[derive(Clone, Debug)]
 pub(crate) struct ZoneHealthReport {
-    /// `healthy`, `dead`, `lists-everything`, `hijacked`, `refusing` or
-    /// `unknown`.
+    /// The worse of the two verdicts below: `healthy`, `dead`,
+    /// `lists-everything`, `hijacked`, `refusing` or `unknown`.
     status: &'static str,
     /// For `hijacked`, `refusing` and `unknown`: what was seen.
     detail: Option<String>,
+    /// The verdict of the IPv4 (or domain) test points.
+    primary: &'static str,
+    /// The verdict of the IPv6 test points, for lists that take IPv6.
+    ipv6: Option<&'static str>,
 }
 
 /// The list's health from its test points; awaitable.
@@ -391,15 +477,13 @@ pub(crate) fn dnsbl_zone_health_async<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let (dns, list) = (resolver.dns(), list.0.clone());
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let (status, detail) = match dnsbl::zone_health(&*dns, &list).await {
-            ZoneHealth::Healthy => ("healthy", None),
-            ZoneHealth::Dead => ("dead", None),
-            ZoneHealth::ListsEverything => ("lists-everything", None),
-            ZoneHealth::Hijacked(address) => ("hijacked", Some(address.to_string())),
-            ZoneHealth::Refusing(meaning) => ("refusing", Some(meaning)),
-            ZoneHealth::Unknown(what) => ("unknown", Some(what)),
-            _ => ("unknown", None),
-        };
-        Ok(ZoneHealthReport { status, detail })
+        let report = dnsbl::zone_health(&*dns, &list).await;
+        let (status, detail) = health_token(report.overall());
+        Ok(ZoneHealthReport {
+            status,
+            detail,
+            primary: health_token(&report.health).0,
+            ipv6: report.ipv6.as_ref().map(|h| health_token(h).0),
+        })
     })
 }

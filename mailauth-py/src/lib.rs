@@ -29,8 +29,8 @@ mod _mailauth {
     };
     #[pymodule_export]
     use crate::dnsbl::{
-        DnsblList, DnsblListResult, DnsblReport, ZoneHealthReport, dnsbl_check_async,
-        dnsbl_check_bulk_async, dnsbl_check_sync, dnsbl_zone_health_async,
+        DnsblBulk, DnsblList, DnsblListResult, DnsblReport, ZoneHealthReport, dnsbl_check_async,
+        dnsbl_check_bulk, dnsbl_check_sync, dnsbl_zone_health_async,
     };
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};
@@ -43,6 +43,7 @@ mod _mailauth {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        crate::resolver::init_runtime()?;
         m.add("__version__", mailauth_core::VERSION)
     }
 }

@@ -21,9 +21,17 @@ def zone_files() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def dns_server() -> Iterator[str]:
-    """The address ("127.0.0.1:PORT") of a Knot server serving the test zones."""
+    """The address ("127.0.0.1:PORT") of a Knot server serving the test zones,
+    with a zone that fails and one that never answers."""
     with subprocess.Popen(
-        ["bash", str(REPO / "scripts" / "dns-test-server.sh"), *map(str, zone_files())],
+        [
+            "bash",
+            str(REPO / "scripts" / "dns-test-server.sh"),
+            # As the Rust tests: names under slow.mailauth.test answer
+            # SERVFAIL, names under silent.mailauth.test never answer.
+            *("--servfail", "slow.mailauth.test", "--silent", "silent.mailauth.test"),
+            *map(str, zone_files()),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -42,7 +50,7 @@ def dns_server() -> Iterator[str]:
             process.wait(timeout=10)
 
 
-@pytest.fixture(params=["udp", "tcp"])
+@pytest.fixture(params=["udp", "tcp", "udp-multiplexed"])
 def served(request: pytest.FixtureRequest, dns_server: str) -> mailauth.Resolver:
     """A resolver asking the real server, over each transport."""
     return mailauth.Resolver.nameservers(

@@ -78,12 +78,16 @@ async def test_discovery_through_the_real_server(served: mailauth.Resolver, memo
             expected.applied_policy,
             expected.organizational_domain,
         )
-    # The test server is authoritative for mailauth.test but not for test.:
-    # the walk's last query is REFUSED, a server failure, so temperror.
+    # Every name under slow.mailauth.test answers SERVFAIL: temperror at once.
     failed = await mailauth.dmarc_discover(served, "x.slow.mailauth.test")
     assert failed.outcome == "temperror"
-    assert failed.error == "_dmarc.test: server failure: REFUSED"
-    assert len(failed.queries) == 4
+    assert failed.error == "_dmarc.x.slow.mailauth.test: server failure: SERVFAIL"
+    assert len(failed.queries) == 1
+    # The server is authoritative for mailauth.test but not for test.: the
+    # walk's last query is REFUSED, a server failure too.
+    refused = await mailauth.dmarc_discover(served, "www.mailauth.test")
+    assert refused.error == "_dmarc.test: server failure: REFUSED"
+    assert len(refused.queries) == 3
 
 
 async def test_evaluate(memory: mailauth.Resolver) -> None:

@@ -15,6 +15,7 @@ ZONE = """
 99.2.0.192.zen.spamhaus.org. TXT "https://check.spamhaus.org/listed/?ip=192.0.2.99"
 98.2.0.192.zen.spamhaus.org. A 127.255.255.254
 2.0.0.127.zen.spamhaus.org. A 127.0.0.2
+2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.zen.spamhaus.org. A 127.0.0.2
 99.2.0.192.list.dnswl.org. A 127.0.5.1
 spam.example.multi.surbl.org. A 127.0.0.24
 99.2.0.192.bl.example. A 10.0.0.1
@@ -72,16 +73,39 @@ def test_domains_and_bitmasks(zone: mailauth.Resolver) -> None:
 
 async def test_bulk_and_async(zone: mailauth.Resolver) -> None:
     targets = [f"192.0.2.{i}" for i in range(90, 100)]
-    reports = await mailauth.dnsbl_check_bulk(zone, targets, lists(), concurrency=3)
+    bulk = mailauth.dnsbl_check_bulk(zone, targets, lists(), concurrency=3)
+    reports = [report async for report in bulk]
     assert len(reports) == 10
     assert sorted(r.target for r in reports if r.listed) == ["192.0.2.99"]
+    with pytest.raises(StopAsyncIteration):
+        await bulk.__anext__()
     one = await mailauth.dnsbl_check(zone, "192.0.2.99", lists())
     assert one.blocked_by == ["spamhaus-zen"]
+
+
+async def test_bulk_stops_early_and_yields_as_completed() -> None:
+    # 200 ms per lookup: the first report arrives long before all 50 are done.
+    slow = mailauth.Resolver.from_zone(ZONE, latency=0.2)
+    targets = [f"198.18.0.{i}" for i in range(50)]
+    bulk = mailauth.dnsbl_check_bulk(slow, targets, lists()[:1], concurrency=5)
+    first = await anext(bulk)
+    assert first.target.startswith("198.18.0.")
+    del bulk  # dropping the iterator stops the remaining checks
+
+
+async def test_deadline(dns_server: str) -> None:
+    served = mailauth.Resolver.nameservers([dns_server], timeout=5.0, cache=False)
+    silent = mailauth.DnsblList("silent", "bl.silent.mailauth.test", codes={"127.0.0.2": "listed"})
+    report = await mailauth.dnsbl_check(served, "192.0.2.99", [silent], deadline=0.3)
+    assert report.errors == [("silent", "timeout")]
+    with pytest.raises(mailauth.InvalidInputError, match="deadline"):
+        mailauth.dnsbl_check_sync(served, "192.0.2.99", [silent], deadline=0)
 
 
 async def test_zone_health(zone: mailauth.Resolver) -> None:
     healthy = await mailauth.dnsbl_zone_health(zone, mailauth.DnsblList.builtin("spamhaus-zen"))
     assert (healthy.status, healthy.detail) == ("healthy", None)
+    assert (healthy.primary, healthy.ipv6) == ("healthy", "healthy")
     dead = await mailauth.dnsbl_zone_health(zone, mailauth.DnsblList.builtin("spamcop"))
     assert dead.status == "dead"
 
@@ -99,7 +123,7 @@ async def test_against_the_real_server(dns_server: str) -> None:
     refused = await mailauth.dnsbl_check(served, "192.0.2.254", [zen_like])
     assert not refused.listed and refused.errors
     health = await mailauth.dnsbl_zone_health(served, zen_like)
-    assert health.status == "healthy"
+    assert (health.status, health.ipv6) == ("healthy", "healthy")
 
 
 @pytest.mark.parametrize("bad", ["a..b", "", "192.0.2.300.5"])

@@ -163,9 +163,7 @@ fn one_ip_many_lists() {
     ]
     .map(list)
     .into();
-    let options = CheckOptions {
-        fetch_reasons: true,
-    };
+    let options = CheckOptions::default().fetch_reasons(true);
     let report = block_on(check_ip(
         &zone,
         "192.0.2.99".parse().unwrap(),
@@ -268,10 +266,11 @@ fn bulk_checks_are_bounded_and_complete() {
 /// RFC 5782 §5 test points.
 #[test]
 fn zone_health_from_test_points() {
-    let health = |text: &str, id: &str| {
+    let report = |text: &str, id: &str| {
         let zone = MemoryResolver::from_zone_text(text).unwrap();
         block_on(zone_health(&zone, &list(id)))
     };
+    let health = |text: &str, id: &str| report(text, id).health;
     assert_eq!(
         health("2.0.0.127.zen.spamhaus.org. A 127.0.0.2\n", "spamhaus-zen"),
         ZoneHealth::Healthy
@@ -306,4 +305,43 @@ fn zone_health_from_test_points() {
         health("test.multi.surbl.org. A 127.0.0.8\n", "surbl"),
         ZoneHealth::Healthy
     );
+    // IPv6 test points: queried as the nibbles of ::ffff:7f00:2, never as
+    // the IPv4 address it maps.
+    let v4_only = report("2.0.0.127.zen.spamhaus.org. A 127.0.0.2\n", "spamhaus-zen");
+    assert_eq!(v4_only.ipv6, Some(ZoneHealth::Dead));
+    assert_eq!(v4_only.overall(), &ZoneHealth::Dead);
+    let both = report(
+        "2.0.0.127.zen.spamhaus.org. A 127.0.0.2\n\
+         2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.zen.spamhaus.org. A 127.0.0.2\n",
+        "spamhaus-zen",
+    );
+    assert_eq!(both.overall(), &ZoneHealth::Healthy);
+    assert_eq!(report("", "spamhaus-dbl").ipv6, None);
+}
+
+/// The overall deadline: lists still waiting when it passes time out.
+#[test]
+fn deadline_bounds_a_check() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let mut zone =
+        MemoryResolver::from_zone_text("10.2.0.192.zen.spamhaus.org. A 127.0.0.10\n").unwrap();
+    zone.set_latency(std::time::Duration::from_millis(200));
+    let lists = [list("spamhaus-zen")];
+    let check = |deadline| {
+        let options = CheckOptions::default().deadline(deadline);
+        runtime.block_on(check_ip(
+            &zone,
+            "192.0.2.10".parse().unwrap(),
+            &lists,
+            options,
+        ))
+    };
+    let late = check(std::time::Duration::from_millis(50));
+    assert_eq!(late.errors(), [("spamhaus-zen", &ListError::Timeout)]);
+    assert!(!late.listed());
+    let in_time = check(std::time::Duration::from_secs(5));
+    assert!(in_time.listed());
 }

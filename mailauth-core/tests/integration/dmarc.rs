@@ -11,7 +11,9 @@ use mailauth_core::dmarc::{
     Alignment, DestinationStatus, DiscoveryOutcome, DmarcInput, DmarcResult, Policy, PolicySource,
     authorize_report_destinations, discover_policy, evaluate,
 };
-use mailauth_core::dns::{DnsResolver, LookupResult, MemoryResolver, Mx, Transport, Txt};
+use mailauth_core::dns::{
+    DnsResolver, LookupError, LookupResult, MemoryResolver, Mx, ServerFailure, Transport, Txt,
+};
 
 use crate::dns_server::DnsServer;
 
@@ -117,10 +119,14 @@ async fn server_failure_is_temperror() {
     let discovery = discover_policy(&dns, "x.slow.mailauth.test")
         .await
         .expect("valid");
-    assert!(
-        matches!(discovery.outcome, DiscoveryOutcome::TempError { .. }),
-        "{discovery:?}"
+    assert_eq!(
+        discovery.outcome,
+        DiscoveryOutcome::TempError {
+            name: "_dmarc.x.slow.mailauth.test".into(),
+            error: LookupError::ServerFailure(ServerFailure::SERVFAIL),
+        }
     );
+    assert_eq!(discovery.queries.len(), 1);
     let out = evaluate(&dns, &DmarcInput::new("x.slow.mailauth.test")).await;
     assert_eq!(out.result, DmarcResult::TempError);
 }

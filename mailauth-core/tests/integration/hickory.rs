@@ -10,7 +10,11 @@ use mailauth_core::dns::{
 
 use crate::dns_server::DnsServer;
 
-const TRANSPORTS: [Transport; 2] = [Transport::UdpWithTcpFallback, Transport::Tcp];
+const TRANSPORTS: [Transport; 3] = [
+    Transport::UdpWithTcpFallback,
+    Transport::Tcp,
+    Transport::UdpMultiplexed,
+];
 
 fn each_transport() -> impl Iterator<Item = (Transport, HickoryResolver)> {
     let server = DnsServer::shared();
@@ -266,6 +270,11 @@ async fn silent_nameserver_times_out() {
     .await;
     let tcp = TcpListener::bind("127.0.0.1:0").expect("bind TCP");
     assert_times_out(&impatient(tcp.local_addr().unwrap(), Transport::Tcp), "TCP").await;
+    assert_times_out(
+        &impatient(udp.local_addr().unwrap(), Transport::UdpMultiplexed),
+        "multiplexed UDP",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -283,6 +292,11 @@ async fn unreachable_nameserver_times_out() {
     )
     .await;
     assert_times_out(&impatient(addr, Transport::Tcp), "closed TCP port").await;
+    assert_times_out(
+        &impatient(addr, Transport::UdpMultiplexed),
+        "closed UDP port, multiplexed",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -56,7 +56,11 @@ async fn both_backends_answer_alike() {
 
     let server = DnsServer::shared();
     let mut questions = 0;
-    for transport in [Transport::UdpWithTcpFallback, Transport::Tcp] {
+    for transport in [
+        Transport::UdpWithTcpFallback,
+        Transport::Tcp,
+        Transport::UdpMultiplexed,
+    ] {
         let real = server.resolver(transport);
         for name in &names {
             let pairs = [

@@ -13,6 +13,7 @@ __all__ = [
     "DmarcRecord",
     "DmarcResult",
     "DmarcValidation",
+    "DnsblBulk",
     "DnsblList",
     "DnsblListResult",
     "DnsblReport",
@@ -456,12 +457,33 @@ class ZoneHealthReport:
     def status(self) -> str: ...
     @property
     def detail(self) -> str | None: ...
+    @property
+    def primary(self) -> str: ...
+    @property
+    def ipv6(self) -> str | None: ...
+
+@final
+class DnsblBulk:
+    """The reports of ``dnsbl_check_bulk``, in completion order."""
+
+    def __aiter__(self) -> DnsblBulk: ...
+    def __anext__(self) -> Awaitable[DnsblReport]: ...
 
 def dnsbl_check(
-    resolver: Resolver, target: IpLike, lists: Sequence[DnsblList], *, fetch_reasons: bool = False
+    resolver: Resolver,
+    target: IpLike,
+    lists: Sequence[DnsblList],
+    *,
+    fetch_reasons: bool = False,
+    deadline: float | None = None,
 ) -> Awaitable[DnsblReport]: ...
 def dnsbl_check_sync(
-    resolver: Resolver, target: IpLike, lists: Sequence[DnsblList], *, fetch_reasons: bool = False
+    resolver: Resolver,
+    target: IpLike,
+    lists: Sequence[DnsblList],
+    *,
+    fetch_reasons: bool = False,
+    deadline: float | None = None,
 ) -> DnsblReport: ...
 def dnsbl_check_bulk(
     resolver: Resolver,
@@ -470,7 +492,8 @@ def dnsbl_check_bulk(
     *,
     concurrency: int = 100,
     fetch_reasons: bool = False,
-) -> Awaitable[list[DnsblReport]]: ...
+    deadline: float | None = None,
+) -> DnsblBulk: ...
 def dnsbl_zone_health(resolver: Resolver, list: DnsblList) -> Awaitable[ZoneHealthReport]: ...
 
 @final
