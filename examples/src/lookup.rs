@@ -10,15 +10,11 @@
 //! demo zone (`examples/data/demo.zone`), offline; with no question it asks
 //! a tour of that zone.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
-use mailauth_core::dns::{DnsResolver, HickoryResolver, LookupResult, MemoryResolver, RecordType};
-
-/// The bundled demo zone, compiled in so the example runs from anywhere.
-const DEMO_ZONE: &str = include_str!("../data/demo.zone");
+use mailauth_core::dns::{DnsResolver, LookupResult, RecordType};
+use mailauth_examples::cli::{ResolverChoice, demo_resolver, resolver_option};
 
 /// The questions asked when none are given.
 const TOUR: &[&str] = &[
@@ -50,56 +46,26 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<(), String> {
     let mut args = args.into_iter();
     let mut questions = Vec::new();
-    let mut resolver: Option<(Arc<dyn DnsResolver>, String)> = None;
+    let mut resolver: Option<ResolverChoice> = None;
     while let Some(arg) = args.next() {
-        let chosen: (Arc<dyn DnsResolver>, String) = match arg.as_str() {
-            "--zone" => {
-                let path = args.next().ok_or("--zone needs a file")?;
-                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                let zone =
-                    MemoryResolver::from_zone_text(&text).map_err(|e| format!("{path}: {e}"))?;
-                (Arc::new(zone), format!("zone file {path}"))
+        if let Some(choice) = resolver_option(&arg, &mut args) {
+            if resolver.replace(choice?).is_some() {
+                return Err("give at most one of --zone, --dns, --system".into());
             }
-            "--dns" => {
-                let addr = args.next().ok_or("--dns needs IP:PORT")?;
-                let addr: SocketAddr = addr
-                    .parse()
-                    .map_err(|_| format!("invalid IP:PORT {addr:?}"))?;
-                let hickory = HickoryResolver::builder()
-                    .nameservers([addr])
-                    .timeout(Duration::from_secs(3))
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                (Arc::new(hickory), format!("nameserver {addr}"))
-            }
-            "--system" => {
-                let hickory = HickoryResolver::system().map_err(|e| e.to_string())?;
-                (Arc::new(hickory), "system nameservers".into())
-            }
+            continue;
+        }
+        match arg.as_str() {
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            _ => {
-                questions.push(arg);
-                continue;
-            }
-        };
-        if resolver.replace(chosen).is_some() {
-            return Err("give at most one of --zone, --dns, --system".into());
+            _ => questions.push(arg),
         }
     }
-    let (resolver, source) = match resolver {
+    let ResolverChoice { resolver, source } = match resolver {
         Some(chosen) => chosen,
-        None => {
-            let zone =
-                MemoryResolver::from_zone_text(DEMO_ZONE).map_err(|e| format!("demo zone: {e}"))?;
-            (
-                Arc::new(zone) as Arc<dyn DnsResolver>,
-                "the bundled demo zone (offline)".into(),
-            )
-        }
+        None => demo_resolver()?,
     };
     if questions.is_empty() {
         questions = TOUR.iter().map(|q| (*q).to_owned()).collect();

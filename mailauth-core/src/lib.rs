@@ -8,6 +8,7 @@
 //! - [`dmarc`]: RFC 9989 DMARC records, the DNS tree walk, policy and
 //!   alignment, and RFC 9990 report-destination checks.
 //! - [`dnsbl`]: RFC 5782 blocklists and allowlists.
+//! - [`doctor`]: all of the above for one sending setup, with the fixes.
 //! - [`hostname`]: host names and address literals as SMTP uses them.
 //!
 //! All of it stands on the DNS seam ([`dns`]), with a hickory-resolver
@@ -31,6 +32,7 @@
 pub mod dmarc;
 pub mod dns;
 pub mod dnsbl;
+pub mod doctor;
 mod error;
 pub mod helo;
 pub mod hostname;
