@@ -62,8 +62,8 @@ pub fn resolver_option(
 
 /// The bundled demo zone, offline.
 pub fn demo_resolver() -> Result<ResolverChoice, String> {
-    let zone = MemoryResolver::from_zone_text(crate::demo::ZONE)
-        .map_err(|e| format!("demo zone: {e}"))?;
+    let zone =
+        MemoryResolver::from_zone_text(crate::demo::ZONE).map_err(|e| format!("demo zone: {e}"))?;
     Ok(ResolverChoice {
         resolver: Arc::new(zone),
         source: "the bundled demo zone (offline)".into(),

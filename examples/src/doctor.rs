@@ -85,7 +85,9 @@ fn run(args: Vec<String>) -> Result<u8, String> {
         }
         (None, Some(domain), None) => Task::Domain(domain),
         (None, None, Some(ip)) => {
-            let ip = ip.parse().map_err(|_| format!("invalid IP address {ip:?}"))?;
+            let ip = ip
+                .parse()
+                .map_err(|_| format!("invalid IP address {ip:?}"))?;
             let helo = helo.ok_or("--ip needs --helo")?;
             let mail_from = mail_from.ok_or("--ip needs --mail-from")?;
             let mut setup = SendingSetup::new(ip, helo, mail_from);

@@ -4,16 +4,15 @@
 //! exit codes, and the same diagnosis through a real DNS server (Knot
 //! serving the demo zone as the root zone).
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
 use mailauth_core::dns::{DnsResolver, HickoryResolver, MemoryResolver};
 use mailauth_core::doctor::{CheckKind, DoctorReport, Verdict, diagnose};
 use mailauth_examples::demo::{self, CASES};
+use mailauth_examples::knot::TestDnsServer;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -75,7 +74,11 @@ fn expect(case: &str, check: CheckKind, verdict: Verdict, summary: &str, fix: &s
         .finding(check)
         .unwrap_or_else(|| panic!("{case}: no {check:?} finding"));
     assert_eq!(finding.verdict, verdict, "{case} {check:?}: {finding:?}");
-    assert!(finding.summary.contains(summary), "{case} {check:?}: {}", finding.summary);
+    assert!(
+        finding.summary.contains(summary),
+        "{case} {check:?}: {}",
+        finding.summary
+    );
     let fixes = finding.fix.join("\n");
     assert!(fixes.contains(fix), "{case} {check:?} fix: {fixes}");
 }
@@ -84,27 +87,127 @@ fn expect(case: &str, check: CheckKind, verdict: Verdict, summary: &str, fix: &s
 fn each_case_names_its_cause_and_fix() {
     let good = report(memory(), "good");
     assert_eq!(good.worst(), Verdict::Ok, "{}", good.to_text());
-    expect("no-ptr", CheckKind::Iprev, Verdict::Fail, "has no PTR record", "99.2.0.192.in-addr.arpa. PTR mail.noptr.example.");
+    expect(
+        "no-ptr",
+        CheckKind::Iprev,
+        Verdict::Fail,
+        "has no PTR record",
+        "99.2.0.192.in-addr.arpa. PTR mail.noptr.example.",
+    );
     let no_ptr = report(memory(), "no-ptr");
-    let receivers = no_ptr.finding(CheckKind::Iprev).map(|f| f.receivers.join("\n")).unwrap_or_default();
-    assert!(receivers.contains("450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.99]"), "{receivers}");
-    expect("ptr-mismatch", CheckKind::Iprev, Verdict::Fail, "does not resolve back", "publish mail.mismatch.example. A 192.0.2.98");
-    expect("bare-helo", CheckKind::Helo, Verdict::Warn, "is the bare domain", "smtp_helo_name = mail.bare.example");
-    expect("bare-helo", CheckKind::Dnsbl, Verdict::Fail, "listed on spamhaus-zen", "request removal");
+    let receivers = no_ptr
+        .finding(CheckKind::Iprev)
+        .map(|f| f.receivers.join("\n"))
+        .unwrap_or_default();
+    assert!(
+        receivers.contains(
+            "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.99]"
+        ),
+        "{receivers}"
+    );
+    expect(
+        "ptr-mismatch",
+        CheckKind::Iprev,
+        Verdict::Fail,
+        "does not resolve back",
+        "publish mail.mismatch.example. A 192.0.2.98",
+    );
+    expect(
+        "bare-helo",
+        CheckKind::Helo,
+        Verdict::Warn,
+        "is the bare domain",
+        "smtp_helo_name = mail.bare.example",
+    );
+    expect(
+        "bare-helo",
+        CheckKind::Dnsbl,
+        Verdict::Fail,
+        "listed on spamhaus-zen",
+        "request removal",
+    );
     let bare = report(memory(), "bare-helo");
-    let dnsbl = bare.finding(CheckKind::Dnsbl).map(|f| f.evidence.join("\n")).unwrap_or_default();
+    let dnsbl = bare
+        .finding(CheckKind::Dnsbl)
+        .map(|f| f.evidence.join("\n"))
+        .unwrap_or_default();
     assert!(dnsbl.contains("127.0.0.3 CSS"), "{dnsbl}");
-    expect("bare-helo", CheckKind::DmarcRecord, Verdict::Warn, "p=none", "p=quarantine");
-    expect("ghost-sender", CheckKind::SenderDomain, Verdict::Fail, "does not resolve", "publish MX records for ghost.example");
-    expect("pbl-direct", CheckKind::Dnsbl, Verdict::Fail, "listed on spamhaus-zen", "relayhost");
-    expect("pbl-direct", CheckKind::SpfMailFrom, Verdict::Fail, "does not authorise 203.0.113.50", "do not authorise 203.0.113.50");
+    expect(
+        "bare-helo",
+        CheckKind::DmarcRecord,
+        Verdict::Warn,
+        "p=none",
+        "p=quarantine",
+    );
+    expect(
+        "ghost-sender",
+        CheckKind::SenderDomain,
+        Verdict::Fail,
+        "does not resolve",
+        "publish MX records for ghost.example",
+    );
+    expect(
+        "pbl-direct",
+        CheckKind::Dnsbl,
+        Verdict::Fail,
+        "listed on spamhaus-zen",
+        "relayhost",
+    );
+    expect(
+        "pbl-direct",
+        CheckKind::SpfMailFrom,
+        Verdict::Fail,
+        "does not authorise 203.0.113.50",
+        "do not authorise 203.0.113.50",
+    );
     let relay = report(memory(), "isp-relay");
     assert_eq!(relay.worst(), Verdict::Ok, "{}", relay.to_text());
-    assert!(relay.finding(CheckKind::SpfMailFrom).is_some_and(|f| f.summary.contains("include:isp.example")));
-    expect("relay-not-in-spf", CheckKind::SpfMailFrom, Verdict::Fail, "does not authorise 198.51.100.25", "publish: ownip.example. TXT \"v=spf1 ip4:203.0.113.60 include:isp.example -all\"");
-    expect("relay-not-in-spf", CheckKind::Dmarc, Verdict::Fail, "DMARC fail", "DKIM d=ownip.example");
-    expect("include-host", CheckKind::SpfMailFrom, Verdict::Fail, "permerror", "include isp.example instead");
-    expect("include-host", CheckKind::SpfRecord, Verdict::Fail, "include:smtp.isp.example publishes no SPF record", "");
+    assert!(
+        relay
+            .finding(CheckKind::SpfMailFrom)
+            .is_some_and(|f| f.summary.contains("include:isp.example"))
+    );
+    expect(
+        "relay-not-in-spf",
+        CheckKind::SpfMailFrom,
+        Verdict::Fail,
+        "does not authorise 198.51.100.25",
+        "publish: ownip.example. TXT \"v=spf1 ip4:203.0.113.60 include:isp.example -all\"",
+    );
+    expect(
+        "relay-not-in-spf",
+        CheckKind::Dmarc,
+        Verdict::Fail,
+        "DMARC fail",
+        "DKIM d=ownip.example",
+    );
+    expect(
+        "include-host",
+        CheckKind::SpfMailFrom,
+        Verdict::Fail,
+        "permerror",
+        "include isp.example instead",
+    );
+    expect(
+        "include-host",
+        CheckKind::SpfRecord,
+        Verdict::Fail,
+        "include:smtp.isp.example publishes no SPF record",
+        "",
+    );
+}
+
+/// The README shows the report of `bare-helo` as it is.
+#[test]
+fn the_readme_shows_the_current_report() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README");
+    let report = report(memory(), "bare-helo").to_text();
+    assert!(
+        readme.contains(&report),
+        "update the README's doctor output:\n{report}"
+    );
 }
 
 fn doctor(args: &[&str]) -> (i32, String) {
@@ -112,7 +215,10 @@ fn doctor(args: &[&str]) -> (i32, String) {
         .args(args)
         .output()
         .expect("run mailauth-doctor");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 /// The binary: text, JSON, exit codes, domain mode, usage errors.
@@ -120,12 +226,24 @@ fn doctor(args: &[&str]) -> (i32, String) {
 fn the_binary() {
     let (code, text) = doctor(&["--case", "bare-helo"]);
     assert_eq!(code, 2);
-    assert!(text.starts_with("(answers from the bundled demo zone (offline))\n"), "{text}");
+    assert!(
+        text.starts_with("(answers from the bundled demo zone (offline))\n"),
+        "{text}"
+    );
     assert!(text.ends_with("worst: FAIL (exit code 2)\n"), "{text}");
     let (code, json) = doctor(&["--case", "isp-relay", "--json"]);
     assert_eq!(code, 0);
     assert!(json.contains("\"worst\": \"ok\""), "{json}");
-    let (code, text) = doctor(&["--ip", "192.0.2.10", "--helo", "mail.good.example", "--mail-from", "a@good.example", "--dnsbl", "none"]);
+    let (code, text) = doctor(&[
+        "--ip",
+        "192.0.2.10",
+        "--helo",
+        "mail.good.example",
+        "--mail-from",
+        "a@good.example",
+        "--dnsbl",
+        "none",
+    ]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("no blocklist asked"), "{text}");
     let (code, text) = doctor(&["--domain", "ghost.example"]);
@@ -138,50 +256,13 @@ fn the_binary() {
     assert_eq!(doctor(&["--case", "good", "--dnsbl", "nope"]).0, 64);
 }
 
-/// Knot serving the demo zone as the root zone, over `[DOMAIN=]FILE`.
-struct Knot {
-    child: std::process::Child,
-    addr: SocketAddr,
-}
-
-impl Knot {
-    fn start() -> Self {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let zone = root.join("data/demo.zone");
-        let mut child = Command::new("bash")
-            .arg(root.join("../scripts/dns-test-server.sh"))
-            .arg(format!(".={}", zone.display()))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the DNS server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("ready line");
-        let port: u16 = line
-            .strip_prefix("ready ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("the DNS server did not start: {line:?}"));
-        Self {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        }
-    }
-}
-
-impl Drop for Knot {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
-
 /// Every case gives the same report through Knot as from memory, and the
 /// binary's `--dns` works.
 #[test]
 fn the_same_diagnosis_through_a_real_dns_server() {
-    let knot = Knot::start();
+    let zone = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo.zone");
+    // The demo zone is a root zone.
+    let knot = TestDnsServer::start(&[format!(".={}", zone.display())]).expect("Knot");
     let hickory = HickoryResolver::builder()
         .nameservers([knot.addr])
         .timeout(Duration::from_secs(3))

@@ -292,8 +292,15 @@ fn target(value: &Bound<'_, PyAny>) -> BindingResult<Target> {
     ip_from_py(value).map(|ip| Target::Ip(mailauth_core::dns::normalize_ip(ip)))
 }
 
+impl DnsblList {
+    /// The core definition.
+    pub(crate) fn core(&self) -> &CoreList {
+        &self.0
+    }
+}
+
 fn core_lists(lists: &[PyRef<'_, DnsblList>]) -> Arc<[CoreList]> {
-    lists.iter().map(|l| l.0.clone()).collect()
+    lists.iter().map(|l| l.core().clone()).collect()
 }
 
 /// The check options from Python arguments; `deadline` in seconds.

@@ -4,6 +4,7 @@
 mod checks;
 mod dmarc;
 mod dnsbl;
+mod doctor;
 mod error;
 mod records;
 mod resolver;
@@ -31,6 +32,11 @@ mod _mailauth {
     use crate::dnsbl::{
         DnsblBulk, DnsblList, DnsblListResult, DnsblReport, ZoneHealthReport, dnsbl_check_async,
         dnsbl_check_bulk, dnsbl_check_sync, dnsbl_zone_health_async,
+    };
+    #[pymodule_export]
+    use crate::doctor::{
+        DoctorFinding, DoctorReport, doctor_async, doctor_domain_async, doctor_domain_sync,
+        doctor_sync,
     };
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};

@@ -11,15 +11,13 @@
 //! runtime. Every run must find exactly the 4,000 listings, with no list
 //! error.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use mailauth_core::dns::{HickoryResolver, Transport};
 use mailauth_core::dnsbl::{CheckOptions, Codes, DnsblList, Target, check_bulk};
+use mailauth_examples::knot::TestDnsServer;
 
 const COUNT: u32 = 10_000;
 const LISTS: usize = 5;
@@ -98,25 +96,12 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("temporary directory");
     let zone = dir.join("bench.test.zone");
     std::fs::write(&zone, zone_text()).expect("write the zone");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/dns-test-server.sh");
-    let mut server = Command::new("bash")
-        .arg(script)
-        .arg(&zone)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the DNS server");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("ready line");
-    let port: u16 = line
-        .strip_prefix("ready ")
-        .and_then(|p| p.trim().parse().ok())
-        .expect("the DNS server did not start");
-
+    let server = TestDnsServer::start(&[zone.display().to_string()]).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(1);
+    });
     let resolver = HickoryResolver::builder()
-        .nameservers([SocketAddr::from(([127, 0, 0, 1], port))])
+        .nameservers([server.addr])
         .transport(transport)
         .timeout(Duration::from_secs(2))
         .attempts(2)
@@ -179,7 +164,6 @@ fn main() {
             std::process::exit(1);
         }
     }
-    drop(server.stdin.take().map(|mut s| s.flush()));
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -76,13 +76,23 @@ pub(super) async fn diagnose(resolver: Arc<dyn DnsResolver>, setup: &SendingSetu
     // name with; the iprev finding reports that.
     let confirmed = (!client.confirmed.is_empty()).then_some(client.confirmed.as_slice());
     let end_user = listed.results.iter().any(|r| match &r.outcome {
-        ListOutcome::Listed { listings, .. } => listings.iter().any(|l| l.meaning.starts_with("PBL")),
+        ListOutcome::Listed { listings, .. } => {
+            listings.iter().any(|l| l.meaning.starts_with("PBL"))
+        }
         _ => false,
     });
     let (helo, dmarc_out, spf_fix) = futures_util::join!(
         check_helo(dns, ip, &setup.helo, confirmed),
         dmarc::evaluate(dns, &input),
-        spf_fix(&verifier, ip, &setup.helo, &client, &audit, &spf_mail, end_user),
+        spf_fix(
+            &verifier,
+            ip,
+            &setup.helo,
+            &client,
+            &audit,
+            &spf_mail,
+            end_user
+        ),
     );
     let destinations = report_destinations(dns, dmarc_out.discovery.as_ref()).await;
     let findings = vec![
@@ -173,7 +183,11 @@ async fn spf_fix(
         )];
     }
     let mut candidates: Vec<String> = Vec::new();
-    for name in audit.includes_without_record.iter().chain(&client.confirmed) {
+    for name in audit
+        .includes_without_record
+        .iter()
+        .chain(&client.confirmed)
+    {
         let mut rest = canonical(name);
         // The name itself for PTR names, then its parents down to two labels.
         while let Some((_, parent)) = rest.split_once('.') {
@@ -221,7 +235,10 @@ async fn spf_fix(
         (_, Some(domain)) => fix.push(format!(
             "{domain} publishes an SPF record that authorises {ip} (the relay): include it"
         )),
-        (_, None) => fix.push(format!("authorise {ip} in the SPF record of {}", audit.domain)),
+        (_, None) => fix.push(format!(
+            "authorise {ip} in the SPF record of {}",
+            audit.domain
+        )),
     }
     let record = fixed_record(audit.record.as_deref(), broken.map(String::as_str), &term);
     fix.push(format!("publish: {}. TXT \"{record}\"", audit.domain));
@@ -237,10 +254,10 @@ pub(super) fn fixed_record(record: Option<&str>, broken: Option<&str>, term: &st
     let mut terms: Vec<String> = record.split_whitespace().map(str::to_owned).collect();
     if let Some(broken) = broken {
         let old = format!("include:{broken}");
-        if let Some(slot) = terms
-            .iter_mut()
-            .find(|t| t.trim_start_matches(['+', '-', '~', '?']).eq_ignore_ascii_case(&old))
-        {
+        if let Some(slot) = terms.iter_mut().find(|t| {
+            t.trim_start_matches(['+', '-', '~', '?'])
+                .eq_ignore_ascii_case(&old)
+        }) {
             *slot = term.to_owned();
             return terms.join(" ");
         }
@@ -249,7 +266,8 @@ pub(super) fn fixed_record(record: Option<&str>, broken: Option<&str>, term: &st
         .iter()
         .position(|t| {
             let lower = t.to_ascii_lowercase();
-            lower.trim_start_matches(['+', '-', '~', '?']) == "all" || lower.starts_with("redirect=")
+            lower.trim_start_matches(['+', '-', '~', '?']) == "all"
+                || lower.starts_with("redirect=")
         })
         .unwrap_or(terms.len());
     terms.insert(end, term.to_owned());
@@ -260,7 +278,11 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Str
     let check = CheckKind::SpfMailFrom;
     let cause = out.cause.summary();
     let mut finding = match out.result {
-        SpfResult::Pass => Finding::new(check, Verdict::Ok, format!("SPF pass for {domain}: {cause}")),
+        SpfResult::Pass => Finding::new(
+            check,
+            Verdict::Ok,
+            format!("SPF pass for {domain}: {cause}"),
+        ),
         SpfResult::Fail => Finding::new(
             check,
             Verdict::Fail,
@@ -300,7 +322,9 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Str
                 ..
             } = out.cause
             {
-                finding.receiver(format!("Gmail: 550 5.7.26 ... SPF check did not pass with ip: [{ip}]"))
+                finding.receiver(format!(
+                    "Gmail: 550 5.7.26 ... SPF check did not pass with ip: [{ip}]"
+                ))
             } else {
                 finding
             }
@@ -375,7 +399,9 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
     let reverse = reverse_name(ip).to_string();
     let postfix = |mut finding: Finding| {
         if let Some(reply) = &out.postfix.reverse_reject {
-            finding = finding.receiver(format!("Postfix reject_unknown_reverse_client_hostname: {reply}"));
+            finding = finding.receiver(format!(
+                "Postfix reject_unknown_reverse_client_hostname: {reply}"
+            ));
         }
         if let Some(reply) = &out.postfix.client_reject {
             finding = finding.receiver(format!("Postfix reject_unknown_client_hostname: {reply}"));
@@ -387,15 +413,24 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
         IprevResult::Pass => Finding::new(
             check,
             Verdict::Ok,
-            format!("{ip} has a PTR name that resolves back: {}", out.confirmed.join(", ")),
+            format!(
+                "{ip} has a PTR name that resolves back: {}",
+                out.confirmed.join(", ")
+            ),
         )
         .seen(format!("PTR {reverse}: {}", out.ptr_names.join(", "))),
         IprevResult::PermError => postfix(
-            Finding::new(check, Verdict::Fail, format!("{ip} has no PTR record (reverse DNS)"))
-                .seen(format!(
-                    "PTR {reverse}: {}",
-                    out.ptr_error.as_ref().map_or_else(|| "no answer".to_owned(), ToString::to_string)
-                )),
+            Finding::new(
+                check,
+                Verdict::Fail,
+                format!("{ip} has no PTR record (reverse DNS)"),
+            )
+            .seen(format!(
+                "PTR {reverse}: {}",
+                out.ptr_error
+                    .as_ref()
+                    .map_or_else(|| "no answer".to_owned(), ToString::to_string)
+            )),
         )
         .fix(format!(
             "ask whoever holds {ip} (hosting provider, ISP) to publish: {reverse}. PTR {name}."
@@ -432,7 +467,9 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
         )
         .seen(format!(
             "PTR {reverse}: {}",
-            out.ptr_error.as_ref().map_or_else(|| "forward lookup failed".to_owned(), ToString::to_string)
+            out.ptr_error
+                .as_ref()
+                .map_or_else(|| "forward lookup failed".to_owned(), ToString::to_string)
         ))
         .receiver("Postfix: 450 4.7.1 ... cannot find your reverse hostname (temporary)"),
     }
@@ -544,7 +581,9 @@ fn delisting(list: &str, meaning: &str) -> String {
         "SBL" | "DROP" => "the address is in a Spamhaus SBL listing: contact the holder of the \
                            range (your provider); see https://check.spamhaus.org"
             .to_owned(),
-        _ => format!("find the listing and its removal procedure on the operator's lookup page ({list})"),
+        _ => format!(
+            "find the listing and its removal procedure on the operator's lookup page ({list})"
+        ),
     }
 }
 
@@ -555,13 +594,25 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
     let errors = report.errors();
     let names: Vec<&str> = lists.iter().map(|l| l.zone.as_str()).collect();
     let mut finding = if !blocked.is_empty() {
-        Finding::new(check, Verdict::Fail, format!("{ip} is listed on {}", blocked.join(", ")))
+        Finding::new(
+            check,
+            Verdict::Fail,
+            format!("{ip} is listed on {}", blocked.join(", ")),
+        )
     } else if !errors.is_empty() {
-        Finding::new(check, Verdict::Error, format!("{ip}: some blocklists gave no usable answer"))
+        Finding::new(
+            check,
+            Verdict::Error,
+            format!("{ip}: some blocklists gave no usable answer"),
+        )
     } else if lists.is_empty() {
         Finding::new(check, Verdict::Ok, "no blocklist asked")
     } else {
-        Finding::new(check, Verdict::Ok, format!("{ip} is on none of {}", names.join(", ")))
+        Finding::new(
+            check,
+            Verdict::Ok,
+            format!("{ip} is on none of {}", names.join(", ")),
+        )
     };
     for result in &report.results {
         let zone = lists
@@ -571,7 +622,10 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
         match &result.outcome {
             ListOutcome::Listed { listings, reasons } => {
                 for listing in listings {
-                    finding = finding.seen(format!("{}: {} {}", result.query, listing.code, listing.meaning));
+                    finding = finding.seen(format!(
+                        "{}: {} {}",
+                        result.query, listing.code, listing.meaning
+                    ));
                     if result.policy == ListPolicy::Block {
                         let fix = delisting(zone, &listing.meaning);
                         if !finding.fix.contains(&fix) {
@@ -619,7 +673,11 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
     let mut finding = match out.result {
         DmarcResult::Pass => Finding::new(check, Verdict::Ok, format!("DMARC pass for {domain}")),
         DmarcResult::Fail => {
-            let verdict = if applied == Some(Policy::None) { Verdict::Warn } else { Verdict::Fail };
+            let verdict = if applied == Some(Policy::None) {
+                Verdict::Warn
+            } else {
+                Verdict::Fail
+            };
             let finding = Finding::new(
                 check,
                 verdict,
@@ -639,7 +697,11 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
                 "make SPF pass for a MAIL FROM address in {domain}'s organisation, or sign with DKIM d={domain}"
             ))
         }
-        DmarcResult::None => Finding::new(check, Verdict::Warn, format!("no DMARC policy applies to {domain}")),
+        DmarcResult::None => Finding::new(
+            check,
+            Verdict::Warn,
+            format!("no DMARC policy applies to {domain}"),
+        ),
         DmarcResult::TempError => Finding::new(
             check,
             Verdict::Error,
@@ -659,11 +721,19 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
             Alignment::NotAligned => "not aligned with the From domain",
             Alignment::TempError => "alignment unknown (DNS failure)",
         };
-        let result = if spf.authenticated { "passed" } else { "did not pass" };
+        let result = if spf.authenticated {
+            "passed"
+        } else {
+            "did not pass"
+        };
         finding = finding.seen(format!("SPF {result} for {mail_domain} ({alignment})"));
     }
     for dkim in &out.dkim {
-        let aligned = if dkim.alignment.is_aligned() { "aligned" } else { "not aligned" };
+        let aligned = if dkim.alignment.is_aligned() {
+            "aligned"
+        } else {
+            "not aligned"
+        };
         finding = finding.seen(format!("DKIM d={} (assumed valid), {aligned}", dkim.domain));
     }
     finding
@@ -685,7 +755,10 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     if audit.dns_terms > 10 {
         problems.push((
             Verdict::Fail,
-            format!("{} DNS-querying terms, more than 10: every receiver returns permerror", audit.dns_terms),
+            format!(
+                "{} DNS-querying terms, more than 10: every receiver returns permerror",
+                audit.dns_terms
+            ),
         ));
     }
     for target in &audit.includes_without_record {
@@ -697,19 +770,35 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     if audit.void_lookups > 2 {
         problems.push((
             Verdict::Fail,
-            format!("{} void lookups, more than 2: permerror", audit.void_lookups),
+            format!(
+                "{} void lookups, more than 2: permerror",
+                audit.void_lookups
+            ),
         ));
     }
     if audit.plus_all {
-        problems.push((Verdict::Fail, "+all authorises every host on the internet".to_owned()));
+        problems.push((
+            Verdict::Fail,
+            "+all authorises every host on the internet".to_owned(),
+        ));
     }
     if audit.uses_ptr {
-        problems.push((Verdict::Warn, "ptr is slow and discouraged (RFC 7208 section 5.5)".to_owned()));
+        problems.push((
+            Verdict::Warn,
+            "ptr is slow and discouraged (RFC 7208 section 5.5)".to_owned(),
+        ));
     }
     if audit.missing_all {
-        problems.push((Verdict::Warn, "no all term: unknown hosts get neutral".to_owned()));
+        problems.push((
+            Verdict::Warn,
+            "no all term: unknown hosts get neutral".to_owned(),
+        ));
     }
-    let worst = problems.iter().map(|(v, _)| *v).max().unwrap_or(Verdict::Ok);
+    let worst = problems
+        .iter()
+        .map(|(v, _)| *v)
+        .max()
+        .unwrap_or(Verdict::Ok);
     let mut finding = Finding::new(
         check,
         worst,
@@ -733,7 +822,8 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
         finding = finding.fix("end the record with -all (or ~all), never +all");
     }
     if audit.dns_terms > 10 {
-        finding = finding.fix("replace includes by the ip4:/ip6: ranges they stand for, or drop unused ones");
+        finding = finding
+            .fix("replace includes by the ip4:/ip6: ranges they stand for, or drop unused ones");
     }
     if audit.missing_all {
         finding = finding.fix(format!("end the record with -all: \"{record} -all\""));
@@ -748,9 +838,15 @@ fn dmarc_record_finding(
 ) -> Finding {
     let check = CheckKind::DmarcRecord;
     let org = discovery.map_or(domain, |d| d.organizational_domain.as_str());
-    let suggested = format!("publish: _dmarc.{org}. TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@{org}\", then p=quarantine once reports show only your own mail failing");
+    let suggested = format!(
+        "publish: _dmarc.{org}. TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@{org}\", then p=quarantine once reports show only your own mail failing"
+    );
     let Some(discovery) = discovery else {
-        return Finding::new(check, Verdict::Fail, format!("{domain} is not a valid domain"));
+        return Finding::new(
+            check,
+            Verdict::Fail,
+            format!("{domain} is not a valid domain"),
+        );
     };
     let found = match &discovery.outcome {
         DiscoveryOutcome::Found(found) => found,
@@ -761,12 +857,20 @@ fn dmarc_record_finding(
                 .fix(suggested);
         }
         DiscoveryOutcome::TempError { name, error } => {
-            return Finding::new(check, Verdict::Error, format!("DMARC discovery failed: {name}: {error}"));
+            return Finding::new(
+                check,
+                Verdict::Error,
+                format!("DMARC discovery failed: {name}: {error}"),
+            );
         }
     };
     let record_name = format!("_dmarc.{}", found.policy_domain);
-    let mut finding = Finding::new(check, Verdict::Ok, format!("{record_name} publishes a DMARC policy"))
-        .seen(format!("{record_name}: \"{}\"", found.record));
+    let mut finding = Finding::new(
+        check,
+        Verdict::Ok,
+        format!("{record_name} publishes a DMARC policy"),
+    )
+    .seen(format!("{record_name}: \"{}\"", found.record));
     let mut worst = Verdict::Ok;
     for diagnostic in &found.diagnostics {
         finding = finding.seen(format!("{}", diagnostic));
@@ -777,12 +881,14 @@ fn dmarc_record_finding(
     match found.declared_policy {
         None => {
             worst = Verdict::Fail;
-            finding.summary = format!("{record_name} has no valid p= and no rua: no DMARC policy applies");
+            finding.summary =
+                format!("{record_name} has no valid p= and no rua: no DMARC policy applies");
             finding = finding.fix(suggested.clone());
         }
         Some(Policy::None) => {
             worst = worst.max(Verdict::Warn);
-            finding.summary = format!("{record_name} is p=none: mail failing DMARC is still delivered");
+            finding.summary =
+                format!("{record_name} is p=none: mail failing DMARC is still delivered");
             finding = finding
                 .receiver("spoofed mail in your name reaches inboxes; Gmail and Yahoo accept p=none but it protects nothing")
                 .fix(format!(
@@ -791,10 +897,13 @@ fn dmarc_record_finding(
                 ));
         }
         Some(policy) => {
-            finding.summary = format!("{record_name} asks receivers to {} failing mail", match policy {
-                Policy::Reject => "reject",
-                _ => "quarantine",
-            });
+            finding.summary = format!(
+                "{record_name} asks receivers to {} failing mail",
+                match policy {
+                    Policy::Reject => "reject",
+                    _ => "quarantine",
+                }
+            );
         }
     }
     for destination in destinations {

@@ -93,7 +93,11 @@ mod tests {
             assert!(line.len() <= WIDTH, "{line:?}");
         }
         assert!(out.starts_with("  word"));
-        assert!(out.lines().nth(1).is_some_and(|l| l.starts_with("    word")));
+        assert!(
+            out.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("    word"))
+        );
         let mut out = String::new();
         wrap(&mut out, "", &"x".repeat(100), 2);
         assert_eq!(out, format!("{}\n", "x".repeat(100)));

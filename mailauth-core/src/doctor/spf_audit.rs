@@ -89,11 +89,8 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
         }
     };
     audit.record = Some(top.0.clone());
-    audit.missing_all = !top
-        .1
-        .directives()
-        .any(|d| d.mechanism == Mechanism::All)
-        && top.1.redirect().is_none();
+    audit.missing_all =
+        !top.1.directives().any(|d| d.mechanism == Mechanism::All) && top.1.redirect().is_none();
     let mut seen = HashSet::from([domain.to_ascii_lowercase()]);
     let mut queue = vec![(domain.to_owned(), top.1)];
     while let Some((owner, record)) = queue.pop() {
@@ -103,7 +100,8 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
                     if directive.mechanism.queries_dns() {
                         audit.dns_terms += 1;
                     }
-                    if let Some(target) = audit_directive(resolver, &mut audit, &owner, directive).await
+                    if let Some(target) =
+                        audit_directive(resolver, &mut audit, &owner, directive).await
                         && seen.insert(target.to_ascii_lowercase())
                         && seen.len() <= MAX_RECORDS
                     {
@@ -139,7 +137,9 @@ async fn audit_directive(
             return literal_domain(&target).then_some(target);
         }
         Mechanism::A { domain, .. } | Mechanism::Mx { domain, .. } => {
-            let target = domain.as_ref().map_or_else(|| owner.to_owned(), ToString::to_string);
+            let target = domain
+                .as_ref()
+                .map_or_else(|| owner.to_owned(), ToString::to_string);
             if literal_domain(&target) {
                 let is_mx = matches!(directive.mechanism, Mechanism::Mx { .. });
                 let outcome = if is_mx {
@@ -188,7 +188,9 @@ async fn follow(
             if include {
                 audit.includes_without_record.push(target.to_owned());
             } else {
-                audit.dns_errors.push(format!("redirect={target}: no SPF record"));
+                audit
+                    .dns_errors
+                    .push(format!("redirect={target}: no SPF record"));
             }
         }
         Err(problem) => audit.dns_errors.push(problem),

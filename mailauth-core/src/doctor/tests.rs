@@ -40,12 +40,24 @@ fn spf_audit_counts_the_whole_tree() {
     assert!(audit.plus_all && audit.uses_ptr && !audit.missing_all);
     let report = spf_record_report(&dns, "big.example");
     assert_eq!(report.verdict, Verdict::Fail);
-    assert!(report.summary.contains("12 DNS-querying terms, more than 10"), "{}", report.summary);
+    assert!(
+        report
+            .summary
+            .contains("12 DNS-querying terms, more than 10"),
+        "{}",
+        report.summary
+    );
     let open = run(audit_spf(&dns, "open.example"));
     assert!(open.missing_all);
-    assert_eq!(spf_record_report(&dns, "open.example").verdict, Verdict::Warn);
+    assert_eq!(
+        spf_record_report(&dns, "open.example").verdict,
+        Verdict::Warn
+    );
     let none = run(audit_spf(&dns, "none.example"));
-    assert_eq!(none.problem.as_deref(), Some("none.example publishes no SPF record"));
+    assert_eq!(
+        none.problem.as_deref(),
+        Some("none.example publishes no SPF record")
+    );
 }
 
 fn spf_record_report(dns: &MemoryResolver, domain: &str) -> Finding {
@@ -57,18 +69,33 @@ fn spf_record_report(dns: &MemoryResolver, domain: &str) -> Finding {
 #[test]
 fn fixed_records() {
     assert_eq!(
-        fixed_record(Some("v=spf1 ip4:192.0.2.1 -all"), None, "include:isp.example"),
+        fixed_record(
+            Some("v=spf1 ip4:192.0.2.1 -all"),
+            None,
+            "include:isp.example"
+        ),
         "v=spf1 ip4:192.0.2.1 include:isp.example -all"
     );
     assert_eq!(
-        fixed_record(Some("v=spf1 include:smtp.isp.example ~all"), Some("smtp.isp.example"), "include:isp.example"),
+        fixed_record(
+            Some("v=spf1 include:smtp.isp.example ~all"),
+            Some("smtp.isp.example"),
+            "include:isp.example"
+        ),
         "v=spf1 include:isp.example ~all"
     );
     assert_eq!(
-        fixed_record(Some("v=spf1 mx redirect=_spf.example"), None, "ip4:192.0.2.9"),
+        fixed_record(
+            Some("v=spf1 mx redirect=_spf.example"),
+            None,
+            "ip4:192.0.2.9"
+        ),
         "v=spf1 mx ip4:192.0.2.9 redirect=_spf.example"
     );
-    assert_eq!(fixed_record(None, None, "ip6:2001:db8::1"), "v=spf1 ip6:2001:db8::1 -all");
+    assert_eq!(
+        fixed_record(None, None, "ip6:2001:db8::1"),
+        "v=spf1 ip6:2001:db8::1 -all"
+    );
 }
 
 /// A setup without PTR, with a relay outside SPF, and a DMARC reject: the
@@ -84,8 +111,12 @@ fn diagnose_names_causes_and_fixes() {
          relay.isp.example.net. A 198.51.100.7\n\
          7.100.51.198.in-addr.arpa. PTR relay.isp.example.net.\n",
     );
-    let setup = SendingSetup::new("198.51.100.7".parse().unwrap(), "relay.isp.example.net", "info@example.org")
-        .dnsbl_lists(Vec::new());
+    let setup = SendingSetup::new(
+        "198.51.100.7".parse().unwrap(),
+        "relay.isp.example.net",
+        "info@example.org",
+    )
+    .dnsbl_lists(Vec::new());
     let report = run(diagnose(Arc::new(dns), &setup));
     let spf = report.finding(CheckKind::SpfMailFrom).unwrap();
     assert_eq!(spf.verdict, Verdict::Fail);
@@ -101,14 +132,23 @@ fn diagnose_names_causes_and_fixes() {
     assert_eq!(record.verdict, Verdict::Warn, "{record:?}");
     assert_eq!(
         record.fix,
-        ["reports to mailto:d@reports.example.net are dropped: reports.example.net must publish \
-          example.org._report._dmarc.reports.example.net. TXT \"v=DMARC1\""]
+        [
+            "reports to mailto:d@reports.example.net are dropped: reports.example.net must publish \
+          example.org._report._dmarc.reports.example.net. TXT \"v=DMARC1\""
+        ]
     );
-    assert_eq!(report.finding(CheckKind::Iprev).unwrap().verdict, Verdict::Ok);
+    assert_eq!(
+        report.finding(CheckKind::Iprev).unwrap().verdict,
+        Verdict::Ok
+    );
     assert_eq!(report.worst(), Verdict::Fail);
     assert_eq!(report.worst().exit_code(), 2);
     let text = report.to_text();
-    assert!(text.lines().all(|l| l.chars().count() <= 80 || !l.contains(' ')), "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.chars().count() <= 80 || !l.contains(' ')),
+        "{text}"
+    );
     assert!(text.ends_with("worst: FAIL (exit code 2)\n"), "{text}");
 }
 
@@ -116,11 +156,22 @@ fn diagnose_names_causes_and_fixes() {
 #[test]
 fn dns_failures_are_errors() {
     let mut dns = zone("example.org. TXT \"v=spf1 -all\"\n");
-    dns.inject("example.org", None, crate::dns::Fault::Timeout).unwrap();
-    let setup = SendingSetup::new("192.0.2.1".parse().unwrap(), "mail.example.org", "a@example.org")
-        .dnsbl_lists(Vec::new());
+    dns.inject("example.org", None, crate::dns::Fault::Timeout)
+        .unwrap();
+    let setup = SendingSetup::new(
+        "192.0.2.1".parse().unwrap(),
+        "mail.example.org",
+        "a@example.org",
+    )
+    .dnsbl_lists(Vec::new());
     let report = run(diagnose(Arc::new(dns), &setup));
-    assert_eq!(report.finding(CheckKind::SpfMailFrom).unwrap().verdict, Verdict::Error);
-    assert_eq!(report.finding(CheckKind::SenderDomain).unwrap().verdict, Verdict::Error);
+    assert_eq!(
+        report.finding(CheckKind::SpfMailFrom).unwrap().verdict,
+        Verdict::Error
+    );
+    assert_eq!(
+        report.finding(CheckKind::SenderDomain).unwrap().verdict,
+        Verdict::Error
+    );
     assert_eq!(report.worst(), Verdict::Error);
 }

@@ -17,6 +17,8 @@ __all__ = [
     "DnsblList",
     "DnsblListResult",
     "DnsblReport",
+    "DoctorFinding",
+    "DoctorReport",
     "ForwardCheck",
     "HeloReport",
     "IdentifierCheck",
@@ -51,6 +53,10 @@ __all__ = [
     "dnsbl_check_bulk",
     "dnsbl_check_sync",
     "dnsbl_zone_health",
+    "doctor",
+    "doctor_domain",
+    "doctor_domain_sync",
+    "doctor_sync",
     "iprev",
     "iprev_sync",
     "__version__",
@@ -701,3 +707,59 @@ def dmarc_report_destinations(
 def dmarc_report_destinations_sync(
     resolver: Resolver, policy_domain: str, record: DmarcRecord
 ) -> list[ReportDestination]: ...
+
+@final
+class DoctorFinding:
+    """One check's outcome: verdict, evidence, receivers' reactions, fix."""
+
+    @property
+    def check(self) -> str: ...
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def evidence(self) -> list[str]: ...
+    @property
+    def receivers(self) -> list[str]: ...
+    @property
+    def fix(self) -> list[str]: ...
+
+@final
+class DoctorReport:
+    """The doctor's report."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def findings(self) -> list[DoctorFinding]: ...
+    def finding(self, check: str) -> DoctorFinding | None: ...
+    @property
+    def worst(self) -> str: ...
+    @property
+    def exit_code(self) -> int: ...
+    def to_text(self) -> str: ...
+    def to_json(self) -> str: ...
+
+def doctor(
+    resolver: Resolver,
+    ip: IpLike,
+    helo: str,
+    mail_from: str,
+    *,
+    from_domain: str | None = None,
+    dkim_domains: Sequence[str] = ...,
+    dnsbl_lists: Sequence[DnsblList] | None = None,
+) -> Awaitable[DoctorReport]: ...
+def doctor_sync(
+    resolver: Resolver,
+    ip: IpLike,
+    helo: str,
+    mail_from: str,
+    *,
+    from_domain: str | None = None,
+    dkim_domains: Sequence[str] = ...,
+    dnsbl_lists: Sequence[DnsblList] | None = None,
+) -> DoctorReport: ...
+def doctor_domain(resolver: Resolver, domain: str) -> Awaitable[DoctorReport]: ...
+def doctor_domain_sync(resolver: Resolver, domain: str) -> DoctorReport: ...

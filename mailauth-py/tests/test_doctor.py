@@ -1,0 +1,71 @@
+"""The doctor from Python, on the bundled demo zone (examples/data/demo.zone)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mailauth
+
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "data" / "demo.zone"
+
+
+@pytest.fixture
+def demo() -> mailauth.Resolver:
+    return mailauth.Resolver.from_zone(DEMO.read_text())
+
+
+async def test_bare_helo_case(demo: mailauth.Resolver) -> None:
+    report = await mailauth.doctor(demo, "192.0.2.30", "bare.example", "news@bare.example")
+    assert (report.worst, report.exit_code) == ("fail", 2)
+    assert [f.check for f in report.findings] == [
+        "spf-mailfrom", "spf-helo", "iprev", "helo", "sender-domain", "dnsbl", "dmarc", "spf-record", "dmarc-record",
+    ]
+    helo = report.finding("helo")
+    assert helo is not None and helo.verdict == "warn" and "bare domain" in helo.summary
+    assert any("smtp_helo_name = mail.bare.example" in fix for fix in helo.fix)
+    dnsbl = report.finding("dnsbl")
+    assert dnsbl is not None and any("127.0.0.3 CSS" in seen for seen in dnsbl.evidence)
+    text = report.to_text()
+    assert text.endswith("worst: FAIL (exit code 2)\n")
+    assert all(len(line) <= 80 for line in text.splitlines())
+    data = json.loads(report.to_json())
+    assert data["worst"] == "fail" and data["subject"]["ip"] == "192.0.2.30"
+
+
+def test_relay_cases_and_options(demo: mailauth.Resolver) -> None:
+    relayed = mailauth.doctor_sync(demo, "198.51.100.25", "smtp.isp.example", "me@relayed.example")
+    assert relayed.worst == "ok"
+    wrong = mailauth.doctor_sync(
+        demo, "198.51.100.25", "smtp.isp.example", "info@hostinc.example", dnsbl_lists=[], dkim_domains=["isp.example"]
+    )
+    spf = wrong.finding("spf-mailfrom")
+    assert spf is not None and spf.verdict == "fail"
+    assert spf.fix[-1] == 'publish: hostinc.example. TXT "v=spf1 include:isp.example -all"'
+    dnsbl = wrong.finding("dnsbl")
+    assert dnsbl is not None and dnsbl.summary == "no blocklist asked"
+    dmarc = wrong.finding("dmarc")
+    assert dmarc is not None and any("DKIM d=isp.example" in seen for seen in dmarc.evidence)
+    own = mailauth.doctor_sync(
+        demo, "198.51.100.25", "smtp.isp.example", "x@ownip.example", from_domain="good.example",
+        dnsbl_lists=[mailauth.DnsblList.builtin("spamcop")],
+    )
+    assert "From domain good.example" in own.to_text()
+
+
+async def test_domain_mode(demo: mailauth.Resolver) -> None:
+    report = await mailauth.doctor_domain(demo, "ghost.example")
+    assert [f.check for f in report.findings] == ["sender-domain", "spf-record", "dmarc-record"]
+    assert report.worst == "fail"
+    assert report.subject == "ghost.example"
+    good = mailauth.doctor_domain_sync(demo, "good.example")
+    assert good.worst == "ok", good.to_text()
+
+
+def test_bad_input(demo: mailauth.Resolver) -> None:
+    with pytest.raises(mailauth.InvalidInputError):
+        mailauth.doctor_sync(demo, "192.0.2.300", "h.example", "a@b.example")
+    with pytest.raises(mailauth.InvalidInputError):
+        mailauth.doctor_domain_sync(demo, "a..b")
