@@ -592,7 +592,16 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
     let ip = &report.target;
     let blocked = report.blocked_by();
     let errors = report.errors();
-    let names: Vec<&str> = lists.iter().map(|l| l.zone.as_str()).collect();
+    // The lists that take this target (SpamCop, say, takes no IPv6).
+    let names: Vec<&str> = lists
+        .iter()
+        .filter(|l| {
+            report.results.iter().any(|r| {
+                r.list == l.id && r.outcome != ListOutcome::Error(dnsbl::ListError::NotApplicable)
+            })
+        })
+        .map(|l| l.zone.as_str())
+        .collect();
     let mut finding = if !blocked.is_empty() {
         Finding::new(
             check,
@@ -607,6 +616,12 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
         )
     } else if lists.is_empty() {
         Finding::new(check, Verdict::Ok, "no blocklist asked")
+    } else if names.is_empty() {
+        Finding::new(
+            check,
+            Verdict::Ok,
+            format!("none of the blocklists takes {ip}"),
+        )
     } else {
         Finding::new(
             check,
