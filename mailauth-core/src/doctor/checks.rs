@@ -833,6 +833,11 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     for error in &audit.dns_errors {
         finding = finding.seen(error.clone());
     }
+    if audit.truncated {
+        finding = finding.seen(
+            "the audit stopped at its limits (30 records, 50 targets): the counts are lower bounds",
+        );
+    }
     if audit.plus_all {
         finding = finding.fix("end the record with -all (or ~all), never +all");
     }

@@ -11,6 +11,10 @@ use crate::spf::{Directive, Mechanism, Modifier, Qualifier, SpfRecord, Term};
 /// hostile chain cannot make it run long.
 const MAX_RECORDS: usize = 30;
 
+/// The most `a`/`mx`/`exists` targets the audit resolves for the void
+/// count; a hostile record can hold thousands.
+const MAX_TARGET_LOOKUPS: u32 = 50;
+
 /// What the audit found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -37,6 +41,12 @@ pub struct SpfAudit {
     pub missing_all: bool,
     /// DNS failures met on the way (the counts may be low).
     pub dns_errors: Vec<String>,
+    /// The audit stopped following records or resolving targets at its
+    /// limits (30 records, 50 targets): the counts are lower bounds.
+    pub truncated: bool,
+    /// Targets resolved so far.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    target_lookups: u32,
 }
 
 /// The SPF records at `domain`: `Ok(None)` when there is none.
@@ -102,8 +112,7 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
                     }
                     if let Some(target) =
                         audit_directive(resolver, &mut audit, &owner, directive).await
-                        && seen.insert(target.to_ascii_lowercase())
-                        && seen.len() <= MAX_RECORDS
+                        && next_record(&mut audit, &mut seen, &target)
                     {
                         follow(resolver, &mut audit, &target, true, &mut queue).await;
                     }
@@ -111,7 +120,7 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
                 Term::Modifier(Modifier::Redirect(target)) => {
                     audit.dns_terms += 1;
                     let target = target.to_string();
-                    if literal_domain(&target) && seen.insert(target.to_ascii_lowercase()) {
+                    if literal_domain(&target) && next_record(&mut audit, &mut seen, &target) {
                         follow(resolver, &mut audit, &target, false, &mut queue).await;
                     }
                 }
@@ -120,6 +129,24 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
         }
     }
     audit
+}
+
+/// Whether to follow `target`: not seen yet, and within [`MAX_RECORDS`].
+fn next_record(audit: &mut SpfAudit, seen: &mut HashSet<String>, target: &str) -> bool {
+    if !seen.insert(target.to_ascii_lowercase()) {
+        return false;
+    }
+    let within = seen.len() <= MAX_RECORDS;
+    audit.truncated |= !within;
+    within
+}
+
+/// One more target lookup, if the budget allows.
+fn take_lookup(audit: &mut SpfAudit) -> bool {
+    let within = audit.target_lookups < MAX_TARGET_LOOKUPS;
+    audit.target_lookups += u32::from(within);
+    audit.truncated |= !within;
+    within
 }
 
 /// Notes what one directive says; returns an include target to follow.
@@ -140,7 +167,7 @@ async fn audit_directive(
             let target = domain
                 .as_ref()
                 .map_or_else(|| owner.to_owned(), ToString::to_string);
-            if literal_domain(&target) {
+            if literal_domain(&target) && take_lookup(audit) {
                 let is_mx = matches!(directive.mechanism, Mechanism::Mx { .. });
                 let outcome = if is_mx {
                     resolver.mx(&target).await.map(|_| ())
@@ -156,7 +183,7 @@ async fn audit_directive(
         }
         Mechanism::Exists(target) => {
             let target = target.to_string();
-            if literal_domain(&target) {
+            if literal_domain(&target) && take_lookup(audit) {
                 let outcome = resolver.a(&target).await.map(|_| ());
                 note_void(audit, &target, outcome);
             }
