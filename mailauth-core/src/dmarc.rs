@@ -60,7 +60,10 @@ pub use record::{
     AlignmentMode, DmarcRecord, FailureOptions, Policy, PsdFlag, ReportTarget, ReportUri,
     Rfc7489Tags,
 };
-pub use report::{DestinationStatus, ReportDestination, ReportTag, authorize_report_destinations};
+pub use report::{
+    DestinationStatus, MAX_CHECKED_DESTINATIONS, ReportDestination, ReportTag,
+    authorize_report_destinations,
+};
 
 /// Misuse of the DMARC API: text that is not a DMARC record where one was
 /// required, or a domain that is not a domain.

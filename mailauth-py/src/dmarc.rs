@@ -587,7 +587,8 @@ pub(crate) struct ReportDestination {
     /// The destination as published.
     uri: ReportUri,
     /// `same_organization`, `authorized`, `overridden`, `not_authorized`,
-    /// `override_rejected` or `temperror`.
+    /// `override_rejected`, `not_checked` (past the first 32) or
+    /// `temperror`.
     status: &'static str,
     /// Whether reports may go there (or to its override).
     authorized: bool,
@@ -613,6 +614,7 @@ impl From<&dmarc::ReportDestination> for ReportDestination {
             DestinationStatus::NotAuthorized { record_name } => {
                 ("not_authorized", record_name.clone(), Vec::new(), None)
             }
+            DestinationStatus::NotChecked => ("not_checked", None, Vec::new(), None),
             DestinationStatus::OverrideRejected { record_name } => (
                 "override_rejected",
                 Some(record_name.clone()),

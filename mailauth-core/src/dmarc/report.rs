@@ -7,6 +7,10 @@ use super::record::{DmarcRecord, ReportUri};
 use super::{DmarcError, normalize_domain};
 use crate::dns::{DnsResolver, LookupError, validate_name};
 
+/// The most destinations of one record that are checked; the rest are
+/// [`DestinationStatus::NotChecked`].
+pub const MAX_CHECKED_DESTINATIONS: usize = 32;
+
 /// Whether reports may be sent to one `rua` or `ruf` destination.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -40,6 +44,10 @@ pub enum DestinationStatus {
         /// The name that holds the authorising record.
         record_name: String,
     },
+    /// Not checked: the record lists more destinations than
+    /// [`MAX_CHECKED_DESTINATIONS`]. A hostile record can list thousands,
+    /// each needing queries.
+    NotChecked,
     /// The check failed (timeout, server failure); it may be retried.
     TempError {
         /// The name whose query failed.
@@ -93,7 +101,8 @@ pub struct ReportDestination {
 }
 
 /// Checks every `rua` and `ruf` destination of the record `policy_domain`
-/// publishes (RFC 9990 §3).
+/// publishes (RFC 9990 §3), the first [`MAX_CHECKED_DESTINATIONS`] of
+/// them.
 ///
 /// A destination whose host has a different Organizational Domain (RFC
 /// 9989 §4.10.2) than the policy domain must publish a TXT record starting
@@ -117,6 +126,7 @@ pub async fn authorize_report_destinations(
     for (tag, uris) in [(ReportTag::Rua, &record.rua), (ReportTag::Ruf, &record.ruf)] {
         for uri in uris {
             let status = match &policy_org {
+                _ if out.len() >= MAX_CHECKED_DESTINATIONS => DestinationStatus::NotChecked,
                 Err((record_name, error)) => DestinationStatus::TempError {
                     record_name: record_name.clone(),
                     error: error.clone(),

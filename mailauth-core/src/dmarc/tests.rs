@@ -660,6 +660,30 @@ mod rfc9990_section_3_destinations {
         assert!(!checked[3].status.is_authorized());
     }
 
+    /// A hostile record with 40 destinations: the first 32 are checked,
+    /// the rest are not, and the queries stay bounded.
+    #[test]
+    fn destinations_are_capped() {
+        let dns = zone();
+        let uris: Vec<String> = (0..40)
+            .map(|i| format!("mailto:r@h{i}.vendor.example"))
+            .collect();
+        let text = format!("v=DMARC1; p=none; rua={}", uris.join(","));
+        let record = DmarcRecord::parse(&text).unwrap();
+        dns.reset_counters();
+        let checked = run(authorize_report_destinations(&dns, "ext.example", &record)).unwrap();
+        assert_eq!(checked.len(), 40);
+        let not_checked = checked
+            .iter()
+            .filter(|d| d.status == DestinationStatus::NotChecked)
+            .count();
+        assert_eq!(not_checked, 40 - MAX_CHECKED_DESTINATIONS);
+        assert!(!checked[39].status.is_authorized());
+        // Per checked host: its own _dmarc query (the parents' are shared)
+        // and the _report._dmarc query.
+        assert!(dns.queries() <= 2 * 32 + 4, "{} queries", dns.queries());
+    }
+
     /// A subdomain's host shares the Organizational Domain: no query to
     /// `_report._dmarc`.
     #[test]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::spf_audit::{SpfAudit, audit_spf};
 use super::{CheckKind, DoctorReport, Finding, SendingSetup, Subject, Verdict};
 use crate::dmarc::{
-    self, Alignment, DiscoveryOutcome, DmarcInput, DmarcOutput, DmarcResult, Policy,
-    PolicyDiscovery, ReportDestination, Severity,
+    self, Alignment, DestinationStatus, DiscoveryOutcome, DmarcInput, DmarcOutput, DmarcResult,
+    Policy, PolicyDiscovery, ReportDestination, Severity,
 };
 use crate::dns::{DnsResolver, normalize_ip, reverse_name};
 use crate::dnsbl::{self, CheckOptions, DnsblList, DnsblReport, ListOutcome, ListPolicy};
@@ -927,7 +927,10 @@ fn dmarc_record_finding(
         }
     }
     for destination in destinations {
-        if !destination.status.is_authorized() {
+        if destination.status == DestinationStatus::NotChecked {
+            let (tag, uri) = (destination.tag.as_str(), &destination.uri);
+            finding = finding.seen(format!("{tag} {uri}: not checked (too many destinations)"));
+        } else if !destination.status.is_authorized() {
             worst = worst.max(Verdict::Warn);
             finding = finding
                 .seen(format!("{} {}: not authorised by {}", destination.tag.as_str(), destination.uri, destination.uri.host))
