@@ -53,7 +53,8 @@ pub use discovery::{
     PolicySource, WalkStep,
 };
 pub use eval::{
-    Alignment, DmarcInput, DmarcOutput, DmarcResult, IdentifierCheck, discover_policy, evaluate,
+    Alignment, DmarcInput, DmarcOutput, DmarcResult, IdentifierCheck, MAX_ALIGNMENT_WALKS,
+    discover_policy, evaluate,
 };
 pub use parse::{Diagnostic, DiagnosticKind, NotDmarcReason, Severity, Validation};
 pub use record::{

@@ -480,7 +480,8 @@ pub(crate) struct IdentifierCheck {
     authenticated: bool,
     /// `r` or `s`.
     mode: &'static str,
-    /// `identical`, `relaxed`, `not_aligned` or `temperror`.
+    /// `identical`, `relaxed`, `not_aligned`, `temperror` or `not_checked`
+    /// (it could not change the result).
     alignment: &'static str,
     /// Authenticated and aligned.
     passes: bool,
@@ -497,6 +498,7 @@ impl From<&dmarc::IdentifierCheck> for IdentifierCheck {
                 dmarc::Alignment::Relaxed => "relaxed",
                 dmarc::Alignment::NotAligned => "not_aligned",
                 dmarc::Alignment::TempError => "temperror",
+                dmarc::Alignment::NotChecked => "not_checked",
             },
             passes: c.passes(),
         }

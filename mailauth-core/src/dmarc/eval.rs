@@ -110,7 +110,17 @@ pub enum Alignment {
     NotAligned,
     /// A tree walk for the identifier's Organizational Domain failed.
     TempError,
+    /// Not checked, because it could not change the result: the
+    /// identifier did not authenticate, or another one already passed
+    /// aligned, or the evaluation had used up its
+    /// [`MAX_ALIGNMENT_WALKS`]. Identical domains are always checked.
+    NotChecked,
 }
+
+/// The most tree walks one evaluation makes for relaxed alignment: the
+/// DKIM signatures of a message are the sender's to choose, and each
+/// other domain can cost a walk of up to 8 queries.
+pub const MAX_ALIGNMENT_WALKS: usize = 8;
 
 impl Alignment {
     /// Aligned (identical or relaxed).
@@ -236,11 +246,20 @@ pub async fn evaluate(resolver: &dyn DnsResolver, input: &DmarcInput) -> DmarcOu
         }
     };
     let author_org = discovery.organizational_domain.clone();
+    let (mut walks, mut passed) = (0, false);
     let mut check = async |domain: &str, authenticated: bool, mode: AlignmentMode| {
         let alignment = match normalize_domain(domain) {
             Err(_) => Alignment::NotAligned,
-            Ok(domain) => align(&mut walker, &author, &author_org, &domain, mode).await,
+            Ok(domain) if domain == author => Alignment::Identical,
+            Ok(_) if !authenticated || passed || walks >= MAX_ALIGNMENT_WALKS => {
+                Alignment::NotChecked
+            }
+            Ok(domain) => {
+                walks += 1;
+                align(&mut walker, &author, &author_org, &domain, mode).await
+            }
         };
+        passed |= authenticated && alignment.is_aligned();
         IdentifierCheck {
             domain: domain.to_owned(),
             authenticated,
@@ -273,9 +292,9 @@ pub async fn evaluate(resolver: &dyn DnsResolver, input: &DmarcInput) -> DmarcOu
     output
 }
 
-/// Alignment of `domain` with the Author Domain (§4.4): identical names
-/// align in both modes; in relaxed mode, names with the same
-/// Organizational Domain align.
+/// Alignment of `domain`, which is not the Author Domain itself, with it
+/// (§4.4): in relaxed mode, names with the same Organizational Domain
+/// align.
 async fn align(
     walker: &mut Walker<'_>,
     author: &str,
@@ -283,9 +302,6 @@ async fn align(
     domain: &str,
     mode: AlignmentMode,
 ) -> Alignment {
-    if domain == author {
-        return Alignment::Identical;
-    }
     let top = |name: &str| name.rsplit('.').next().map(str::to_owned);
     if mode == AlignmentMode::Strict || top(domain) != top(author) {
         return Alignment::NotAligned;

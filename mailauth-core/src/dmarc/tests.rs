@@ -594,6 +594,38 @@ mod section_4_4_alignment {
         assert_eq!(temp.result, DmarcResult::TempError);
     }
 
+    /// A message can carry any number of DKIM signatures: the walks for
+    /// their alignment are capped, and none is made once one passed.
+    #[test]
+    fn alignment_walks_are_capped() {
+        let dns = zone();
+        let mut input = DmarcInput::new("org.example");
+        for i in 0..20 {
+            input = input.dkim(format!("d{i}.other.example"), true);
+        }
+        dns.reset_counters();
+        let out = run(evaluate(&dns, &input));
+        assert_eq!(out.result, DmarcResult::Fail);
+        let not_checked = out
+            .dkim
+            .iter()
+            .filter(|d| d.alignment == Alignment::NotChecked)
+            .count();
+        assert_eq!(not_checked, 20 - MAX_ALIGNMENT_WALKS);
+        assert!(
+            dns.queries() <= 2 + 2 * MAX_ALIGNMENT_WALKS as u64,
+            "{}",
+            dns.queries()
+        );
+        // Once a signature passes aligned, the others are not walked.
+        let input = DmarcInput::new("news.org.example")
+            .dkim("mail.org.example", true)
+            .dkim("x.other.example", true);
+        let out = run(evaluate(&dns, &input));
+        assert_eq!(out.result, DmarcResult::Pass);
+        assert_eq!(out.dkim[1].alignment, Alignment::NotChecked);
+    }
+
     /// U-labels become A-labels (§5.3.1).
     #[test]
     fn idna_author_domain() {

@@ -735,6 +735,7 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
             Alignment::Relaxed => "same organisation as the From domain",
             Alignment::NotAligned => "not aligned with the From domain",
             Alignment::TempError => "alignment unknown (DNS failure)",
+            Alignment::NotChecked => "alignment not checked",
         };
         let result = if spf.authenticated {
             "passed"
@@ -744,10 +745,11 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
         finding = finding.seen(format!("SPF {result} for {mail_domain} ({alignment})"));
     }
     for dkim in &out.dkim {
-        let aligned = if dkim.alignment.is_aligned() {
-            "aligned"
-        } else {
-            "not aligned"
+        let aligned = match dkim.alignment {
+            Alignment::Identical | Alignment::Relaxed => "aligned",
+            Alignment::NotChecked => "alignment not checked",
+            Alignment::TempError => "alignment unknown (DNS failure)",
+            Alignment::NotAligned => "not aligned",
         };
         finding = finding.seen(format!("DKIM d={} (assumed valid), {aligned}", dkim.domain));
     }
