@@ -66,19 +66,26 @@ impl DmarcResult {
 }
 
 /// One `rua`/`ruf` destination.
-#[pyclass(frozen, get_all, module = "mailauth")]
+#[pyclass(frozen, module = "mailauth")]
 #[derive(Clone, Debug)]
 pub(crate) struct ReportUri {
     /// The URI as written, without `!size`.
+    #[pyo3(get)]
     uri: String,
     /// `mailto` or `https`.
+    #[pyo3(get)]
     scheme: &'static str,
     /// The destination host (lower case).
+    #[pyo3(get)]
     host: String,
     /// For `mailto`: the mailbox.
+    #[pyo3(get)]
     address: Option<String>,
     /// The obsolete `!size` suffix, if any.
+    #[pyo3(get)]
     size_limit: Option<String>,
+    /// The URI as published: the core's `Display`, `!size` included.
+    text: String,
 }
 
 impl From<&dmarc::ReportUri> for ReportUri {
@@ -93,21 +100,19 @@ impl From<&dmarc::ReportUri> for ReportUri {
             host: uri.host.clone(),
             address,
             size_limit: uri.size_limit.clone(),
+            text: uri.to_string(),
         }
     }
 }
 
 #[pymethods]
 impl ReportUri {
-    fn __str__(&self) -> String {
-        match &self.size_limit {
-            Some(size) => format!("{}!{size}", self.uri),
-            None => self.uri.clone(),
-        }
+    fn __str__(&self) -> &str {
+        &self.text
     }
 
     fn __repr__(&self) -> String {
-        format!("ReportUri({:?})", self.__str__())
+        format!("ReportUri({:?})", self.text)
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::dns::{DnsResolver, LookupError};
-use crate::spf::{Directive, Mechanism, Modifier, Qualifier, SpfRecord, Term};
+use crate::spf::{Directive, Mechanism, Modifier, Qualifier, SpfRecord, Term, is_spf_record};
 
 /// The most records the audit follows (includes and redirects), so that a
 /// hostile chain cannot make it run long.
@@ -59,13 +59,12 @@ async fn spf_record(
         Err(e) if e.is_void() => return Ok(None),
         Err(e) => return Err(format!("TXT {domain}: {e}")),
     };
+    // Record selection as check_host() does it (RFC 7208 §4.5).
     let texts: Vec<String> = txts
         .iter()
-        .map(|t| String::from_utf8_lossy(&t.joined()).into_owned())
-        .filter(|t| {
-            let lower = t.to_ascii_lowercase();
-            lower == "v=spf1" || lower.starts_with("v=spf1 ")
-        })
+        .map(|t| t.joined())
+        .filter(|text| is_spf_record(text))
+        .map(|text| String::from_utf8_lossy(&text).into_owned())
         .collect();
     match texts.as_slice() {
         [] => Ok(None),
