@@ -102,6 +102,23 @@ impl DnsServer {
     }
 }
 
+/// Tests that load the shared server hard and tests that wait for one of its
+/// answers against a short timeout must not overlap: under 50,000 queries
+/// from a neighbouring test, an answer took longer than 300 ms in CI and a
+/// timeout test failed. Hard loaders hold [`heavy_load`], short-timeout tests
+/// hold [`timed`]; any number of the latter run together.
+static LOAD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// Held while a test sends the shared server sustained load.
+pub(crate) async fn heavy_load() -> tokio::sync::RwLockWriteGuard<'static, ()> {
+    LOAD.write().await
+}
+
+/// Held while a test needs the shared server's answers within a short timeout.
+pub(crate) async fn timed() -> tokio::sync::RwLockReadGuard<'static, ()> {
+    LOAD.read().await
+}
+
 impl Drop for DnsServer {
     fn drop(&mut self) {
         drop(self.stdin.take());
