@@ -37,7 +37,7 @@ FIRST = int(ipaddress.IPv4Address("198.18.0.0"))
 COUNT = 10_000
 TRANSPORT = sys.argv[1] if len(sys.argv) > 1 else "udp-multiplexed"
 CONCURRENCY = 100
-RUNS = 3
+RUNS = 5
 
 
 def addresses() -> list[str]:

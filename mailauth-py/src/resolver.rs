@@ -208,7 +208,9 @@ impl Resolver {
     /// TCP fallback on truncation), `"tcp"`, or `"udp-multiplexed"`: many
     /// queries on a few long-lived UDP sockets, for bulk work such as DNSBL
     /// checks towards a trusted local resolver (no cache, no fresh source
-    /// port per query).
+    /// port per query; a lost query is sent again once its answer is
+    /// overdue by the measured round-trip time, at least 50 ms, instead of
+    /// after `timeout`).
     #[staticmethod]
     #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true))]
     fn nameservers(

@@ -93,6 +93,19 @@ async def test_bulk_stops_early_and_yields_as_completed() -> None:
     del bulk  # dropping the iterator stops the remaining checks
 
 
+async def test_bulk_hands_over_every_report_once() -> None:
+    # Reports that complete together reach Python in batches; none may be
+    # lost or repeated, and the iterator ends after the last.
+    slow = mailauth.Resolver.from_zone(ZONE, latency=0.002)
+    targets = [f"198.18.{i // 256}.{i % 256}" for i in range(600)] + ["192.0.2.99"]
+    bulk = mailauth.dnsbl_check_bulk(slow, targets, lists(), concurrency=64)
+    reports = [report async for report in bulk]
+    assert sorted(r.target for r in reports) == sorted(targets)
+    assert [r.target for r in reports if r.listed] == ["192.0.2.99"]
+    with pytest.raises(StopAsyncIteration):
+        await bulk.__anext__()
+
+
 async def test_deadline(dns_server: str) -> None:
     served = mailauth.Resolver.nameservers([dns_server], timeout=5.0, cache=False)
     silent = mailauth.DnsblList("silent", "bl.silent.mailauth.test", codes={"127.0.0.2": "listed"})

@@ -4,7 +4,8 @@
 //! 198.18.0.0/15 x 5 lists, every 10th address listed from an offset of
 //! 1,000 x list number: 4,000 listings).
 //!
-//! Usage: `dnsbl-throughput [udp-multiplexed|udp|tcp] [concurrency] [runs]`
+//! Usage: `dnsbl-throughput [udp-multiplexed|udp|tcp] [concurrency] [runs] [udp-sockets]`
+//! (defaults: udp-multiplexed, 100 targets at a time, 3 runs, 2 sockets)
 //!
 //! Prints queries per second and the client's CPU time per query (user +
 //! system, from /proc/self/stat) for each run, on a current-thread tokio
@@ -91,6 +92,7 @@ fn main() {
     };
     let concurrency: usize = args.next().and_then(|c| c.parse().ok()).unwrap_or(100);
     let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let sockets: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(2);
 
     let dir = std::env::temp_dir().join(format!("dnsbl-throughput-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temporary directory");
@@ -105,6 +107,7 @@ fn main() {
         .transport(transport)
         .timeout(Duration::from_secs(2))
         .attempts(2)
+        .udp_sockets(sockets)
         .cache(false)
         .build()
         .expect("resolver");

@@ -336,3 +336,72 @@ async fn invalid_names_send_no_packet() {
         "no packet may reach the nameserver"
     );
 }
+
+/// A nameserver on `127.0.0.1` that answers every query with an empty
+/// answer (NODATA), except that it drops the first `K` copies of a query
+/// whose first label is `lostK` (K a digit). Returns its address and the
+/// number of queries it has seen.
+fn lossy_nameserver() -> (SocketAddr, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let addr = socket.local_addr().expect("bound address");
+    let seen = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let mut dropped = std::collections::HashMap::<Vec<u8>, u8>::new();
+        let mut buffer = [0u8; 512];
+        while let Ok((len, from)) = socket.recv_from(&mut buffer) {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let query = &mut buffer[..len];
+            if let [5, b'l', b'o', b's', b't', k @ b'0'..=b'9', ..] = query[12..] {
+                let count = dropped.entry(query[12..].to_vec()).or_default();
+                if *count < k - b'0' {
+                    *count += 1;
+                    continue;
+                }
+            }
+            query[2] |= 0x80; // QR: a response, NOERROR, nothing in it.
+            let _ = socket.send_to(query, from);
+        }
+    });
+    (addr, seen)
+}
+
+/// Multiplexed UDP sends a lost query again once its answer is overdue by
+/// the measured round-trip time (at least 50 ms; 376 ms before any
+/// measurement), then after twice and four times that, not after the
+/// whole 2 s timeout.
+#[tokio::test]
+async fn multiplexed_udp_resends_a_lost_query_early() {
+    let (addr, seen) = lossy_nameserver();
+    let resolver = HickoryResolver::builder()
+        .nameservers([addr])
+        .transport(Transport::UdpMultiplexed)
+        .udp_sockets(1)
+        .timeout(Duration::from_secs(2))
+        .attempts(2)
+        .cache(false)
+        .build()
+        .expect("resolver");
+    // Every name answers NODATA in the end; how long did it take?
+    let nodata_after = async |name: &str| {
+        let started = Instant::now();
+        assert_eq!(resolver.txt(name).await, Err(LookupError::NoData), "{name}");
+        started.elapsed()
+    };
+    let seen = || seen.load(std::sync::atomic::Ordering::SeqCst);
+    // Nothing measured yet: sent again after unbound's first guess, 376 ms.
+    let took = nodata_after("lost1.first.example").await;
+    assert!(took >= Duration::from_millis(376), "took {took:?}");
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    for i in 0..5 {
+        nodata_after(&format!("measured{i}.example")).await;
+    }
+    let took = nodata_after("lost1.example").await;
+    assert!(took < Duration::from_millis(1000), "took {took:?}");
+    assert_eq!(seen(), 2 + 5 + 2);
+    // Three lost in a row: the fourth sending, after 50 + 100 + 200 ms.
+    let took = nodata_after("lost3.example").await;
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    assert_eq!(seen(), 2 + 5 + 2 + 4);
+}
