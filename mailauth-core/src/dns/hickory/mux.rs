@@ -45,7 +45,9 @@ const RECEIVE_BUFFER: usize = 4096;
 /// slot. Without a cap, 2,000 queries in flight on 4 sockets overflowed the
 /// socket buffers on loopback and the retries of the lost datagrams cut
 /// throughput by four; 256 kept it (`dnsbl-throughput`, 100 and 400
-/// targets x 5 lists at a time), 64 halved it.
+/// targets x 5 lists at a time), 64 halved it. Measured when a lost
+/// datagram was sent again only after the whole timeout; a sending now
+/// holds a slot until its lookup ends, so resends count too.
 const MAX_WAITING_PER_SOCKET: usize = 256;
 
 /// The earliest a query is sent again, however short the round-trip time:
