@@ -46,6 +46,7 @@ use async_trait::async_trait;
 mod hickory;
 mod memory;
 mod name;
+pub(crate) mod wire;
 mod zone;
 
 #[cfg(feature = "hickory")]

@@ -100,6 +100,37 @@ pub fn dnsbl_answers(data: &[u8]) {
     }
 }
 
+/// Resource records in wire form, as the multiplexed transport steps over
+/// a response's authority and additional sections: the first two bytes are
+/// the record count, the rest the records. Never panics; every record ends
+/// after it starts and inside the message; walking all at once ends where
+/// walking one by one does.
+pub fn dns_records(data: &[u8]) {
+    use crate::dns::wire::{OPT, skip_record, skip_records};
+    let [hi, lo, message @ ..] = data else {
+        return;
+    };
+    let count = u16::from_be_bytes([*hi, *lo]);
+    let mut at = 0;
+    let mut rcode_high = 0;
+    for _ in 0..count {
+        match skip_record(message, at) {
+            Ok(record) => {
+                assert!(record.end > at && record.end <= message.len());
+                if record.record_type == OPT {
+                    rcode_high = record.ttl.to_be_bytes()[0];
+                }
+                at = record.end;
+            }
+            Err(error) => {
+                assert!(skip_records(message, 0, count).is_err(), "{error}");
+                return;
+            }
+        }
+    }
+    assert_eq!(skip_records(message, 0, count), Ok((at, rcode_high)));
+}
+
 /// HELO names: parsing never panics; a valid name or address literal
 /// prints as text that parses back to the same value; a host name is never
 /// all-numeric at the top and never longer than a DNS name.

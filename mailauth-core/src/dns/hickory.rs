@@ -295,11 +295,10 @@ impl HickoryResolver {
         let name = validate_name(name)?;
         if let Some(mux) = &self.mux {
             // Bounded by the timeout times the attempts itself.
-            let message = mux.lookup(name, record_type).await?;
+            let response = mux.lookup(name, record_type).await?;
             // A truncated answer is asked again over TCP (RFC 7766 §5).
-            if !message.metadata.truncation {
-                let code = message.metadata.response_code;
-                return records(code, &message.answers, extract);
+            if !response.truncated {
+                return records(response.code, &response.answers, extract);
             }
         }
         let name = absolute_name(name)?;

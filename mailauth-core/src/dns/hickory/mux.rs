@@ -26,12 +26,14 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::select_all;
 
-use hickory_resolver::proto::op::Message;
-use hickory_resolver::proto::rr::RecordType;
+use hickory_resolver::proto::op::{Header, Message, ResponseCode};
+use hickory_resolver::proto::rr::{Record, RecordType};
+use hickory_resolver::proto::serialize::binary::{BinDecodable, BinDecoder};
 use tokio::net::UdpSocket;
 use tokio::sync::{OnceCell, Semaphore, SemaphorePermit, oneshot};
 use tokio::task::AbortHandle;
 
+use crate::dns::wire::skip_records;
 use crate::dns::{LookupError, ServerFailure};
 
 /// The EDNS payload size advertised (RFC 6891 §6.2.5; the DNS Flag Day 2020
@@ -293,7 +295,7 @@ impl UdpMux {
         &self,
         name: &str,
         record_type: RecordType,
-    ) -> Result<Message, LookupError> {
+    ) -> Result<Response, LookupError> {
         let mut query = Query::new(name, record_type);
         let channels = self.channels().await?;
         let first = self.next.fetch_add(1, Ordering::Relaxed);
@@ -338,10 +340,8 @@ impl UdpMux {
                             let answered = sent.swap_remove(index);
                             if query.is_answered_by(&bytes) {
                                 answered.channel.rtt().sample(answered.at.elapsed());
-                                return Message::from_vec(&bytes).map_err(|e| {
-                                    LookupError::ServerFailure(ServerFailure::Protocol(
-                                        e.to_string(),
-                                    ))
+                                return query.read_response(&bytes).map_err(|e| {
+                                    LookupError::ServerFailure(ServerFailure::Protocol(e))
                                 });
                             }
                         }
@@ -353,6 +353,17 @@ impl UdpMux {
         }
         Err(LookupError::Timeout)
     }
+}
+
+/// What a lookup reads of a response.
+#[derive(Debug)]
+pub(super) struct Response {
+    /// TC: the answer did not fit (RFC 1035 §4.1.1).
+    pub(super) truncated: bool,
+    /// RCODE with the OPT record's extended bits (RFC 6891 §6.1.3).
+    pub(super) code: ResponseCode,
+    /// The answer section, decoded by hickory-proto.
+    pub(super) answers: Vec<Record>,
 }
 
 /// One sending of a query, waiting for its answer: its slot and ID are
@@ -422,6 +433,40 @@ impl Query {
         &self.wire
     }
 
+    /// Reads a response that [answers](Self::is_answered_by) this query:
+    /// the header and the answer section with hickory-proto, the question
+    /// (already compared) skipped, the authority section stepped over
+    /// undecoded, the additional section only for OPT's extended RCODE.
+    /// hickory would decode every section, the SOA of each negative answer
+    /// included.
+    fn read_response(&self, answer: &[u8]) -> Result<Response, String> {
+        let mut decoder = BinDecoder::new(answer);
+        let Header {
+            mut metadata,
+            counts,
+        } = Header::read(&mut decoder).map_err(|e| e.to_string())?;
+        decoder
+            .read_slice(self.question_end - HEADER_LEN)
+            .map_err(|e| e.to_string())?;
+        let (answers, _, _) = Message::read_records(
+            &mut decoder,
+            usize::from(counts.answers),
+            false,
+            metadata.op_code,
+        )
+        .map_err(|e| e.to_string())?;
+        let (authority_end, _) = skip_records(answer, decoder.index(), counts.authorities)
+            .map_err(|e| format!("authority section: {e}"))?;
+        let (_, rcode_high) = skip_records(answer, authority_end, counts.additionals)
+            .map_err(|e| format!("additional section: {e}"))?;
+        metadata.merge_response_code(rcode_high);
+        Ok(Response {
+            truncated: metadata.truncation,
+            code: metadata.response_code,
+            answers,
+        })
+    }
+
     /// Whether `answer` is a response with exactly this query's question
     /// (RFC 5452 §9.1; its ID chose the query it was handed to). The name
     /// is compared without regard to ASCII case (RFC 4343; a server may
@@ -440,7 +485,7 @@ impl Query {
 
 #[cfg(test)]
 mod tests {
-    use hickory_resolver::proto::op::{Message, MessageType, OpCode};
+    use hickory_resolver::proto::op::{Message, MessageType, OpCode, ResponseCode};
     use hickory_resolver::proto::rr::{Name, RecordType};
 
     use std::time::Duration;
@@ -526,6 +571,63 @@ mod tests {
         let mut answer = query.bytes().to_vec();
         answer[2] |= 0x80;
         answer
+    }
+
+    /// A response to `query`: RCODE `rcode`, the `answers` records (each
+    /// with the question's name as a pointer), an SOA in the authority
+    /// section and an OPT record with `rcode_high` in the additional one.
+    fn response(query: &Query, rcode: u8, answers: &[[u8; 4]], rcode_high: u8) -> Vec<u8> {
+        let mut message = query.bytes()[..query.question_end].to_vec();
+        message[2] |= 0x80;
+        message[3] = rcode;
+        message[7] = u8::try_from(answers.len()).unwrap();
+        message[9] = 1;
+        for address in answers {
+            message.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+            message.extend_from_slice(address);
+        }
+        // zone. SOA with made-up RDATA, owner written out.
+        message.extend_from_slice(b"\x04zone\x00\x00\x06\x00\x01\x00\x00\x01\x2c\x00\x03abc");
+        message.extend_from_slice(&[0, 0, 41, 4, 208, rcode_high, 0, 0, 0, 0, 0]);
+        message
+    }
+
+    #[test]
+    fn responses_are_read_to_their_answers_and_rcode() {
+        let sent = query("2.0.0.127.zen.example", RecordType::A, 7);
+        let listed = response(&sent, 0, &[[127, 0, 0, 2], [127, 0, 0, 10]], 0);
+        let read = sent.read_response(&listed).unwrap();
+        assert_eq!((read.code, read.truncated), (ResponseCode::NoError, false));
+        let addresses: Vec<_> = read.answers.iter().map(|r| r.data.to_string()).collect();
+        assert_eq!(addresses, ["127.0.0.2", "127.0.0.10"]);
+
+        let negative = sent.read_response(&response(&sent, 3, &[], 0)).unwrap();
+        assert_eq!(negative.code, ResponseCode::NXDomain);
+        assert!(negative.answers.is_empty());
+
+        // RFC 6891 §6.1.3: the OPT record's bits above the header's 4.
+        let badvers = sent.read_response(&response(&sent, 0, &[], 1)).unwrap();
+        // 16: BADVERS (RFC 6891), which shares its number with BADSIG.
+        assert_eq!(u16::from(badvers.code), 16);
+
+        let mut truncated = response(&sent, 0, &[], 0);
+        truncated[2] |= 0x02;
+        assert!(sent.read_response(&truncated).unwrap().truncated);
+    }
+
+    #[test]
+    fn damaged_responses_are_errors() {
+        let sent = query("2.0.0.127.zen.example", RecordType::A, 7);
+        let whole = response(&sent, 0, &[[127, 0, 0, 2]], 0);
+        for len in sent.question_end..whole.len() {
+            assert!(sent.read_response(&whole[..len]).is_err(), "cut at {len}");
+        }
+        let mut bad_label = whole.clone();
+        // The SOA's owner: before its 19 octets and OPT's 11.
+        let soa = whole.len() - 11 - 19;
+        bad_label[soa] = 0x80;
+        let error = sent.read_response(&bad_label).unwrap_err();
+        assert!(error.starts_with("authority section"), "{error}");
     }
 
     #[test]
