@@ -80,7 +80,7 @@ struct Rtt {
 }
 
 impl Rtt {
-    /// Takes one measurement (RFC 6298 §2.2 and §2.3). Every attempt has
+    /// Takes one measurement (RFC 6298 §2.2 and §2.3). Every sending has
     /// its own message ID, so each answer belongs to exactly one sending
     /// (Karn's rule, §3, holds by construction).
     fn sample(&mut self, rtt: Duration) {
