@@ -386,10 +386,9 @@ pub(crate) struct DnsblBulk {
 const BATCH_WAIT: Duration = Duration::from_millis(1);
 const BATCH_MAX: usize = 256;
 
-impl DnsblBulk {
-    fn ready(&self) -> std::sync::MutexGuard<'_, VecDeque<DnsblReport>> {
-        self.ready.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+/// The reports collected ahead, locked.
+fn lock(ready: &Mutex<VecDeque<DnsblReport>>) -> std::sync::MutexGuard<'_, VecDeque<DnsblReport>> {
+    ready.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A future of the running event loop, already done with `value`.
@@ -411,7 +410,7 @@ impl DnsblBulk {
     /// none is, the runtime waits for one, then collects what else
     /// completes within [`BATCH_WAIT`] for the next calls.
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let next = self.ready().pop_front();
+        let next = lock(&self.ready).pop_front();
         if let Some(report) = next {
             return completed(py, report);
         }
@@ -442,10 +441,7 @@ impl DnsblBulk {
                 }
             };
             let _ = tokio::time::timeout(BATCH_WAIT, collect).await;
-            ready
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .extend(batch);
+            lock(&ready).extend(batch);
             Ok(first)
         })
     }
