@@ -106,7 +106,7 @@ pub fn dnsbl_answers(data: &[u8]) {
 /// after it starts and inside the message; walking all at once ends where
 /// walking one by one does.
 pub fn dns_records(data: &[u8]) {
-    use crate::dns::wire::{OPT, skip_record, skip_records};
+    use crate::dns::wire::{skip_record, skip_records};
     let [hi, lo, message @ ..] = data else {
         return;
     };
@@ -117,9 +117,7 @@ pub fn dns_records(data: &[u8]) {
         match skip_record(message, at) {
             Ok(record) => {
                 assert!(record.end > at && record.end <= message.len());
-                if record.record_type == OPT {
-                    rcode_high = record.ttl.to_be_bytes()[0];
-                }
+                rcode_high = record.extended_rcode().unwrap_or(rcode_high);
                 at = record.end;
             }
             Err(error) => {

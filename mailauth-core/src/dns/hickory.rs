@@ -114,9 +114,10 @@ impl HickoryResolverBuilder {
 
     /// How long one attempt waits for an answer; 5 s by default. A lookup
     /// gives up after `timeout` times [`attempts`](Self::attempts). With
-    /// [`Transport::UdpMultiplexed`], the next attempt goes out as soon as
-    /// the answer is overdue by the measured round-trip time (RFC 6298's
-    /// estimator, at least 50 ms), and an answer to any attempt counts.
+    /// [`Transport::UdpMultiplexed`], an attempt sends the query again
+    /// whenever the answer is overdue by the measured round-trip time
+    /// (RFC 6298's estimator, at least 50 ms, doubled each time, at most 4
+    /// sendings), and an answer to any sending counts.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

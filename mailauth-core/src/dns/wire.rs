@@ -43,6 +43,14 @@ pub(crate) struct RecordHeader {
 /// TYPE of the EDNS OPT pseudo-record (RFC 6891 §6.1.1).
 pub(crate) const OPT: u16 = 41;
 
+impl RecordHeader {
+    /// For an OPT record, the extended RCODE bits (RFC 6891 §6.1.3: the
+    /// TTL's top byte, the upper 8 of the 12-bit RCODE).
+    pub(crate) fn extended_rcode(&self) -> Option<u8> {
+        (self.record_type == OPT).then(|| self.ttl.to_be_bytes()[0])
+    }
+}
+
 /// Steps over the record starting at `at`: its owner name (labels up to the
 /// root label, or up to a compression pointer, RFC 1035 §4.1.4; names are
 /// not followed or checked), TYPE, CLASS, TTL, RDLENGTH and RDATA.
@@ -89,9 +97,7 @@ pub(crate) fn skip_records(
     let mut rcode_high = 0;
     for _ in 0..count {
         let record = skip_record(message, at)?;
-        if record.record_type == OPT {
-            rcode_high = record.ttl.to_be_bytes()[0];
-        }
+        rcode_high = record.extended_rcode().unwrap_or(rcode_high);
         at = record.end;
     }
     Ok((at, rcode_high))

@@ -103,9 +103,9 @@ impl DnsServer {
 }
 
 /// Tests that load the shared server hard and tests that wait for one of its
-/// answers against a short timeout must not overlap: under 50,000 queries
-/// from a neighbouring test, an answer took longer than 300 ms in CI and a
-/// timeout test failed. Hard loaders hold [`heavy_load`], short-timeout tests
+/// answers against a short timeout must not overlap: in CI a timeout test
+/// failed, its answer later than 300 ms, most likely under the 50,000
+/// queries of a neighbouring test. Hard loaders hold [`heavy_load`], short-timeout tests
 /// hold [`timed`]; any number of the latter run together.
 static LOAD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 

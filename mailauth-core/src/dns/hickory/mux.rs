@@ -33,7 +33,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::{OnceCell, Semaphore, SemaphorePermit, oneshot};
 use tokio::task::AbortHandle;
 
-use crate::dns::wire::skip_records;
+use crate::dns::wire::{OPT, skip_records};
 use crate::dns::{LookupError, ServerFailure};
 
 /// The EDNS payload size advertised (RFC 6891 §6.2.5; the DNS Flag Day 2020
@@ -383,8 +383,9 @@ const QUERY_FLAGS: [u8; 2] = [0x01, 0x00];
 /// The EDNS OPT pseudo-record (RFC 6891 §6.1.2): root owner, TYPE 41, the
 /// payload size as CLASS, extended RCODE, version and flags 0, no options.
 const OPT_RECORD: [u8; 11] = {
+    let [type_hi, type_lo] = OPT.to_be_bytes();
     let [hi, lo] = EDNS_PAYLOAD.to_be_bytes();
-    [0, 0, 41, hi, lo, 0, 0, 0, 0, 0, 0]
+    [0, type_hi, type_lo, hi, lo, 0, 0, 0, 0, 0, 0]
 };
 
 /// The QCLASS of every query: IN.
