@@ -210,15 +210,17 @@ impl Resolver {
     /// checks towards a trusted local resolver (no cache, no fresh source
     /// port per query; a lost query is sent again once its answer is
     /// overdue by the measured round-trip time, at least 50 ms, instead of
-    /// after `timeout`).
+    /// after `timeout`). `udp_sockets` is the number of those sockets per
+    /// nameserver (at least 1).
     #[staticmethod]
-    #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true))]
+    #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true, udp_sockets = 2))]
     fn nameservers(
         servers: Vec<String>,
         transport: &str,
         timeout: f64,
         attempts: usize,
         cache: bool,
+        udp_sockets: usize,
     ) -> PyResult<Self> {
         let addrs = servers
             .iter()
@@ -243,7 +245,8 @@ impl Resolver {
         };
         let builder = HickoryResolver::builder()
             .nameservers(addrs)
-            .transport(transport);
+            .transport(transport)
+            .udp_sockets(udp_sockets);
         let resolver = build(configure(builder, timeout, attempts, cache)?)?;
         Ok(Self::wrap(
             Arc::new(resolver),

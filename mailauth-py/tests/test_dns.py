@@ -156,6 +156,15 @@ def test_resolver_config_errors() -> None:
         mailauth.Resolver.nameservers([])
     with pytest.raises(mailauth.ResolverConfigError, match="attempts"):
         mailauth.Resolver.nameservers(["127.0.0.1"], attempts=0)
+    with pytest.raises(mailauth.ResolverConfigError, match="udp_sockets"):
+        mailauth.Resolver.nameservers(["127.0.0.1"], transport="udp-multiplexed", udp_sockets=0)
+
+
+def test_multiplexed_udp_on_one_socket(dns_server: str) -> None:
+    one = mailauth.Resolver.nameservers([dns_server], transport="udp-multiplexed", udp_sockets=1, cache=False)
+    zen = mailauth.DnsblList("test-zen", "zen.dnsbl.test", codes={"127.0.0.2": "SBL", "127.0.0.10": "PBL"})
+    report = mailauth.dnsbl_check_sync(one, "192.0.2.99", [zen])
+    assert report.listed and sorted(c for c, _ in report.results[0].listings) == ["127.0.0.10", "127.0.0.2"]
 
 
 def test_bad_faults() -> None:

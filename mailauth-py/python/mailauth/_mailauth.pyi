@@ -138,6 +138,7 @@ class Resolver:
         timeout: float = 5.0,
         attempts: int = 2,
         cache: bool = True,
+        udp_sockets: int = 2,
     ) -> Resolver: ...
     @staticmethod
     def from_zone(
