@@ -18,6 +18,38 @@
 //!
 //! DNS failures are results (`temperror`), never `Err`.
 //!
+//! # Which failed queries make `temperror`
+//!
+//! The sender of a message chooses its SPF and DKIM domains and runs
+//! their DNS, so a query about those names must never be able to turn a
+//! `fail` into `temperror`. [`evaluate`] sends a query only when its answer
+//! can change the result, and a failed query (timeout, SERVFAIL: see
+//! [`LookupError::is_temporary`](crate::dns::LookupError::is_temporary))
+//! gives `temperror` only in these cases:
+//!
+//! 1. `_dmarc.<Author Domain>` failed: the policy is unknown (§5.3.6).
+//! 2. No record stands at the Author Domain, and a query of its tree walk
+//!    failed, or the `A` query that tells `sp` from `np` (§4.10.1) did:
+//!    which record and which policy apply is unknown.
+//! 3. No identifier passed aligned, and one that authenticated needs
+//!    relaxed alignment (§4.4) and one of these failed:
+//!    - the rest of the Author Domain's own walk (its ancestors'
+//!      `_dmarc` names), asked only when the identifier is another
+//!      domain with the same top-level label;
+//!    - the identifier's walk, asked only when the identifier is at or
+//!      below the Author Domain's Organizational Domain **and** would
+//!      align if none of its own names (those that are not the Author
+//!      Domain's ancestors) held a record.
+//!
+//! Nothing else is asked: an identifier identical to the Author Domain
+//! aligns without a query; in strict mode other identifiers do not align
+//! without a query; a domain outside the Author Domain's Organizational
+//! Domain cannot align (an Organizational Domain is always the name or an
+//! ancestor of it) and is judged without a query of its own. A record at
+//! the Author Domain ends discovery: its `p` applies, and the rest of the
+//! walk is asked only for case 3. A failure in a query that was not
+//! needed would be of no consequence, and none is sent.
+//!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! use mailauth_core::dmarc::{evaluate, DmarcInput, DmarcResult, Policy};
@@ -49,8 +81,8 @@ mod record;
 mod report;
 
 pub use discovery::{
-    DiscoveryOutcome, DmarcAtName, DnsQuery, MAX_WALK_QUERIES, PolicyDiscovery, PolicyRecord,
-    PolicySource, WalkStep,
+    DiscoveryOutcome, DmarcAtName, DnsQuery, FailedQuery, MAX_WALK_QUERIES, PolicyDiscovery,
+    PolicyRecord, PolicySource, WalkStep,
 };
 pub use eval::{
     Alignment, DmarcInput, DmarcOutput, DmarcResult, IdentifierCheck, MAX_ALIGNMENT_WALKS,

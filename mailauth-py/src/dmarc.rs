@@ -285,6 +285,7 @@ impl From<&dmarc::Diagnostic> for DmarcDiagnostic {
             K::ObsoleteTag { tag } => ("obsolete_tag", Some(tag)),
             K::ObsoleteSizeLimit => ("obsolete_size_limit", None),
             K::InvalidUri { tag, .. } => ("invalid_uri", Some(tag)),
+            K::PolicyDiscarded { tag } => ("policy_discarded", Some(tag)),
             K::NoPolicy => ("no_policy", None),
             K::PolicyFromRua => ("policy_from_rua", None),
             K::MonitoringOnly => ("monitoring_only", None),
@@ -366,10 +367,22 @@ impl DmarcDiscovery {
         self.0.domain.clone()
     }
 
-    /// Its Organizational Domain (§4.10.2).
+    /// Its Organizational Domain (§4.10.2); `None` when a query of the
+    /// walk failed or the walk was not needed (an evaluation stops at a
+    /// record at the Author Domain unless an alignment needs more).
     #[getter]
-    fn organizational_domain(&self) -> String {
+    fn organizational_domain(&self) -> Option<String> {
         self.0.organizational_domain.clone()
+    }
+
+    /// The walk's query that failed, as `name: error`, if one did; with a
+    /// record at the domain itself the policy is still known.
+    #[getter]
+    fn walk_error(&self) -> Option<String> {
+        self.0
+            .walk_error
+            .as_ref()
+            .map(|e| format!("{}: {}", e.name, e.error))
     }
 
     /// `found`, `no_record` or `temperror`.

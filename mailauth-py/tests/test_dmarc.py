@@ -12,16 +12,33 @@ from mailauth import DmarcParseError, DmarcRecord, DmarcResult, InvalidInputErro
 
 def test_receiver_mode_falls_back_to_defaults() -> None:
     record = DmarcRecord.parse("V=DMARC1; P=Reject; sp=bogus; adkim=s; pct=50; rua=mailto:a@example.com!10m")
-    assert record.p == "reject"
+    # RFC 9989 section 4.10.1: an invalid sp discards the policy; with a
+    # valid rua the record counts as p=none.
+    assert record.p is None
     assert record.sp is None
-    assert record.subdomain_policy == "reject"
+    assert record.subdomain_policy == "none"
     assert (record.adkim, record.aspf, record.psd, record.fo) == ("s", "r", "u", "0")
     assert record.pct == 50
     assert [str(uri) for uri in record.rua] == ["mailto:a@example.com!10m"]
     assert record.rua[0].host == "example.com"
     assert record.rua[0].size_limit == "10m"
-    assert str(record) == "v=DMARC1; p=reject; adkim=s; rua=mailto:a@example.com!10m; pct=50"
+    assert str(record) == "v=DMARC1; adkim=s; rua=mailto:a@example.com!10m; pct=50"
     assert DmarcRecord.parse(str(record)) == record
+
+
+def test_a_record_without_policy_is_valid() -> None:
+    for text in ["v=DMARC1", "v=DMARC1; pct=500; rf=x y; ri=-1"]:
+        checked = DmarcRecord.validate(text)
+        assert checked.is_valid, text
+        assert all(d.severity == "warning" for d in checked.diagnostics)
+
+
+def test_a_senders_failing_dns_cannot_turn_fail_into_temperror() -> None:
+    zone = "_dmarc.org.example. 300 IN TXT \"v=DMARC1; p=reject\"\n"
+    faults = [("_dmarc.spoof.example", None, "servfail"), ("_dmarc.x.spoof.example", None, "timeout")]
+    dns = mailauth.Resolver.from_zone(zone, faults=faults)
+    out = mailauth.dmarc_evaluate_sync(dns, "org.example", spf=("spoof.example", SpfResult.PASS), dkim=[("x.spoof.example", True)])
+    assert (out.result, out.disposition) == (DmarcResult.FAIL, "reject")
 
 
 def test_not_dmarc_raises_with_offset() -> None:

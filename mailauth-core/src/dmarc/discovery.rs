@@ -50,6 +50,16 @@ impl DmarcAtName {
     }
 }
 
+/// A query that failed (timeout, server failure).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FailedQuery {
+    /// The name asked for.
+    pub name: String,
+    /// How it failed.
+    pub error: LookupError,
+}
+
 /// One step of the tree walk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -138,13 +148,21 @@ pub enum DiscoveryOutcome {
 pub struct PolicyDiscovery {
     /// The domain, as its lower-case A-label.
     pub domain: String,
-    /// Its Organizational Domain (§4.10.2); the domain itself when the walk
-    /// found no record or failed.
-    pub organizational_domain: String,
+    /// Its Organizational Domain (§4.10.2; the domain itself when the walk
+    /// found no record). `None` when it is not known: a query of the walk
+    /// failed, or the walk was not needed ([`evaluate`](super::evaluate)
+    /// stops at a record published at the Author Domain and walks on only
+    /// when a relaxed alignment needs it).
+    pub organizational_domain: Option<String>,
     /// The outcome.
     pub outcome: DiscoveryOutcome,
     /// The tree walk's steps, longest name first.
     pub walk: Vec<WalkStep>,
+    /// The walk's query that failed, if one did. With a record at the
+    /// domain itself the policy is still known (the outcome is
+    /// [`DiscoveryOutcome::Found`]) and only the Organizational Domain is
+    /// not; otherwise the outcome is [`DiscoveryOutcome::TempError`].
+    pub walk_error: Option<FailedQuery>,
     /// Every DNS query sent, in order.
     pub queries: Vec<DnsQuery>,
 }
@@ -162,7 +180,32 @@ impl PolicyDiscovery {
 /// A tree walk's steps, or the query that failed.
 pub(crate) struct Walk {
     pub(crate) steps: Vec<WalkStep>,
-    pub(crate) failure: Option<(String, LookupError)>,
+    pub(crate) failure: Option<FailedQuery>,
+    /// The walk ran to its end (§4.10 step 4), so its steps give the
+    /// Organizational Domain.
+    pub(crate) complete: bool,
+}
+
+/// Which names of a walk are asked.
+#[derive(Clone, Copy)]
+pub(crate) enum WalkScope<'a> {
+    /// Every name, to the end of the walk.
+    Full,
+    /// Stop after the starting name when it holds a record: the policy is
+    /// then known (§4.10.1) and the rest is needed only for alignment.
+    UntilStartRecord,
+    /// Only this domain and its ancestors; the other names are taken as
+    /// holding no record, without a query.
+    AncestorsOf(&'a str),
+}
+
+/// How far policy discovery walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// What the policy needs: a record at the domain itself ends the walk.
+    Policy,
+    /// The whole walk, for the Organizational Domain too.
+    Full,
 }
 
 /// Sends the `_dmarc` queries of one evaluation, each name at most once.
@@ -230,27 +273,48 @@ impl<'r> Walker<'r> {
     /// The DNS Tree Walk (RFC 9989 §4.10) from `start`: the name itself,
     /// then, with 8 or more labels, straight to its last 7 labels, then one
     /// label less at a time down to the top-level domain; at most 8
-    /// queries. It stops at a record with `psd=y` or `psd=n`, and at the
-    /// first failed query.
-    pub(crate) async fn walk(&mut self, start: &str) -> Walk {
+    /// queries. It stops at a record with `psd=y` or `psd=n`, at the first
+    /// failed query, and where `scope` says.
+    pub(crate) async fn walk(&mut self, start: &str, scope: WalkScope<'_>) -> Walk {
         let mut steps = Vec::new();
         for domain in walk_names(start) {
-            let found = match self.dmarc_at(domain).await {
-                Ok(found) => found,
-                Err(error) => {
-                    return Walk {
-                        steps,
-                        failure: Some((format!("_dmarc.{domain}"), error)),
-                    };
+            let asked = match scope {
+                WalkScope::AncestorsOf(base) => is_at_or_below(base, domain),
+                _ => true,
+            };
+            let found = if !asked {
+                DmarcAtName::None
+            } else {
+                match self.dmarc_at(domain).await {
+                    Ok(found) => found,
+                    Err(error) => {
+                        return Walk {
+                            steps,
+                            failure: Some(FailedQuery {
+                                name: format!("_dmarc.{domain}"),
+                                error,
+                            }),
+                            complete: false,
+                        };
+                    }
                 }
             };
-            let stop = found
-                .record()
-                .is_some_and(|r| matches!(r.psd_flag(), PsdFlag::Yes | PsdFlag::No));
+            let record = found.record();
+            let stop = record.is_some_and(|r| matches!(r.psd_flag(), PsdFlag::Yes | PsdFlag::No));
+            let known = matches!(scope, WalkScope::UntilStartRecord)
+                && steps.is_empty()
+                && record.is_some();
             steps.push(WalkStep {
                 domain: domain.to_owned(),
                 found,
             });
+            if known && !stop {
+                return Walk {
+                    steps,
+                    failure: None,
+                    complete: false,
+                };
+            }
             if stop {
                 break;
             }
@@ -258,15 +322,18 @@ impl<'r> Walker<'r> {
         Walk {
             steps,
             failure: None,
+            complete: true,
         }
     }
 
-    /// The Organizational Domain of `domain` (§4.10.2), or the failed query.
+    /// The Organizational Domain of `domain` (§4.10.2) from a walk in
+    /// `scope`, or the failed query.
     pub(crate) async fn organizational_domain(
         &mut self,
         domain: &str,
-    ) -> Result<String, (String, LookupError)> {
-        let walk = self.walk(domain).await;
+        scope: WalkScope<'_>,
+    ) -> Result<String, FailedQuery> {
+        let walk = self.walk(domain, scope).await;
         match walk.failure {
             Some(failure) => Err(failure),
             None => Ok(organizational_domain(domain, &walk.steps).to_owned()),
@@ -288,13 +355,30 @@ impl<'r> Walker<'r> {
     }
 
     /// Policy discovery (§4.10.1) for `domain` (a lower-case A-label).
-    pub(crate) async fn discover(&mut self, domain: &str) -> PolicyDiscovery {
-        let walk = self.walk(domain).await;
-        let organizational_domain = organizational_domain(domain, &walk.steps).to_owned();
-        let outcome = match walk.failure {
-            Some((name, error)) => DiscoveryOutcome::TempError { name, error },
-            None => match self
-                .select(domain, &organizational_domain, &walk.steps)
+    ///
+    /// A record at `domain` itself decides the policy (`p`): a failure
+    /// later in the walk leaves only the Organizational Domain unknown.
+    /// Without one, every query of the walk can change which record
+    /// applies, and a failure is a temporary error (§5.3.6).
+    pub(crate) async fn discover(&mut self, domain: &str, scope: Scope) -> PolicyDiscovery {
+        let walk_scope = match scope {
+            Scope::Policy => WalkScope::UntilStartRecord,
+            Scope::Full => WalkScope::Full,
+        };
+        let walk = self.walk(domain, walk_scope).await;
+        let own_record = walk
+            .steps
+            .first()
+            .is_some_and(|s| s.domain == domain && s.found.record().is_some());
+        let organizational_domain = (walk.complete && walk.failure.is_none())
+            .then(|| organizational_domain(domain, &walk.steps).to_owned());
+        let outcome = match &walk.failure {
+            Some(failed) if !own_record => DiscoveryOutcome::TempError {
+                name: failed.name.clone(),
+                error: failed.error.clone(),
+            },
+            _ => match self
+                .select(domain, organizational_domain.as_deref(), &walk.steps)
                 .await
             {
                 Ok(Some(found)) => DiscoveryOutcome::Found(found),
@@ -310,6 +394,7 @@ impl<'r> Walker<'r> {
             organizational_domain,
             outcome,
             walk: walk.steps,
+            walk_error: walk.failure,
             queries: self.queries.clone(),
         }
     }
@@ -317,19 +402,21 @@ impl<'r> Walker<'r> {
     /// §4.10.1: the record at the Author Domain, else the Organizational
     /// Domain's, else a Public Suffix Domain's (never when the
     /// Organizational Domain has its own), and the policy it gives.
+    /// `org` is known whenever no record stands at `domain` (the walk then
+    /// ran to its end).
     async fn select(
         &mut self,
         domain: &str,
-        org: &str,
+        org: Option<&str>,
         steps: &[WalkStep],
     ) -> Result<Option<PolicyRecord>, LookupError> {
-        let at = |name: &str| steps.iter().find(|s| s.domain == name);
+        let at = |name: Option<&str>| steps.iter().find(|s| Some(s.domain.as_str()) == name);
         let psd = steps.iter().find(|s| {
             s.found
                 .record()
                 .is_some_and(|r| r.psd_flag() == PsdFlag::Yes)
         });
-        let (step, source) = match (at(domain), at(org)) {
+        let (step, source) = match (at(Some(domain)), at(org)) {
             (Some(step), _) if step.found.record().is_some() => (step, PolicySource::AuthorDomain),
             (_, Some(step)) if step.found.record().is_some() => {
                 (step, PolicySource::OrganizationalDomain)
@@ -420,4 +507,10 @@ pub(crate) fn organizational_domain<'a>(start: &'a str, steps: &[WalkStep]) -> &
 
 fn label_count(name: &str) -> usize {
     name.split('.').count()
+}
+
+/// `name` is `base` or a subdomain of it (both lower-case A-labels).
+pub(crate) fn is_at_or_below(name: &str, base: &str) -> bool {
+    name.strip_suffix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }

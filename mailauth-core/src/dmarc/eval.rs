@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use super::discovery::{DiscoveryOutcome, PolicyDiscovery, Walker};
+use super::discovery::{
+    DiscoveryOutcome, FailedQuery, PolicyDiscovery, Scope, WalkScope, Walker, is_at_or_below,
+};
 use super::record::{AlignmentMode, Policy};
 use super::{DmarcError, normalize_domain};
 use crate::dns::DnsResolver;
@@ -108,7 +110,8 @@ pub enum Alignment {
     Relaxed,
     /// Not aligned in the record's mode.
     NotAligned,
-    /// A tree walk for the identifier's Organizational Domain failed.
+    /// A query whose answer could make the identifier aligned or not
+    /// failed (see the [module documentation](super)).
     TempError,
     /// Not checked, because it could not change the result: the
     /// identifier did not authenticate, or another one already passed
@@ -117,9 +120,10 @@ pub enum Alignment {
     NotChecked,
 }
 
-/// The most tree walks one evaluation makes for relaxed alignment: the
-/// DKIM signatures of a message are the sender's to choose, and each
-/// other domain can cost a walk of up to 8 queries.
+/// The most identifiers whose own tree walk one evaluation makes for
+/// relaxed alignment: the DKIM signatures of a message are the sender's to
+/// choose, and each domain below the Author Domain's Organizational
+/// Domain can cost a walk of up to 8 queries.
 pub const MAX_ALIGNMENT_WALKS: usize = 8;
 
 impl Alignment {
@@ -212,12 +216,9 @@ impl DmarcOutput {
 /// Domain's policy, checks each authenticated identifier's alignment and
 /// gives the result and the disposition.
 ///
-/// DNS failures during discovery give `temperror` (§5.3.6). An invalid
-/// Author Domain (it comes from the message) gives `permerror`.
-/// Organizational Domains of other identifiers are found by their own tree
-/// walks, sharing the queries already made; none is needed when the
-/// domains are identical, when the mode is strict, or when their top-level
-/// labels differ.
+/// An invalid Author Domain (it comes from the message) gives `permerror`.
+/// A failed DNS query gives `temperror` only where its answer could change
+/// the result; the [module documentation](super) lists those queries.
 pub async fn evaluate(resolver: &dyn DnsResolver, input: &DmarcInput) -> DmarcOutput {
     let mut output = DmarcOutput {
         result: DmarcResult::PermError,
@@ -230,8 +231,16 @@ pub async fn evaluate(resolver: &dyn DnsResolver, input: &DmarcInput) -> DmarcOu
     let Ok(author) = normalize_domain(&input.from_domain) else {
         return output;
     };
-    let mut walker = Walker::new(resolver);
-    let discovery = walker.discover(&author).await;
+    let mut aligner = Aligner {
+        walker: Walker::new(resolver),
+        author,
+        author_org: None,
+        walks: 0,
+    };
+    let mut discovery = aligner
+        .walker
+        .discover(&aligner.author, Scope::Policy)
+        .await;
     let (record, declared) = match &discovery.outcome {
         DiscoveryOutcome::Found(found) => (found.record.clone(), found.declared_policy),
         DiscoveryOutcome::NoRecord => {
@@ -245,19 +254,16 @@ pub async fn evaluate(resolver: &dyn DnsResolver, input: &DmarcInput) -> DmarcOu
             return output;
         }
     };
-    let author_org = discovery.organizational_domain.clone();
-    let (mut walks, mut passed) = (0, false);
+    aligner.author_org = discovery.organizational_domain.clone().map(Ok);
+    let mut passed = false;
     let mut check = async |domain: &str, authenticated: bool, mode: AlignmentMode| {
         let alignment = match normalize_domain(domain) {
             Err(_) => Alignment::NotAligned,
-            Ok(domain) if domain == author => Alignment::Identical,
-            Ok(_) if !authenticated || passed || walks >= MAX_ALIGNMENT_WALKS => {
-                Alignment::NotChecked
-            }
-            Ok(domain) => {
-                walks += 1;
-                align(&mut walker, &author, &author_org, &domain, mode).await
-            }
+            Ok(domain) if domain == aligner.author => Alignment::Identical,
+            Ok(_) if !authenticated || passed => Alignment::NotChecked,
+            // §4.4: strict alignment is identity, which needs no query.
+            Ok(_) if mode == AlignmentMode::Strict => Alignment::NotAligned,
+            Ok(domain) => aligner.relaxed(&domain).await,
         };
         passed |= authenticated && alignment.is_aligned();
         IdentifierCheck {
@@ -288,29 +294,91 @@ pub async fn evaluate(resolver: &dyn DnsResolver, input: &DmarcInput) -> DmarcOu
     if let (DmarcResult::Fail, Some(policy)) = (output.result, applied) {
         output.disposition = policy;
     }
+    if let Some(Ok(org)) = aligner.author_org {
+        discovery.organizational_domain = Some(org);
+    }
+    discovery.queries = aligner.walker.queries;
     output.discovery = Some(discovery);
     output
 }
 
-/// Alignment of `domain`, which is not the Author Domain itself, with it
-/// (§4.4): in relaxed mode, names with the same Organizational Domain
-/// align.
-async fn align(
-    walker: &mut Walker<'_>,
-    author: &str,
-    author_org: &str,
-    domain: &str,
-    mode: AlignmentMode,
-) -> Alignment {
-    let top = |name: &str| name.rsplit('.').next().map(str::to_owned);
-    if mode == AlignmentMode::Strict || top(domain) != top(author) {
-        return Alignment::NotAligned;
+/// The relaxed alignment checks of one evaluation, sharing one walker.
+struct Aligner<'r> {
+    walker: Walker<'r>,
+    /// The Author Domain, a lower-case A-label.
+    author: String,
+    /// The Author Domain's Organizational Domain, once its walk was made.
+    author_org: Option<Result<String, FailedQuery>>,
+    /// Identifiers whose own walk was made.
+    walks: usize,
+}
+
+impl Aligner<'_> {
+    /// Relaxed alignment (§4.4) of `domain`, a valid name other than the
+    /// Author Domain: the same Organizational Domain (§4.10.2).
+    ///
+    /// The Organizational Domain of a name is the name or one of its
+    /// ancestors, so only a domain at or below the Author Domain's
+    /// Organizational Domain can align; any other is judged without a
+    /// query of its own. Of a candidate's walk, the names that are not the
+    /// Author Domain or its ancestors belong to the identifier alone, and
+    /// a record there can only give it an Organizational Domain of its own
+    /// (`psd=n`, `psd=y`, or the fewest labels among no shared record):
+    /// so the walk is first made with those names taken as empty, and
+    /// when that already gives another Organizational Domain, the result
+    /// is `NotAligned` without asking them. Only otherwise are they asked,
+    /// and only then can their failure make the alignment a temporary
+    /// error.
+    async fn relaxed(&mut self, domain: &str) -> Alignment {
+        if top_label(domain) != top_label(&self.author) {
+            return Alignment::NotAligned;
+        }
+        let org = match self.author_org().await {
+            Ok(org) => org,
+            Err(_) => return Alignment::TempError,
+        };
+        if !is_at_or_below(domain, &org) {
+            return Alignment::NotAligned;
+        }
+        if self.walks >= MAX_ALIGNMENT_WALKS {
+            return Alignment::NotChecked;
+        }
+        self.walks += 1;
+        let shared = WalkScope::AncestorsOf(&self.author);
+        match self.walker.organizational_domain(domain, shared).await {
+            Ok(found) if found == org => {}
+            Ok(_) => return Alignment::NotAligned,
+            Err(_) => return Alignment::TempError,
+        }
+        match self
+            .walker
+            .organizational_domain(domain, WalkScope::Full)
+            .await
+        {
+            Ok(found) if found == org => Alignment::Relaxed,
+            Ok(_) => Alignment::NotAligned,
+            Err(_) => Alignment::TempError,
+        }
     }
-    match walker.organizational_domain(domain).await {
-        Ok(org) if org == author_org => Alignment::Relaxed,
-        Ok(_) => Alignment::NotAligned,
-        Err(_) => Alignment::TempError,
+
+    /// The Author Domain's Organizational Domain: the rest of its walk,
+    /// made once, when a relaxed alignment first needs it.
+    async fn author_org(&mut self) -> Result<String, FailedQuery> {
+        if let Some(found) = &self.author_org {
+            return found.clone();
+        }
+        let found = self
+            .walker
+            .organizational_domain(&self.author, WalkScope::Full)
+            .await;
+        self.author_org = Some(found.clone());
+        found
     }
+}
+
+/// The last label of a name.
+fn top_label(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// Policy discovery alone (RFC 9989 §4.10, §4.10.1, §4.10.2) for `domain`:
@@ -323,5 +391,5 @@ pub async fn discover_policy(
     domain: &str,
 ) -> Result<PolicyDiscovery, DmarcError> {
     let domain = normalize_domain(domain)?;
-    Ok(Walker::new(resolver).discover(&domain).await)
+    Ok(Walker::new(resolver).discover(&domain, Scope::Full).await)
 }

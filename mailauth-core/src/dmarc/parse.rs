@@ -140,10 +140,20 @@ pub enum DiagnosticKind {
         /// Why.
         reason: Cow<'static, str>,
     },
-    /// No valid `p` and no valid `rua`: receivers apply no DMARC policy
-    /// (RFC 9989 §4.10.1).
+    /// An invalid `sp` or `np`: like a record without a valid `p`, the
+    /// record has no policy of its own (RFC 9989 §4.10.1), so `p`, `sp`
+    /// and `np` are all discarded.
+    PolicyDiscarded {
+        /// `sp` or `np`.
+        tag: String,
+    },
+    /// No policy (no valid `p`, or one discarded) and no valid `rua`: a
+    /// valid record, but receivers apply no DMARC policy (RFC 9989
+    /// §4.10.1). The record RFC 9990 §3 asks report receivers to publish
+    /// is of this kind.
     NoPolicy,
-    /// No valid `p`, but a valid `rua`: treated as `p=none` (§4.10.1).
+    /// No policy (no valid `p`, or one discarded), but a valid `rua`:
+    /// treated as `p=none` (§4.10.1).
     PolicyFromRua,
     /// `p=none`: failing mail is only reported on, never held back.
     MonitoringOnly,
@@ -179,10 +189,14 @@ impl fmt::Display for DiagnosticKind {
                 f.write_str("the !size suffix is obsolete (RFC 9989) and is ignored")
             }
             Self::InvalidUri { tag, reason } => write!(f, "{tag} URI dropped: {reason}"),
+            Self::PolicyDiscarded { tag } => write!(
+                f,
+                "an invalid {tag} discards the record's policy (RFC 9989 section 4.10.1)"
+            ),
             Self::NoPolicy => {
-                f.write_str("no valid p tag and no valid rua: receivers apply no DMARC policy")
+                f.write_str("no valid policy and no valid rua: receivers apply no DMARC policy")
             }
-            Self::PolicyFromRua => f.write_str("no valid p tag: treated as p=none"),
+            Self::PolicyFromRua => f.write_str("no valid policy: treated as p=none"),
             Self::MonitoringOnly => {
                 f.write_str("p=none: failing mail is reported on but not held back")
             }
@@ -282,6 +296,7 @@ fn parse_into(
         record: DmarcRecord::default(),
         // The version is the first tag; another `v` is a duplicate.
         seen: vec!["v".to_owned()],
+        invalid_policy: None,
         out,
     };
     let mut policy_at = None;
@@ -311,7 +326,20 @@ fn parse_into(
             policy_at = Some(value_at);
         }
     }
-    let record = parser.record;
+    let mut record = parser.record;
+    // §4.10.1: a record whose p, sp or np is invalid has no policy of its
+    // own (p=none with a valid rua, none at all without). p already stays
+    // unset when invalid; an invalid sp or np discards p too.
+    if let Some((tag, at)) = parser.invalid_policy {
+        (record.p, record.sp, record.np) = (None, None, None);
+        if advice {
+            out.push(Diagnostic {
+                offset: at,
+                severity: Severity::Warning,
+                kind: DiagnosticKind::PolicyDiscarded { tag },
+            });
+        }
+    }
     if advice {
         whole_record_advice(&record, policy_at, out);
     }
@@ -358,6 +386,8 @@ fn skip_wsp(text: &str) -> usize {
 struct TagReader<'o> {
     record: DmarcRecord,
     seen: Vec<String>,
+    /// The first invalid `sp` or `np` and its value's offset.
+    invalid_policy: Option<(String, usize)>,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -394,7 +424,11 @@ impl TagReader<'_> {
         let value_start = value_start + skip_wsp(&tag[value_start..]);
         let value = &tag[value_start..];
         let value_at = at + value_start;
+        let first = !self.seen.contains(&name);
         if value.is_empty() {
+            if first {
+                self.invalid_policy_tag(&name, value_at);
+            }
             self.report(
                 at,
                 Severity::Error,
@@ -403,6 +437,9 @@ impl TagReader<'_> {
             return None;
         }
         if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+            if first {
+                self.invalid_policy_tag(&name, value_at);
+            }
             self.report(
                 value_at,
                 Severity::Error,
@@ -410,7 +447,7 @@ impl TagReader<'_> {
             );
             return None;
         }
-        if self.seen.contains(&name) {
+        if !first {
             self.report(
                 at,
                 Severity::Error,
@@ -423,10 +460,19 @@ impl TagReader<'_> {
         Some((name, value_at))
     }
 
+    /// Notes an `sp` or `np` whose value is not valid (§4.10.1).
+    /// A repeated tag is ignored, so only the first occurrence counts.
+    fn invalid_policy_tag(&mut self, name: &str, at: usize) {
+        if matches!(name, "sp" | "np") && self.invalid_policy.is_none() {
+            self.invalid_policy = Some((name.to_owned(), at));
+        }
+    }
+
     /// Stores one tag's value, or reports why not; `tag_at` and `at` are
     /// the offsets of the tag and of its value.
     fn tag_value(&mut self, name: &str, value: &str, tag_at: usize, at: usize) {
         if let Err(expected) = self.store(name, value, tag_at, at) {
+            self.invalid_policy_tag(name, at);
             self.report(
                 at,
                 Severity::Error,
@@ -487,16 +533,15 @@ impl TagReader<'_> {
                     tag: name.to_owned(),
                 };
                 self.report(tag_at, Severity::Warning, obsolete);
+                // To an RFC 9989 reader these are unknown tags: whatever
+                // their value, nothing worse than this warning. A value
+                // RFC 7489 allowed is kept, so the record prints as
+                // published.
                 let compat = &mut self.record.rfc7489;
                 match name {
-                    "pct" => {
-                        let pct = value.parse().ok().filter(|pct| *pct <= 100);
-                        compat.pct = Some(pct.ok_or("0 to 100")?);
-                    }
-                    "rf" => {
-                        compat.rf = Some(keyword_list(value).ok_or("keywords separated by ':'")?)
-                    }
-                    _ => compat.ri = Some(value.parse().map_err(|_| "seconds")?),
+                    "pct" => compat.pct = value.parse().ok().filter(|pct| *pct <= 100),
+                    "rf" => compat.rf = keyword_list(value),
+                    _ => compat.ri = value.parse().ok(),
                 }
             }
             _ => {
@@ -659,7 +704,7 @@ fn whole_record_advice(record: &DmarcRecord, policy_at: Option<usize>, out: &mut
         })
     };
     match (record.p, record.rua.is_empty()) {
-        (None, true) => push(0, Severity::Error, DiagnosticKind::NoPolicy),
+        (None, true) => push(0, Severity::Warning, DiagnosticKind::NoPolicy),
         (None, false) => push(0, Severity::Warning, DiagnosticKind::PolicyFromRua),
         (Some(Policy::None), _) => push(
             policy_at.unwrap_or(0),

@@ -1,7 +1,7 @@
 //! Report-destination authorisation (RFC 9990 §3, "Verifying External
 //! Destinations"): may reports about one domain go to another's host?
 
-use super::discovery::Walker;
+use super::discovery::{WalkScope, Walker};
 use super::parse::parse;
 use super::record::{DmarcRecord, ReportUri};
 use super::{DmarcError, normalize_domain};
@@ -121,15 +121,17 @@ pub async fn authorize_report_destinations(
 ) -> Result<Vec<ReportDestination>, DmarcError> {
     let policy_domain = normalize_domain(policy_domain)?;
     let mut walker = Walker::new(resolver);
-    let policy_org = walker.organizational_domain(&policy_domain).await;
+    let policy_org = walker
+        .organizational_domain(&policy_domain, WalkScope::Full)
+        .await;
     let mut out = Vec::new();
     for (tag, uris) in [(ReportTag::Rua, &record.rua), (ReportTag::Ruf, &record.ruf)] {
         for uri in uris {
             let status = match &policy_org {
                 _ if out.len() >= MAX_CHECKED_DESTINATIONS => DestinationStatus::NotChecked,
-                Err((record_name, error)) => DestinationStatus::TempError {
-                    record_name: record_name.clone(),
-                    error: error.clone(),
+                Err(failed) => DestinationStatus::TempError {
+                    record_name: failed.name.clone(),
+                    error: failed.error.clone(),
                 },
                 Ok(org) => destination(&mut walker, resolver, &policy_domain, org, tag, uri).await,
             };
@@ -152,10 +154,18 @@ async fn destination(
     tag: ReportTag,
     uri: &ReportUri,
 ) -> DestinationStatus {
-    match walker.organizational_domain(&uri.host).await {
+    match walker
+        .organizational_domain(&uri.host, WalkScope::Full)
+        .await
+    {
         Ok(org) if org == policy_org => return DestinationStatus::SameOrganization,
         Ok(_) => {}
-        Err((record_name, error)) => return DestinationStatus::TempError { record_name, error },
+        Err(failed) => {
+            return DestinationStatus::TempError {
+                record_name: failed.name,
+                error: failed.error,
+            };
+        }
     }
     let name = format!("{policy_domain}._report._dmarc.{}", uri.host);
     if validate_name(&name).is_err() {

@@ -211,12 +211,78 @@ mod section_4_7_tags {
             found[..3],
             [invalid(12, "p"), invalid(22, "sp"), invalid(28, "np")]
         );
-        assert_eq!(found[3], (0, Severity::Error, DiagnosticKind::NoPolicy));
+        let discarded = DiagnosticKind::PolicyDiscarded { tag: "sp".into() };
+        assert_eq!(found[3], (22, Severity::Warning, discarded));
+        assert_eq!(found[4], (0, Severity::Warning, DiagnosticKind::NoPolicy));
         let found = kinds("v=DMARC1; p=block; rua=mailto:d@example.com");
         assert_eq!(
             found[1],
             (0, Severity::Warning, DiagnosticKind::PolicyFromRua)
         );
+    }
+
+    /// §4.10.1: an invalid `sp` or `np` is treated like an invalid `p`:
+    /// the record's policy is `none` with a valid `rua`, and it has none
+    /// without one, whatever a valid `p` says.
+    #[test]
+    fn invalid_sp_or_np_discards_the_policy() {
+        for text in [
+            "v=DMARC1; p=reject; sp=bogus",
+            "v=DMARC1; p=reject; np=bogus; sp=reject",
+            "v=DMARC1; np=; p=quarantine",
+        ] {
+            let record = DmarcRecord::parse(text).unwrap();
+            assert_eq!(record.policy(), None, "{text}");
+            assert_eq!(record.subdomain_policy(), None, "{text}");
+            assert_eq!(record.nonexistent_policy(), None, "{text}");
+        }
+        let record =
+            DmarcRecord::parse("v=DMARC1; p=reject; sp=bogus; rua=mailto:d@e.example").unwrap();
+        for policy in [
+            record.policy(),
+            record.subdomain_policy(),
+            record.nonexistent_policy(),
+        ] {
+            assert_eq!(policy, Some(Policy::None));
+        }
+        assert_eq!(record.to_string(), "v=DMARC1; rua=mailto:d@e.example");
+        // Through discovery and evaluation: no policy applies.
+        let extra = "_dmarc.badsp TXT \"v=DMARC1; p=reject; sp=bogus\"\n";
+        let dns = MemoryResolver::from_zone_text(&format!("{ZONE}\n{extra}")).unwrap();
+        let out = run(evaluate(&dns, &DmarcInput::new("badsp.example")));
+        assert_eq!(
+            (out.result, out.disposition),
+            (DmarcResult::None, Policy::None)
+        );
+        // A repeated tag is ignored, whatever its value.
+        let record = DmarcRecord::parse("v=DMARC1; p=reject; sp=none; sp=").unwrap();
+        assert_eq!(record.subdomain_policy(), Some(Policy::None));
+        // A valid record stays as it was.
+        let record = DmarcRecord::parse("v=DMARC1; p=reject; sp=none; np=quarantine").unwrap();
+        assert_eq!(record.policy(), Some(Policy::Reject));
+    }
+
+    /// A record without a policy is valid (RFC 9990 §3 asks report
+    /// receivers to publish `v=DMARC1` alone): warnings, no error.
+    #[test]
+    fn records_without_a_policy_are_valid() {
+        for text in [
+            "v=DMARC1",
+            "v=DMARC1;",
+            "v=DMARC1; rua=mailto:d@example.com",
+            "v=DMARC1; adkim=s",
+        ] {
+            let checked = DmarcRecord::validate(text);
+            assert!(checked.record.is_some(), "{text}");
+            assert!(
+                checked
+                    .diagnostics
+                    .iter()
+                    .all(|d| d.severity == Severity::Warning),
+                "{text}: {:?}",
+                checked.diagnostics
+            );
+        }
     }
 
     /// `np` falls back to `sp`, `sp` to `p`.
@@ -246,12 +312,18 @@ mod section_4_7_tags {
             let kind = DiagnosticKind::ObsoleteTag { tag: tag.into() };
             assert_eq!(found[i], (offset, Severity::Warning, kind));
         }
-        let found = kinds("v=DMARC1; p=none; pct=101");
-        assert_eq!(
-            found[0].2,
-            DiagnosticKind::ObsoleteTag { tag: "pct".into() }
+        // To an RFC 9989 reader these are unknown tags: a warning, never
+        // an error, whatever the value.
+        let found = kinds("v=DMARC1; p=none; pct=101; rf=a b; ri=-1");
+        let obsolete = |tag: &str| DiagnosticKind::ObsoleteTag { tag: tag.into() };
+        let tags: Vec<_> = found.iter().map(|(_, _, kind)| kind.clone()).collect();
+        assert_eq!(tags[..3], [obsolete("pct"), obsolete("rf"), obsolete("ri")]);
+        assert!(
+            found
+                .iter()
+                .all(|(_, severity, _)| *severity == Severity::Warning),
+            "{found:?}"
         );
-        assert!(matches!(&found[1].2, DiagnosticKind::InvalidValue { tag, .. } if tag == "pct"));
     }
 
     /// Unknown tags are ignored with a warning.
@@ -370,7 +442,10 @@ mod section_4_10_tree_walk {
             ]
         );
         assert_eq!(discovery.queries.len(), MAX_WALK_QUERIES);
-        assert_eq!(discovery.organizational_domain, "long.example");
+        assert_eq!(
+            discovery.organizational_domain.as_deref(),
+            Some("long.example")
+        );
         let found = discovery.policy().unwrap();
         assert_eq!(found.source, PolicySource::OrganizationalDomain);
         assert_eq!(found.applied_policy, Some(Policy::Quarantine));
@@ -401,7 +476,10 @@ mod section_4_10_tree_walk {
     #[test]
     fn psd_yes() {
         let discovery = discover("mail.shop.psd.example");
-        assert_eq!(discovery.organizational_domain, "shop.psd.example");
+        assert_eq!(
+            discovery.organizational_domain.as_deref(),
+            Some("shop.psd.example")
+        );
         assert_eq!(discovery.walk.len(), 3);
         let found = discovery.policy().unwrap();
         assert_eq!(found.source, PolicySource::PublicSuffixDomain);
@@ -414,14 +492,17 @@ mod section_4_10_tree_walk {
         assert_eq!(found.declared_policy, Some(Policy::Reject));
         // The Organizational Domain's own record wins over the PSD's.
         let owned = discover("x.owned.psd.example");
-        assert_eq!(owned.organizational_domain, "owned.psd.example");
+        assert_eq!(
+            owned.organizational_domain.as_deref(),
+            Some("owned.psd.example")
+        );
         let found = owned.policy().unwrap();
         assert_eq!(found.source, PolicySource::OrganizationalDomain);
         assert_eq!(found.declared_policy, Some(Policy::None));
         // At the PSD itself, its own record's p applies (rule 2 excludes
         // the starting domain).
         let psd = discover("psd.example");
-        assert_eq!(psd.organizational_domain, "psd.example");
+        assert_eq!(psd.organizational_domain.as_deref(), Some("psd.example"));
         assert_eq!(psd.queries.len(), 1);
     }
 
@@ -437,14 +518,17 @@ mod section_4_10_tree_walk {
                 "TXT _dmarc.dept.corp.example"
             ]
         );
-        assert_eq!(discovery.organizational_domain, "dept.corp.example");
+        assert_eq!(
+            discovery.organizational_domain.as_deref(),
+            Some("dept.corp.example")
+        );
         assert_eq!(
             discovery.policy().unwrap().declared_policy,
             Some(Policy::Reject)
         );
         // Without psd=n, corp.example would be the Organizational Domain.
         let corp = discover("other.corp.example");
-        assert_eq!(corp.organizational_domain, "corp.example");
+        assert_eq!(corp.organizational_domain.as_deref(), Some("corp.example"));
     }
 
     /// §4.10.1: `p` at the Author Domain, `sp` for an existing subdomain,
@@ -598,25 +682,36 @@ mod section_4_4_alignment {
     /// their alignment are capped, and none is made once one passed.
     #[test]
     fn alignment_walks_are_capped() {
-        let dns = zone();
+        // Below org.example, split.org.example is an Organizational Domain
+        // of its own: each d<i>.split.org.example needs its walk to tell.
+        let extra = "_dmarc.split.org TXT \"v=DMARC1; psd=n\"\n";
+        let dns = MemoryResolver::from_zone_text(&format!("{ZONE}\n{extra}")).unwrap();
+        let mut input = DmarcInput::new("org.example");
+        for i in 0..20 {
+            input = input.dkim(format!("d{i}.split.org.example"), true);
+        }
+        dns.reset_counters();
+        let out = run(evaluate(&dns, &input));
+        assert_eq!(out.result, DmarcResult::Fail);
+        let count = |alignment| out.dkim.iter().filter(|d| d.alignment == alignment).count();
+        assert_eq!(count(Alignment::NotChecked), 20 - MAX_ALIGNMENT_WALKS);
+        assert_eq!(count(Alignment::NotAligned), MAX_ALIGNMENT_WALKS);
+        // _dmarc.org.example and _dmarc.example, _dmarc.split.org.example
+        // once, and one name of each walked identifier.
+        assert_eq!(dns.queries(), 3 + MAX_ALIGNMENT_WALKS as u64);
+        // Domains outside the Organizational Domain cost no walk at all.
         let mut input = DmarcInput::new("org.example");
         for i in 0..20 {
             input = input.dkim(format!("d{i}.other.example"), true);
         }
         dns.reset_counters();
         let out = run(evaluate(&dns, &input));
-        assert_eq!(out.result, DmarcResult::Fail);
-        let not_checked = out
-            .dkim
-            .iter()
-            .filter(|d| d.alignment == Alignment::NotChecked)
-            .count();
-        assert_eq!(not_checked, 20 - MAX_ALIGNMENT_WALKS);
         assert!(
-            dns.queries() <= 2 + 2 * MAX_ALIGNMENT_WALKS as u64,
-            "{}",
-            dns.queries()
+            out.dkim
+                .iter()
+                .all(|d| d.alignment == Alignment::NotAligned)
         );
+        assert_eq!(dns.queries(), 2);
         // Once a signature passes aligned, the others are not walked.
         let input = DmarcInput::new("news.org.example")
             .dkim("mail.org.example", true)
@@ -631,6 +726,174 @@ mod section_4_4_alignment {
     fn idna_author_domain() {
         let out = evaluate_input(DmarcInput::new("bücher.example"));
         assert_eq!(out.discovery.unwrap().domain, "xn--bcher-kva.example");
+    }
+}
+
+/// Which failed queries may make the result `temperror` (the module
+/// documentation's list): a sender's own DNS never can.
+mod temperror_rule {
+    use super::*;
+
+    fn with_faults(faults: &[(&str, Fault)]) -> MemoryResolver {
+        let mut dns = zone();
+        for (name, fault) in faults {
+            dns.inject(name, None, *fault).unwrap();
+        }
+        dns
+    }
+
+    fn asked(out: &DmarcOutput) -> Vec<String> {
+        query_names(out.discovery.as_ref().unwrap())
+    }
+
+    /// The bypass: org.example publishes p=reject, the spoofer passes SPF
+    /// and DKIM for domains of its own whose `_dmarc` names fail. The
+    /// result stays `fail` with `reject`, and no query asks the spoofer's
+    /// names.
+    #[test]
+    fn a_senders_failing_dns_cannot_turn_fail_into_temperror() {
+        for fault in [Fault::Timeout, Fault::Rcode(2), Fault::Rcode(5)] {
+            let dns = with_faults(&[
+                ("_dmarc.spoof.example", fault),
+                ("_dmarc.mail.spoof.example", fault),
+                ("_dmarc.spoof.test", fault),
+            ]);
+            let input = DmarcInput::new("org.example")
+                .spf("spoof.example", SpfResult::Pass)
+                .dkim("mail.spoof.example", true)
+                .dkim("spoof.test", true);
+            let out = run(evaluate(&dns, &input));
+            assert_eq!(out.result, DmarcResult::Fail, "{fault:?}");
+            assert_eq!(out.disposition, Policy::Reject);
+            assert_eq!(out.spf.as_ref().unwrap().alignment, Alignment::NotAligned);
+            assert!(
+                out.dkim
+                    .iter()
+                    .all(|d| d.alignment == Alignment::NotAligned)
+            );
+            assert_eq!(
+                asked(&out),
+                ["TXT _dmarc.org.example", "TXT _dmarc.example"]
+            );
+        }
+    }
+
+    /// A lookup the result does not need cannot poison it: with a record
+    /// at the Author Domain and an identical identifier, `_dmarc.<tld>` is
+    /// not even asked; strict mode asks nothing more either.
+    #[test]
+    fn an_unneeded_failure_does_not_poison_the_result() {
+        let dns = with_faults(&[("_dmarc.example", Fault::Rcode(2))]);
+        let pass = run(evaluate(
+            &dns,
+            &DmarcInput::new("org.example").spf("org.example", SpfResult::Pass),
+        ));
+        assert_eq!(pass.result, DmarcResult::Pass);
+        assert_eq!(asked(&pass), ["TXT _dmarc.org.example"]);
+        let fail = run(evaluate(
+            &dns,
+            &DmarcInput::new("org.example").dkim("org.example", false),
+        ));
+        assert_eq!(
+            (fail.result, fail.disposition),
+            (DmarcResult::Fail, Policy::Reject)
+        );
+        let extra = "_dmarc.strict TXT \"v=DMARC1; p=reject; aspf=s; adkim=s\"\n";
+        let mut dns = MemoryResolver::from_zone_text(&format!("{ZONE}\n{extra}")).unwrap();
+        dns.inject("_dmarc.example", None, Fault::Timeout).unwrap();
+        dns.inject("_dmarc.mail.strict.example", None, Fault::Timeout)
+            .unwrap();
+        let strict = run(evaluate(
+            &dns,
+            &DmarcInput::new("strict.example")
+                .spf("mail.strict.example", SpfResult::Pass)
+                .dkim("mail.strict.example", true),
+        ));
+        assert_eq!(strict.result, DmarcResult::Fail);
+        assert_eq!(asked(&strict), ["TXT _dmarc.strict.example"]);
+        // An identifier at or below the Organizational Domain that cannot
+        // align even if its own names hold nothing: psd.example declares
+        // itself a PSD (psd=y), so below it every name is its own
+        // organisation, and x.shop.psd.example's names are not asked.
+        let dns = with_faults(&[("_dmarc.x.shop.psd.example", Fault::Timeout)]);
+        let out = run(evaluate(
+            &dns,
+            &DmarcInput::new("psd.example").spf("x.shop.psd.example", SpfResult::Pass),
+        ));
+        assert_eq!(out.spf.as_ref().unwrap().alignment, Alignment::NotAligned);
+        assert_eq!(out.result, DmarcResult::Fail);
+        assert!(
+            !asked(&out).iter().any(|q| q.contains("shop")),
+            "{:?}",
+            asked(&out)
+        );
+    }
+
+    /// Each case of the list, in order, gives `temperror`.
+    #[test]
+    fn needed_failures_are_temperror() {
+        let temperror = |faults: &[(&str, Fault)], input: DmarcInput| {
+            let out = run(evaluate(&with_faults(faults), &input));
+            assert_eq!(out.result, DmarcResult::TempError, "{faults:?}");
+            assert_eq!(out.disposition, Policy::None);
+            out
+        };
+        // 1. The Author Domain's own record.
+        temperror(
+            &[("_dmarc.org.example", Fault::Timeout)],
+            DmarcInput::new("org.example"),
+        );
+        // 2. No record at the Author Domain: its walk, and the A query
+        // that tells sp from np.
+        temperror(
+            &[("_dmarc.example", Fault::Rcode(2))],
+            DmarcInput::new("news.org.example").spf("news.org.example", SpfResult::Pass),
+        );
+        temperror(
+            &[("mail.org.example", Fault::Timeout)],
+            DmarcInput::new("mail.org.example"),
+        );
+        // 3. Relaxed alignment: the Author Domain's ancestors ...
+        let out = temperror(
+            &[("_dmarc.example", Fault::Timeout)],
+            DmarcInput::new("org.example").spf("bounce.org.example", SpfResult::Pass),
+        );
+        assert_eq!(out.spf.unwrap().alignment, Alignment::TempError);
+        // ... and the identifier's own names, when it would align without
+        // a record there.
+        let out = temperror(
+            &[("_dmarc.bounce.org.example", Fault::Rcode(2))],
+            DmarcInput::new("org.example")
+                .spf("bounce.org.example", SpfResult::Pass)
+                .dkim("spoof.example", true),
+        );
+        assert_eq!(out.spf.as_ref().unwrap().alignment, Alignment::TempError);
+        assert_eq!(out.dkim[0].alignment, Alignment::NotAligned);
+        // Not when another identifier passed aligned.
+        let dns = with_faults(&[("_dmarc.bounce.org.example", Fault::Rcode(2))]);
+        let out = run(evaluate(
+            &dns,
+            &DmarcInput::new("org.example")
+                .spf("bounce.org.example", SpfResult::Pass)
+                .dkim("org.example", true),
+        ));
+        assert_eq!(out.result, DmarcResult::Pass);
+    }
+
+    /// `discover_policy` walks to the end for the Organizational Domain;
+    /// a failure past a record at the domain itself leaves the policy
+    /// known and only the Organizational Domain unknown.
+    #[test]
+    fn discovery_keeps_a_policy_found_at_the_domain() {
+        let dns = with_faults(&[("_dmarc.example", Fault::Rcode(2))]);
+        let discovery = run(discover_policy(&dns, "org.example")).unwrap();
+        let policy = discovery.policy().unwrap();
+        assert_eq!(policy.declared_policy, Some(Policy::Reject));
+        assert_eq!(discovery.organizational_domain, None);
+        assert_eq!(
+            discovery.walk_error.unwrap().name,
+            "_dmarc.example".to_owned()
+        );
     }
 }
 

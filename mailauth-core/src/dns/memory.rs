@@ -30,7 +30,7 @@ use super::{DnsResolver, LookupError, LookupResult, Mx, RecordType, Records, Ser
 
 /// A failure to answer with, instead of the data; see
 /// [`MemoryResolver::inject`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
     /// The query times out: [`LookupError::Timeout`], at once.

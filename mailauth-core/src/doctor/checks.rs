@@ -859,7 +859,9 @@ fn dmarc_record_finding(
     destinations: &[ReportDestination],
 ) -> Finding {
     let check = CheckKind::DmarcRecord;
-    let org = discovery.map_or(domain, |d| d.organizational_domain.as_str());
+    let org = discovery
+        .and_then(|d| d.organizational_domain.as_deref())
+        .unwrap_or(domain);
     let suggested = format!(
         "publish: _dmarc.{org}. TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@{org}\", then p=quarantine once reports show only your own mail failing"
     );

@@ -4,6 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use mailauth_core::SpfResult;
@@ -98,7 +99,7 @@ async fn tree_walk_query_counts() {
     let long = discover_policy(&dns, "a.b.c.d.e.f.g.h.i.j.mail.long.example")
         .await
         .expect("valid domain");
-    assert_eq!(long.organizational_domain, "long.example");
+    assert_eq!(long.organizational_domain.as_deref(), Some("long.example"));
     assert_eq!(long.walk.last().map(|s| s.domain.as_str()), Some("example"));
     let psd = discover_policy(&dns, "gone.shop.psd.example")
         .await
@@ -129,6 +130,87 @@ async fn server_failure_is_temperror() {
     assert_eq!(discovery.queries.len(), 1);
     let out = evaluate(&dns, &DmarcInput::new("x.slow.mailauth.test")).await;
     assert_eq!(out.result, DmarcResult::TempError);
+}
+
+/// The bypass of issue 11 through the real server: org.example publishes
+/// p=reject, and the spoofer's own domains answer SERVFAIL or never
+/// answer. The result stays `fail` with `reject`, over UDP and TCP, and the
+/// server is never asked about the spoofer's names.
+#[tokio::test]
+async fn a_senders_failing_dns_cannot_turn_fail_into_temperror() {
+    let _timed = crate::dns_server::timed().await;
+    let zone = crate::dns_server::test_zone_files()
+        .into_iter()
+        .find(|p| p.ends_with("example.zone"))
+        .expect("example.zone");
+    let server = DnsServer::start(&[
+        "--servfail".into(),
+        "servfail-spoof.example".into(),
+        "--silent".into(),
+        "silent-spoof.example".into(),
+        zone.display().to_string(),
+    ]);
+    for transport in [Transport::UdpWithTcpFallback, Transport::Tcp] {
+        let dns = Counting::new(server.resolver_with(transport, Duration::from_millis(800), 1));
+        // The spoofer's zones really fail through this server.
+        for (name, temporary) in [
+            (
+                "_dmarc.servfail-spoof.example",
+                LookupError::ServerFailure(ServerFailure::SERVFAIL),
+            ),
+            ("_dmarc.silent-spoof.example", LookupError::Timeout),
+        ] {
+            assert_eq!(dns.txt(name).await.unwrap_err(), temporary, "{name}");
+        }
+        dns.take();
+        let input = DmarcInput::new("org.example")
+            .spf("servfail-spoof.example", SpfResult::Pass)
+            .dkim("mail.servfail-spoof.example", true)
+            .dkim("silent-spoof.example", true);
+        let out = evaluate(&dns, &input).await;
+        assert_eq!(out.result, DmarcResult::Fail, "{transport:?}");
+        assert_eq!(out.disposition, Policy::Reject);
+        let discovery = out.discovery.as_ref().expect("discovery");
+        let asked: Vec<&str> = discovery.queries.iter().map(|q| q.name.as_str()).collect();
+        assert_eq!(
+            asked,
+            ["_dmarc.org.example", "_dmarc.example"],
+            "{transport:?}"
+        );
+        assert_eq!(dns.take(), 2);
+    }
+}
+
+/// A query the result does not need is not sent, so its failure cannot
+/// poison a pass: the real server refuses `_dmarc.test` (it is not
+/// authoritative for `test.`), and bank.mailauth.test's own record
+/// decides.
+#[tokio::test]
+async fn an_unneeded_failure_does_not_poison_a_pass() {
+    let dns = Counting::new(DnsServer::shared().resolver(Transport::UdpWithTcpFallback));
+    assert!(dns.txt("_dmarc.test").await.unwrap_err().is_temporary());
+    dns.take();
+    let out = evaluate(
+        &dns,
+        &DmarcInput::new("bank.mailauth.test").spf("bank.mailauth.test", SpfResult::Pass),
+    )
+    .await;
+    assert_eq!(out.result, DmarcResult::Pass);
+    assert_eq!(dns.take(), 1);
+    // The full walk of discover_policy does reach the refusal: the policy
+    // stays known, only the Organizational Domain is not.
+    let discovery = discover_policy(&dns, "bank.mailauth.test")
+        .await
+        .expect("valid");
+    assert_eq!(
+        discovery.policy().and_then(|p| p.declared_policy),
+        Some(Policy::Reject)
+    );
+    assert_eq!(discovery.organizational_domain, None);
+    assert_eq!(
+        discovery.walk_error.map(|e| e.name).as_deref(),
+        Some("_dmarc.test")
+    );
 }
 
 /// Evaluation and report destinations through the real server.
