@@ -54,24 +54,17 @@ impl Verdict {
     }
 
     fn rejected(mut self, code: u16, enhanced: &str, helo: &str, text: &str) -> Self {
-        self.postfix = Some(SmtpReply {
+        self.postfix = Some(SmtpReply::new(
             code,
-            enhanced: enhanced.to_owned(),
-            text: format!("<{}>: Helo command rejected: {text}", printable(helo)),
-        });
+            enhanced,
+            &format!("<{helo}>: Helo command rejected: {text}"),
+        ));
         self
     }
 
     fn not_applicable(why: &str) -> Self {
         Self::new(CheckStatus::NotApplicable, why)
     }
-}
-
-/// Replaces what cannot stand in a reply line (controls, non-ASCII).
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
-        .collect()
 }
 
 /// All HELO checks for one session.

@@ -101,8 +101,23 @@ pub struct SmtpReply {
     pub code: u16,
     /// The enhanced status code (RFC 3463), e.g. `4.7.1`.
     pub enhanced: String,
-    /// The text after the codes.
+    /// The text after the codes: printable US-ASCII, at most
+    /// [`MAX_REPLY_TEXT`](crate::text::MAX_REPLY_TEXT) octets (the
+    /// [text rule](crate::text)), whatever names it quotes.
     pub text: String,
+}
+
+impl SmtpReply {
+    /// A reply whose text follows the [text rule](crate::text): names
+    /// taken from DNS or from the client cannot put CR, LF or other
+    /// controls into it.
+    pub(crate) fn new(code: u16, enhanced: &str, text: &str) -> Self {
+        Self {
+            code,
+            enhanced: enhanced.to_owned(),
+            text: crate::text::printable(text, crate::text::MAX_REPLY_TEXT),
+        }
+    }
 }
 
 impl fmt::Display for SmtpReply {
@@ -362,19 +377,19 @@ fn postfix_reply(
     let class = |code: u16| if code >= 500 { '5' } else { '4' };
     let reverse_reject = (reverse_status != PeerStatus::Ok).then(|| {
         let code = code(reverse_status);
-        SmtpReply {
+        SmtpReply::new(
             code,
-            enhanced: format!("{}.7.1", class(code)),
-            text: format!("Client host rejected: cannot find your reverse hostname, [{ip}]"),
-        }
+            &format!("{}.7.1", class(code)),
+            &format!("Client host rejected: cannot find your reverse hostname, [{ip}]"),
+        )
     });
     let client_reject = (name_status != PeerStatus::Ok).then(|| {
         let code = code(name_status);
-        SmtpReply {
+        SmtpReply::new(
             code,
-            enhanced: format!("{}.7.25", class(code)),
-            text: format!("Client host rejected: cannot find your hostname, [{ip}]"),
-        }
+            &format!("{}.7.25", class(code)),
+            &format!("Client host rejected: cannot find your hostname, [{ip}]"),
+        )
     });
     PostfixClient {
         name,

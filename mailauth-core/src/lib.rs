@@ -10,6 +10,8 @@
 //! - [`dnsbl`]: RFC 5782 blocklists and allowlists.
 //! - [`doctor`]: all of the above for one sending setup, with the fixes.
 //! - [`hostname`]: host names and address literals as SMTP uses them.
+//! - [`text`]: the one rule for text the library renders (replies,
+//!   headers, terminals): printable US-ASCII only.
 //!
 //! All of it stands on the DNS seam ([`dns`]), with a hickory-resolver
 //! backend for real DNS and an in-memory zone for tests, examples,
@@ -39,6 +41,7 @@ pub mod hostname;
 pub mod iprev;
 pub mod maildomain;
 pub mod spf;
+pub mod text;
 
 pub use dmarc::{DmarcOutput, DmarcRecord, DmarcResult};
 pub use error::Error;

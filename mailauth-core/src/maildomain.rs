@@ -196,11 +196,11 @@ fn reply(domain: &str, role: AddressRole, status: &MailDomainStatus) -> Option<S
             AddressRole::Recipient,
         ) => (450, "4.1.2", "Domain not found".to_owned()),
     };
-    Some(SmtpReply {
+    Some(SmtpReply::new(
         code,
-        enhanced: enhanced.to_owned(),
-        text: format!("{who} address rejected: {text}"),
-    })
+        enhanced,
+        &format!("{who} address rejected: {text}"),
+    ))
 }
 
 #[cfg(test)]
@@ -214,6 +214,7 @@ mod tests {
              implicit.example. A 192.0.2.1\n\
              implicit.example. AAAA 2001:db8::1\n\
              nullmx.example. MX 0 .\n\
+             evil\\013\\010X-Injected:\\032yes.example. MX 0 .\n\
              txtonly.example. TXT \"hello\"\n",
         )
         .unwrap();
@@ -224,6 +225,25 @@ mod tests {
             .build()
             .unwrap()
             .block_on(check_mail_domain(&zone, domain, role))
+    }
+
+    /// The null-MX reply quotes the domain: a domain with CR LF in a label
+    /// (DNS labels are any octets) cannot break the reply line.
+    #[test]
+    fn replies_follow_the_text_rule() {
+        for role in [AddressRole::Sender, AddressRole::Recipient] {
+            let report = run("evil\r\nX-Injected: yes.example", role);
+            assert_eq!(report.status, MailDomainStatus::NullMx);
+            let reply = report.postfix.unwrap().to_string();
+            assert!(
+                reply.bytes().all(|b| (0x20..0x7f).contains(&b)),
+                "{reply:?}"
+            );
+            assert!(
+                reply.contains("Domain evil??X-Injected: yes.example does not"),
+                "{reply}"
+            );
+        }
     }
 
     #[test]

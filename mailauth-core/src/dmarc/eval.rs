@@ -188,21 +188,15 @@ impl DmarcOutput {
             .discovery
             .as_ref()
             .map_or(self.from_domain.as_str(), |d| d.domain.as_str());
-        let safe = !domain.is_empty()
+        let token = !domain.is_empty()
             && domain
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
         let mut out = format!("dmarc={} header.from=", self.result);
-        if safe {
+        if token {
             out.push_str(domain);
         } else {
-            out.push('"');
-            out.extend(
-                domain
-                    .chars()
-                    .filter(|c| !c.is_control() && *c != '"' && *c != '\\'),
-            );
-            out.push('"');
+            crate::text::push_quoted(&mut out, domain);
         }
         if let Some(policy) = self.applied_policy() {
             out.push_str(" policy.dmarc=");

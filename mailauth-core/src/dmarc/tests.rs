@@ -669,7 +669,7 @@ mod section_4_4_alignment {
         assert_eq!(bad.result, DmarcResult::PermError);
         assert_eq!(
             bad.authentication_results(),
-            "dmarc=permerror header.from=\"a..b\""
+            "dmarc=permerror header.from=\"a..b??\""
         );
         let mut dns = zone();
         dns.inject("_dmarc.org.example", None, Fault::Rcode(2))

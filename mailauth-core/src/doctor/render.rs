@@ -1,4 +1,7 @@
-//! The doctor's report as text for an 80-column terminal.
+//! The doctor's report as text for an 80-column terminal. Every piece of
+//! text goes through [`wrap`], which escapes what is not printable ASCII
+//! ([`crate::text::escape`]): names and records come from DNS data and
+//! arguments that others control, and must not reach the terminal raw.
 
 use super::{DoctorReport, Subject, Verdict};
 
@@ -56,13 +59,16 @@ fn label(verdict: Verdict) -> &'static str {
 
 /// Appends `lead` and then `text` wrapped at [`WIDTH`] on spaces, the
 /// continuation lines indented by `rest`. A word longer than a line stands
-/// on its own line.
+/// on its own line. Each word is [escaped](crate::text::escape): a line
+/// break, an escape sequence or any other control in `text` is written as
+/// `\xNN`.
 fn wrap(out: &mut String, lead: &str, text: &str, rest: usize) {
     out.push_str(lead);
     let mut column = lead.chars().count();
     let mut line_empty = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let len = word.chars().count();
+        let word = crate::text::escape(word);
+        let len = word.len();
         if !line_empty && column + 1 + len > WIDTH {
             out.push('\n');
             out.extend(std::iter::repeat_n(' ', rest));
@@ -73,7 +79,7 @@ fn wrap(out: &mut String, lead: &str, text: &str, rest: usize) {
             out.push(' ');
             column += 1;
         }
-        out.push_str(word);
+        out.push_str(&word);
         column += len;
         line_empty = false;
     }
@@ -101,5 +107,24 @@ mod tests {
         let mut out = String::new();
         wrap(&mut out, "", &"x".repeat(100), 2);
         assert_eq!(out, format!("{}\n", "x".repeat(100)));
+    }
+
+    /// A PTR name that would retitle the window and clear the screen, and a
+    /// line break that would fake a finding, reach the terminal escaped.
+    #[test]
+    fn controls_are_escaped() {
+        let mut out = String::new();
+        let hostile = "seen: mail.\u{1b}]0;pwned\u{7}\u{1b}[2J.example\nOK     spf: pass \u{9b}1m";
+        wrap(&mut out, "  ", hostile, 4);
+        assert!(
+            out.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)),
+            "{out:?}"
+        );
+        assert_eq!(out.matches('\n').count(), 1, "{out:?}");
+        assert!(
+            out.contains("mail.\\x1b]0;pwned\\x07\\x1b[2J.example\\x0aOK"),
+            "{out:?}"
+        );
+        assert!(out.contains("\\xc2\\x9b1m"), "{out:?}");
     }
 }

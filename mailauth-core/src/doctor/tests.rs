@@ -199,3 +199,32 @@ fn dns_failures_are_errors() {
     );
     assert_eq!(report.worst(), Verdict::Error);
 }
+
+/// Whoever runs the reverse zone of the diagnosed address, and whoever
+/// writes the arguments, cannot write controls to the operator's terminal:
+/// the text report escapes every byte outside printable ASCII.
+#[test]
+fn hostile_names_reach_the_terminal_escaped() {
+    let dns = zone(
+        "30.2.0.192.in-addr.arpa. PTR mail\\027]0\\;pwned\\007\\027[2J.evil.example.\n\
+         evil.example. TXT \"v=spf1 -all exp=why.evil.example\"\n\
+         why.evil.example. TXT \"\\027[31mred\\013\\010\"\n",
+    );
+    let setup = SendingSetup::new(
+        "192.0.2.30".parse().unwrap(),
+        "helo\u{1b}[2J.example",
+        "a\r\nb@evil.example",
+    )
+    .dnsbl_lists(Vec::new());
+    let report = run(diagnose(Arc::new(dns), &setup));
+    let text = report.to_text();
+    assert!(
+        text.bytes()
+            .all(|b| b == b'\n' || (0x20..0x7f).contains(&b)),
+        "{text}"
+    );
+    assert!(
+        text.contains("\\x1b]0;pwned\\x07\\x1b[2J.evil.example"),
+        "{text}"
+    );
+}

@@ -491,7 +491,8 @@ impl<'a> Evaluation<'a> {
         let (result, cause, explanation) = match outcome {
             Ok(decision) => {
                 let explanation = if decision.result == SpfResult::Fail {
-                    Some(self.explanation(decision.source.as_ref(), domain).await)
+                    let text = self.explanation(decision.source.as_ref(), domain).await;
+                    Some(crate::text::printable(&text, crate::text::MAX_REPLY_TEXT))
                 } else {
                     None
                 };
@@ -1117,6 +1118,35 @@ mod tests {
         assert!(received.contains("(r ?x?: "), "{received}");
         let ar = out.authentication_results(&hostile);
         assert_eq!(ar, "spf=fail smtp.helo=\"evil??X-Injected: yes\"");
+    }
+
+    /// §6.2 and §8.4: the explanation goes into the receiver's SMTP reply,
+    /// so whatever `%{l}`, `%{s}` or the `exp=` TXT hold, it comes out as
+    /// printable US-ASCII of at most MAX_REPLY_TEXT octets.
+    #[test]
+    fn explanations_are_safe_reply_text() {
+        let zone = "exp.example. TXT \"v=spf1 -all exp=why.exp.example\"\n\
+                    why.exp.example. TXT \"%{l} from %{s} \" \"%{s}%{s}%{s}%{s}%{s}%{s}%{s}%{s}%{s}%{s}%{s}%{s}\"\n\
+                    ctl.example. TXT \"v=spf1 -all exp=why.ctl.example\"\n\
+                    why.ctl.example. TXT \"\\013\\010\\000\\027]0\\;x\\007\"\n";
+        let spf = verifier(zone);
+        let ip = "192.0.2.1".parse::<IpAddr>().unwrap();
+        let local = format!("\"a\r\nX-Injected: 1\u{1b}[2J\u{2028}{}\"", "x".repeat(40));
+        let sender = format!("{local}@exp.example");
+        let out = block_on(spf.check_mail_from(ip, &sender, "mail.example.com"));
+        assert_eq!(out.result, SpfResult::Fail);
+        let text = out.explanation.unwrap();
+        assert!(text.bytes().all(|b| (0x20..0x7f).contains(&b)), "{text:?}");
+        assert_eq!(text.len(), crate::text::MAX_REPLY_TEXT);
+        assert!(text.starts_with("\"a??X-Injected: 1?[2J?x"), "{text:?}");
+        // Controls in the TXT itself are outside the macro-string grammar
+        // (§7.1): the default explanation is used.
+        let out = block_on(spf.check_mail_from(ip, "a@ctl.example", "mail.example.com"));
+        let text = out.explanation.unwrap();
+        assert!(
+            text.starts_with("SPF check failed for ctl.example"),
+            "{text:?}"
+        );
     }
 
     #[test]

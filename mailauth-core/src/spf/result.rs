@@ -5,6 +5,7 @@ use std::fmt::{self, Write as _};
 use std::net::IpAddr;
 
 use super::record::Directive;
+use crate::text::{is_printable, push_quoted};
 
 /// The result of check_host(), RFC 7208 §2.6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -214,7 +215,11 @@ pub struct SpfOutput {
     /// Why.
     pub cause: SpfCause,
     /// On `fail`: the explanation (RFC 7208 §6.2), the domain's `exp=`
-    /// text or the configured default.
+    /// text or the configured default, after the [text rule](crate::text):
+    /// printable US-ASCII only (every other character of `%{l}`, `%{s}` or
+    /// the TXT record becomes `?`), at most
+    /// [`MAX_REPLY_TEXT`](crate::text::MAX_REPLY_TEXT) octets, so that a
+    /// receiver can put it into its SMTP reply as it is (§8.4).
     pub explanation: Option<String>,
     /// DNS-querying terms evaluated (limit 10 by default, §4.6.4).
     pub lookups: u32,
@@ -258,33 +263,11 @@ impl Identity {
     }
 }
 
-/// Appends `text` with every byte outside printable ASCII, and the
-/// characters `specials`, replaced by `?`: header text can never carry raw
-/// CR/LF or other controls.
-fn push_safe(out: &mut String, text: &str, specials: &[char]) {
-    for c in text.chars() {
-        if (' '..='~').contains(&c) && !specials.contains(&c) {
-            out.push(c);
-        } else {
-            out.push('?');
-        }
-    }
-}
-
-/// Appends `text` as an RFC 5322 quoted-string.
-fn push_quoted(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            ' '..='~' => out.push(c),
-            _ => out.push('?'),
-        }
-    }
-    out.push('"');
+/// Appends `text` for an RFC 5322 comment: the [text rule](crate::text),
+/// with the comment's own delimiters replaced by `?` too.
+fn push_comment(out: &mut String, text: &str) {
+    let safe = |c: char| is_printable(c) && !matches!(c, '(' | ')' | '\\');
+    out.extend(text.chars().map(|c| if safe(c) { c } else { '?' }));
 }
 
 /// Whether `text` can stand as an RFC 8601 `value` token without quotes.
@@ -318,9 +301,9 @@ impl SpfOutput {
         let mut out = String::new();
         out.push_str(self.result.as_str());
         out.push_str(" (");
-        push_safe(&mut out, ctx.receiver, &['(', ')', '\\']);
+        push_comment(&mut out, ctx.receiver);
         out.push_str(": ");
-        push_safe(&mut out, &self.summary(), &['(', ')', '\\']);
+        push_comment(&mut out, &self.summary());
         out.push_str(") ");
         let _ = write!(out, "client-ip={}; ", ctx.client_ip);
         out.push_str("envelope-from=");
