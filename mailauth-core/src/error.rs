@@ -58,4 +58,42 @@ mod tests {
             "zone text line 1, column 5: invalid IPv4 address"
         );
     }
+
+    /// Each message says its position once: the record parser wraps the
+    /// macro parser's error, and only one of them may add "at byte".
+    #[test]
+    fn positions_are_said_once() {
+        let spf = [
+            "v=spf1 a:%{x}.example",
+            "v=spf1 a:%{r}.example",
+            "v=spf1 a:%{d0}.example",
+            "v=spf1 a:%{d.example",
+            "v=spf1 a:%z.example",
+            "v=spf1 a/33",
+            "v=spf1 foo",
+            "v=spf1 exists:a\u{7}b.example",
+        ];
+        for text in spf {
+            let message = Error::from(crate::spf::SpfRecord::parse(text).unwrap_err()).to_string();
+            assert_eq!(message.matches("at byte").count(), 1, "{message}");
+        }
+        let message = crate::spf::SpfRecord::parse("v=spf1 a:%{x}.example")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(message, "unknown macro letter at byte 11");
+        let message = crate::spf::MacroString::parse_explanation("%{x}")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(message, "unknown macro letter at byte 2");
+        for text in ["v=dmarc1", "x", "v=DMARC2"] {
+            let message =
+                Error::from(crate::dmarc::DmarcRecord::parse(text).unwrap_err()).to_string();
+            assert_eq!(message.matches("at byte").count(), 1, "{message}");
+        }
+        for text in ["a..b", "-a.example", "a.123"] {
+            let message =
+                Error::from(crate::hostname::validate_hostname(text).unwrap_err()).to_string();
+            assert_eq!(message.matches("at byte").count(), 1, "{message}");
+        }
+    }
 }

@@ -82,7 +82,9 @@ pub struct SpfConfig {
     /// `redirect`) per evaluation; one more is a permerror. RFC: 10.
     pub max_lookups: u32,
     /// Void lookups (NXDOMAIN or NODATA answers) per evaluation; one more
-    /// is a permerror. RFC: 2.
+    /// is a permerror. RFC: 2. Every query of check_host() counts, those
+    /// of `ptr` and `%{p}` included (RFC 7208 §4.6.4); the explanation's
+    /// do not.
     pub max_void_lookups: u32,
     /// MX names an `mx` mechanism may look at; more is a permerror. RFC: 10.
     pub max_mx_names: usize,
@@ -333,7 +335,9 @@ impl SpfVerifier {
             void_lookups: 0,
             trace: Vec::new(),
             validated_name: None,
-            deadline: Instant::now() + self.config.deadline,
+            counting: true,
+            // A deadline past what the clock can represent is no deadline.
+            deadline: Instant::now().checked_add(self.config.deadline),
         };
         let domain = domain.strip_suffix('.').unwrap_or(domain);
         let outcome = eval.check(domain.to_owned(), 0).await;
@@ -425,8 +429,11 @@ struct Evaluation<'a> {
     trace: Vec<TraceStep>,
     /// `%{p}`, computed on first use: `Some(None)` is "unknown".
     validated_name: Option<Option<String>>,
-    /// When the evaluation gives up (temperror).
-    deadline: Instant,
+    /// Whether void lookups count: during check_host(), not while the
+    /// explanation is expanded (its lookups count toward no limit).
+    counting: bool,
+    /// When the evaluation gives up (temperror); `None`: never.
+    deadline: Option<Instant>,
 }
 
 /// Whether `domain` can be checked at all (RFC 7208 §4.3): a valid name of
@@ -475,7 +482,10 @@ impl<'a> Evaluation<'a> {
     /// nothing can panic for want of one); a lookup in progress is bounded
     /// by the resolver's own timeout.
     fn check_deadline(&self, domain: &str) -> Result<(), Abort> {
-        if Instant::now() > self.deadline {
+        if self
+            .deadline
+            .is_some_and(|deadline| Instant::now() > deadline)
+        {
             return Err(Abort::temp(
                 SpfErrorKind::Deadline,
                 domain,
@@ -625,7 +635,7 @@ impl<'a> Evaluation<'a> {
         if let Some(target) = record.redirect() {
             // §6.1: only when no mechanism matched; counts as a lookup.
             self.count_lookup(&domain)?;
-            let target = self.expand_domain(target, &domain).await;
+            let target = self.expand_domain(target, &domain).await?;
             self.note(depth, &domain, || format!("redirect={target}"));
             let decision = self.check(target.clone(), depth.saturating_add(1)).await?;
             if decision.result == SpfResult::None {
@@ -658,7 +668,18 @@ impl<'a> Evaluation<'a> {
     }
 
     /// Counts a void lookup (RFC 7208 §4.6.4); past the limit, permerror.
+    ///
+    /// The one rule: every query check_host() makes whose answer is
+    /// NXDOMAIN or NODATA ([`LookupError::is_void`]) counts, whichever term
+    /// made it: `a` (§5.3), `mx` (§5.4: the MX query and each exchange's
+    /// address query), `ptr` (§5.5: the PTR query and each name's address
+    /// query), `exists` (§5.7), and the PTR and address queries of `%{p}`
+    /// (§7.3). Each of these calls this function; nothing else counts.
+    /// The queries of the explanation (§6.2) count toward no limit.
     fn void_lookup(&mut self, domain: &str, name: &str) -> Result<(), Abort> {
+        if !self.counting {
+            return Ok(());
+        }
         self.void_lookups += 1;
         if self.void_lookups > self.config().max_void_lookups {
             return Err(Abort::perm(
@@ -691,7 +712,7 @@ impl<'a> Evaluation<'a> {
                 prefix.unwrap_or(128),
             )),
             Mechanism::Include(spec) => {
-                let target = self.expand_domain(spec, domain).await;
+                let target = self.expand_domain(spec, domain).await?;
                 let decision = self.check(target.clone(), depth.saturating_add(1)).await?;
                 // §5.2: pass matches; fail, softfail and neutral do not;
                 // none is a permerror.
@@ -706,19 +727,19 @@ impl<'a> Evaluation<'a> {
                 }
             }
             Mechanism::A { domain: spec, cidr } => {
-                let target = self.target(spec.as_ref(), domain).await;
+                let target = self.target(spec.as_ref(), domain).await?;
                 self.address_match(&target, *cidr, domain).await
             }
             Mechanism::Mx { domain: spec, cidr } => {
-                let target = self.target(spec.as_ref(), domain).await;
+                let target = self.target(spec.as_ref(), domain).await?;
                 self.mx_match(&target, *cidr, domain).await
             }
             Mechanism::Ptr(spec) => {
-                let target = self.target(spec.as_ref(), domain).await;
+                let target = self.target(spec.as_ref(), domain).await?;
                 self.ptr_match(&target, domain).await
             }
             Mechanism::Exists(spec) => {
-                let target = self.expand_domain(spec, domain).await;
+                let target = self.expand_domain(spec, domain).await?;
                 // §5.7: an A query, whatever the client's address family.
                 match self.verifier.resolver.a(&target).await {
                     Ok(_) => Ok(true),
@@ -732,10 +753,10 @@ impl<'a> Evaluation<'a> {
 
     /// The target of `a`, `mx` or `ptr`: the expanded domain-spec, or the
     /// current domain.
-    async fn target(&mut self, spec: Option<&MacroString>, domain: &str) -> String {
+    async fn target(&mut self, spec: Option<&MacroString>, domain: &str) -> Result<String, Abort> {
         match spec {
             Some(spec) => self.expand_domain(spec, domain).await,
-            None => domain.to_owned(),
+            None => Ok(domain.to_owned()),
         }
     }
 
@@ -804,7 +825,8 @@ impl<'a> Evaluation<'a> {
     }
 
     /// The client's PTR names (at most the limit), or none on any error
-    /// (§5.5: a failed PTR lookup makes the mechanism not match).
+    /// (§5.5: a failed PTR lookup makes the mechanism not match; §7.3: `%{p}`
+    /// is then "unknown"). An empty answer is a void lookup.
     async fn ptr_names(&mut self, domain: &str) -> Result<Vec<String>, Abort> {
         match self.verifier.resolver.ptr(self.ip).await {
             Ok(names) => Ok(names
@@ -820,13 +842,18 @@ impl<'a> Evaluation<'a> {
         }
     }
 
-    /// Whether `name` resolves (in the client's family) to the client IP;
-    /// errors make it not validate (§5.5).
-    async fn validates(&self, name: &str) -> bool {
+    /// Whether `name` resolves (in the client's family) to the client IP.
+    /// An empty answer is a void lookup; other errors skip the name (§5.5).
+    async fn validates(&mut self, name: &str, domain: &str) -> Result<bool, Abort> {
         let resolver = &self.verifier.resolver;
-        match self.ip {
-            IpAddr::V4(ip) => resolver.a(name).await.is_ok_and(|a| a.contains(&ip)),
-            IpAddr::V6(ip) => resolver.aaaa(name).await.is_ok_and(|a| a.contains(&ip)),
+        let found = match self.ip {
+            IpAddr::V4(ip) => resolver.a(name).await.map(|a| a.contains(&ip)),
+            IpAddr::V6(ip) => resolver.aaaa(name).await.map(|a| a.contains(&ip)),
+        };
+        match found {
+            Ok(matched) => Ok(matched),
+            Err(e) if e.is_void() => self.void_lookup(domain, name).map(|()| false),
+            Err(_) => Ok(false),
         }
     }
 
@@ -834,7 +861,7 @@ impl<'a> Evaluation<'a> {
     async fn ptr_match(&mut self, target: &str, domain: &str) -> Result<bool, Abort> {
         let names = self.ptr_names(domain).await?;
         for name in names.iter().filter(|n| is_within(n, target)) {
-            if self.validates(name).await {
+            if self.validates(name, domain).await? {
                 return Ok(true);
             }
         }
@@ -843,21 +870,14 @@ impl<'a> Evaluation<'a> {
 
     /// `%{p}` (§7.3): a validated PTR name, preferring `domain` itself, then
     /// a name below it, then any; "unknown" when none validates.
-    async fn validated_name(&mut self, domain: &str) -> Option<String> {
+    async fn validated_name(&mut self, domain: &str) -> Result<Option<String>, Abort> {
         if let Some(known) = &self.validated_name {
-            return known.clone();
+            return Ok(known.clone());
         }
-        let names = match self.verifier.resolver.ptr(self.ip).await {
-            Ok(names) => names
-                .iter()
-                .take(self.config().max_ptr_names)
-                .cloned()
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+        let names = self.ptr_names(domain).await?;
         let mut validated = Vec::new();
         for name in names {
-            if self.validates(&name).await {
+            if self.validates(&name, domain).await? {
                 validated.push(name);
             }
         }
@@ -868,18 +888,25 @@ impl<'a> Evaluation<'a> {
             .or_else(|| validated.first())
             .map(|n| n.strip_suffix('.').unwrap_or(n).to_owned());
         self.validated_name = Some(pick.clone());
-        pick
+        Ok(pick)
     }
 
     /// Expands a domain-spec for `domain` (§7.3), dropping labels from the
     /// left while it is longer than 253 octets (§7.3).
-    async fn expand_domain(&mut self, spec: &MacroString, domain: &str) -> String {
+    async fn expand_domain(&mut self, spec: &MacroString, domain: &str) -> Result<String, Abort> {
         let mut out = String::new();
-        self.expand(spec, domain, &mut out).await;
-        truncate_domain(out)
+        self.expand(spec, domain, &mut out).await?;
+        Ok(truncate_domain(out))
     }
 
-    async fn expand(&mut self, spec: &MacroString, domain: &str, out: &mut String) {
+    /// Expands `spec`; fails only when `%{p}`'s lookups pass the void
+    /// lookup limit.
+    async fn expand(
+        &mut self,
+        spec: &MacroString,
+        domain: &str,
+        out: &mut String,
+    ) -> Result<(), Abort> {
         let (mut needs_p, mut needs_t) = (false, false);
         for part in spec.parts() {
             if let MacroPart::Macro(m) = part {
@@ -888,7 +915,7 @@ impl<'a> Evaluation<'a> {
             }
         }
         let validated = if needs_p {
-            self.validated_name(domain).await
+            self.validated_name(domain).await?
         } else {
             None
         };
@@ -904,6 +931,7 @@ impl<'a> Evaluation<'a> {
             timestamp: if needs_t { now() } else { 0 },
         };
         spec.expand(&values, out);
+        Ok(())
     }
 
     /// The explanation for a `fail` (§6.2): the deciding record's `exp=`
@@ -913,6 +941,7 @@ impl<'a> Evaluation<'a> {
         source: Option<&(Arc<SpfRecord>, String)>,
         top: &str,
     ) -> String {
+        self.counting = false;
         if let Some((record, domain)) = source
             && let Some(spec) = record.exp()
             && let Some(text) = self.exp_text(spec, domain).await
@@ -922,14 +951,15 @@ impl<'a> Evaluation<'a> {
         let domain = source.map_or(top, |(_, d)| d.as_str());
         let mut out = String::new();
         let default = self.verifier.default_explanation.clone();
-        self.expand(&default, domain, &mut out).await;
+        // Nothing counts here, so nothing can fail.
+        let _ = self.expand(&default, domain, &mut out).await;
         out
     }
 
     /// The `exp=` text, or `None` for any failure: a DNS error, not exactly
     /// one TXT record, non-ASCII text or a macro syntax error (§6.2).
     async fn exp_text(&mut self, spec: &MacroString, domain: &str) -> Option<String> {
-        let name = self.expand_domain(spec, domain).await;
+        let name = self.expand_domain(spec, domain).await.ok()?;
         let records = self.verifier.resolver.txt(&name).await.ok()?;
         let [record] = &*records else {
             return None;
@@ -941,7 +971,7 @@ impl<'a> Evaluation<'a> {
         let text = std::str::from_utf8(&text).ok()?;
         let parsed = MacroString::parse_explanation(text).ok()?;
         let mut out = String::new();
-        self.expand(&parsed, domain, &mut out).await;
+        self.expand(&parsed, domain, &mut out).await.ok()?;
         Some(out)
     }
 }
@@ -1147,6 +1177,84 @@ mod tests {
             text.starts_with("SPF check failed for ctl.example"),
             "{text:?}"
         );
+    }
+
+    /// §4.6.4: one rule for void lookups, whichever term or macro made
+    /// the query. Each record makes three void lookups of one kind (one
+    /// more than the limit); the same record with two of them passes.
+    #[test]
+    fn void_lookups_count_through_every_query() {
+        let zone = "m.example. MX 10 n1.example.\n\
+                    m.example. MX 20 n2.example.\n\
+                    m.example. MX 30 n3.example.\n\
+                    m2.example. MX 10 n1.example.\n\
+                    m2.example. MX 20 n2.example.\n\
+                    1.2.0.192.in-addr.arpa. PTR a.ptr.example.\n\
+                    1.2.0.192.in-addr.arpa. PTR b.ptr.example.\n\
+                    1.2.0.192.in-addr.arpa. PTR c.ptr.example.\n";
+        let cases = [
+            ("a", "a:n1.example a:n2.example", "a:n3.example"),
+            ("mx query", "mx:n1.example mx:n2.example", "mx:n3.example"),
+            ("mx exchanges", "mx:m2.example", "mx:n3.example"),
+            ("mx exchanges", "", "mx:m.example"),
+            (
+                "exists",
+                "exists:n1.example exists:n2.example",
+                "exists:n3.example",
+            ),
+            // 192.0.2.2 has no PTR: each ptr's PTR query is void.
+            ("ptr query", "ptr:a.example ptr:b.example", "ptr:c.example"),
+            // Each PTR name's address query is void.
+            ("ptr names", "a:n1.example", "ptr:ptr.example"),
+            // %{p}: the PTR names' address queries, once for all macros.
+            ("%{p} names", "", "exists:%{p}.e.example"),
+            // %{p}: the PTR query of an address without PTR.
+            (
+                "%{p} query",
+                "ptr:a.example ptr:b.example",
+                "exists:%{p}.e.example",
+            ),
+        ];
+        for (what, two, third) in cases {
+            let ip: IpAddr = if what.ends_with("query") {
+                "192.0.2.2"
+            } else {
+                "192.0.2.1"
+            }
+            .parse()
+            .unwrap();
+            let over = format!("{zone}over.example. TXT \"v=spf1 {two} {third} -all\"\n");
+            let out = block_on(verifier(&over).check_mail_from(ip, "a@over.example", "h.example"));
+            assert_eq!(out.result, SpfResult::PermError, "{what}: {:?}", out.cause);
+            assert!(
+                matches!(
+                    &out.cause,
+                    SpfCause::Error {
+                        kind: SpfErrorKind::VoidLookupLimit,
+                        ..
+                    }
+                ),
+                "{what}: {:?}",
+                out.cause
+            );
+            if !two.is_empty() {
+                let under = format!("{zone}under.example. TXT \"v=spf1 {two} -all\"\n");
+                let out =
+                    block_on(verifier(&under).check_mail_from(ip, "a@under.example", "h.example"));
+                assert_eq!(out.result, SpfResult::Fail, "{what}: {:?}", out.cause);
+            }
+        }
+    }
+
+    /// §7.1 sets no upper bound on a digit transformer: more parts than
+    /// the value has keeps them all.
+    #[test]
+    fn large_digit_transformers_keep_every_part() {
+        let zone = "big.example. TXT \"v=spf1 exists:%{i200}.%{d4294967296}.x.example -all\"\n\
+                    192.0.2.1.big.example.x.example. A 127.0.0.2\n";
+        let ip = "192.0.2.1".parse::<IpAddr>().unwrap();
+        let out = block_on(verifier(zone).check_mail_from(ip, "a@big.example", "h.example"));
+        assert_eq!(out.result, SpfResult::Pass, "{:?}", out.cause);
     }
 
     #[test]

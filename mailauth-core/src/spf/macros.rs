@@ -46,8 +46,10 @@ pub struct Macro {
     pub letter: MacroLetter,
     /// Upper-case letter: URL-escape the value (RFC 7208 §7.3).
     pub url_escape: bool,
-    /// Keep this many right-hand parts (1 to 128); `None` keeps all.
-    pub digits: Option<u8>,
+    /// Keep this many right-hand parts (at least 1); `None` keeps all.
+    /// RFC 7208 §7.1 sets no upper bound: more parts than the value has
+    /// keep them all. Digits beyond `u32::MAX` read as `u32::MAX`.
+    pub digits: Option<u32>,
     /// `r`: reverse the parts.
     pub reverse: bool,
     /// The delimiters to split on, as a bit set over `.-+,/_=` (bit 0 is
@@ -128,31 +130,47 @@ impl MacroLetter {
 const DELIMITERS: &[u8; 7] = b".-+,/_=";
 
 /// Why a macro-string did not parse, and where (a byte offset into it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+/// It displays as [`what`](Self::what) followed by `at byte N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MacroError {
     /// A `%` not followed by `{`, `%`, `_` or `-`.
-    #[error("'%' not followed by '{{', '%', '_' or '-' at byte {0}")]
     BadPercent(usize),
     /// An unknown macro letter.
-    #[error("unknown macro letter at byte {0}")]
     BadLetter(usize),
     /// `c`, `r` or `t` outside an explanation string.
-    #[error("macro letter allowed only in explanations at byte {0}")]
     ExplanationOnly(usize),
-    /// A digit transformer of 0 or above 128.
-    #[error("macro digit transformer out of range (1 to 128) at byte {0}")]
+    /// A digit transformer of 0 (§7.3: "the value MUST be nonzero").
     BadDigits(usize),
     /// A character that is not a delimiter inside `%{...}`, or no `}`.
-    #[error("malformed macro at byte {0}")]
     Malformed(usize),
     /// A character outside visible ASCII (or a space, outside
     /// explanations).
-    #[error("invalid character at byte {0}")]
     BadCharacter(usize),
 }
 
+impl fmt::Display for MacroError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.what(), self.offset())
+    }
+}
+
+impl std::error::Error for MacroError {}
+
 impl MacroError {
+    /// What is wrong, without the position: for messages that say the
+    /// position themselves (an SPF record's [`ParseError`](super::ParseError)).
+    pub fn what(self) -> &'static str {
+        match self {
+            Self::BadPercent(_) => "'%' not followed by '{', '%', '_' or '-'",
+            Self::BadLetter(_) => "unknown macro letter",
+            Self::ExplanationOnly(_) => "macro letter allowed only in explanations",
+            Self::BadDigits(_) => "macro digit transformer of zero",
+            Self::Malformed(_) => "malformed macro",
+            Self::BadCharacter(_) => "invalid character",
+        }
+    }
+
     /// The byte offset the error is at.
     pub fn offset(self) -> usize {
         match self {
@@ -321,13 +339,15 @@ fn parse_macro(bytes: &[u8], start: usize, context: Context) -> Result<(Macro, u
         i += 1;
     }
     let digits = if i > digits_start {
-        // Digits beyond 128 are refused: no domain has more labels.
-        let text = std::str::from_utf8(&bytes[digits_start..i])
-            .map_err(|_| MacroError::BadDigits(digits_start))?;
-        match text.parse::<u8>() {
-            Ok(n @ 1..=128) => Some(n),
-            _ => return Err(MacroError::BadDigits(digits_start)),
+        // §7.1 sets no upper bound; a value too large for u32 keeps every
+        // part all the same.
+        let n = bytes[digits_start..i].iter().fold(0u32, |n, d| {
+            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+        });
+        if n == 0 {
+            return Err(MacroError::BadDigits(digits_start));
         }
+        Some(n)
     } else {
         None
     };
@@ -482,9 +502,9 @@ fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
     if m.reverse {
         labels.reverse();
     }
-    let keep = m
-        .digits
-        .map_or(labels.len(), |d| usize::from(d).min(labels.len()));
+    let keep = m.digits.map_or(labels.len(), |d| {
+        usize::try_from(d).unwrap_or(usize::MAX).min(labels.len())
+    });
     let mut first = true;
     for label in &labels[labels.len() - keep..] {
         if !first {
@@ -600,7 +620,7 @@ mod tests {
         assert_eq!(record("%{x}"), MacroError::BadLetter(12));
         assert_eq!(record("%{r}"), MacroError::ExplanationOnly(12));
         assert_eq!(record("%{d0}"), MacroError::BadDigits(13));
-        assert_eq!(record("%{d129}"), MacroError::BadDigits(13));
+        assert_eq!(record("%{d00}"), MacroError::BadDigits(13));
         assert_eq!(record("%{d2r:}"), MacroError::Malformed(15));
         assert_eq!(record("%{d"), MacroError::Malformed(10));
         assert_eq!(record("a b"), MacroError::BadCharacter(11));
@@ -614,6 +634,8 @@ mod tests {
             "%{d2r.-}",
             "%{L}x%%y%_z%-",
             "%{i128r+,/_=}",
+            "%{i200}",
+            "%{d4294967295r}",
             "plain.example.com",
             "",
         ] {

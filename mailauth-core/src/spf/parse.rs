@@ -83,8 +83,8 @@ pub enum ParseErrorKind {
     /// A byte that is not visible ASCII where the record needs it.
     #[error("invalid character")]
     InvalidCharacter,
-    /// A malformed macro-string.
-    #[error("{0}")]
+    /// A malformed macro-string (its offset is the [`ParseError`]'s).
+    #[error("{}", .0.what())]
     Macro(MacroError),
 }
 
