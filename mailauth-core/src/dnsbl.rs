@@ -232,7 +232,10 @@ impl Deadline {
         let _ = options;
         Self {
             #[cfg(feature = "tokio")]
-            at: options.deadline.map(|d| tokio::time::Instant::now() + d),
+            // A deadline past what the clock can represent is none.
+            at: options
+                .deadline
+                .and_then(|d| tokio::time::Instant::now().checked_add(d)),
         }
     }
 

@@ -64,7 +64,8 @@ pub enum ResolverError {
     /// No nameserver was given, or the system configuration lists none.
     #[error("no nameservers configured")]
     NoNameservers,
-    /// A timeout of zero, or zero attempts.
+    /// A timeout of zero, zero attempts, or a timeout times attempts past
+    /// what the clock can count.
     #[error("invalid option: {0}")]
     InvalidOption(&'static str),
     /// hickory-resolver refused the configuration.
@@ -164,6 +165,16 @@ impl HickoryResolverBuilder {
         }
         if self.attempts == 0 {
             return Err(ResolverError::InvalidOption("attempts must be at least 1"));
+        }
+        // Every lookup adds timeout × attempts to the clock: it must fit.
+        let total = u32::try_from(self.attempts)
+            .ok()
+            .and_then(|n| self.timeout.checked_mul(n))
+            .filter(|total| std::time::Instant::now().checked_add(*total).is_some());
+        if total.is_none() {
+            return Err(ResolverError::InvalidOption(
+                "timeout times attempts is longer than the clock can count",
+            ));
         }
         if self.udp_sockets == 0 {
             return Err(ResolverError::InvalidOption(
@@ -423,5 +434,36 @@ impl DnsResolver for HickoryResolver {
         })
         .await
         .map(Records::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Options the clock cannot count are refused, never a panic later
+    /// (`Instant + timeout × attempts`).
+    #[test]
+    fn extreme_options_are_refused() {
+        let local = SocketAddr::from(([127, 0, 0, 1], 53));
+        let build = |timeout: Duration, attempts: usize| {
+            HickoryResolver::builder()
+                .nameservers([local])
+                .timeout(timeout)
+                .attempts(attempts)
+                .build()
+        };
+        for (timeout, attempts) in [
+            (Duration::MAX, 1),
+            (Duration::from_secs(u64::MAX / 2), 3),
+            (Duration::from_secs(1), usize::MAX),
+        ] {
+            let error = build(timeout, attempts).err();
+            assert!(
+                matches!(error, Some(ResolverError::InvalidOption(_))),
+                "{timeout:?} x {attempts}: {error:?}"
+            );
+        }
+        assert!(build(Duration::from_secs(5), 2).is_ok());
     }
 }

@@ -299,12 +299,20 @@ impl UdpMux {
         let mut query = Query::new(name, record_type);
         let channels = self.channels().await?;
         let first = self.next.fetch_add(1, Ordering::Relaxed);
-        let give_up =
-            Instant::now() + self.timeout * u32::try_from(self.attempts).unwrap_or(u32::MAX);
+        // The builder checked that timeout × attempts fits the clock.
+        let total = u32::try_from(self.attempts)
+            .ok()
+            .and_then(|n| self.timeout.checked_mul(n))
+            .unwrap_or(Duration::MAX);
+        let give_up = Instant::now()
+            .checked_add(total)
+            .unwrap_or_else(|| far_future(self.timeout));
         let mut sent: Vec<Sent<'_>> = Vec::new();
         for attempt in 0..self.attempts {
             let channel = &channels[(first + attempt) % channels.len()];
-            let attempt_end = Instant::now() + self.timeout;
+            let attempt_end = Instant::now()
+                .checked_add(self.timeout)
+                .unwrap_or_else(|| far_future(self.timeout));
             let mut gap = channel.rtt().retransmit_after(self.timeout);
             for sending in 0..SENDS_PER_ATTEMPT {
                 if Instant::now() >= attempt_end {
@@ -328,7 +336,8 @@ impl UdpMux {
                 let until = if sending + 1 == SENDS_PER_ATTEMPT {
                     attempt_end
                 } else {
-                    attempt_end.min(at + gap)
+                    at.checked_add(gap)
+                        .map_or(attempt_end, |t| attempt_end.min(t))
                 };
                 gap = gap.saturating_mul(2);
                 while !sent.is_empty() {
@@ -481,6 +490,18 @@ impl Query {
             && answer[4..6] == [0, 1]
             && answer[HEADER_LEN..HEADER_LEN + name_len].eq_ignore_ascii_case(&question[..name_len])
             && answer[HEADER_LEN + name_len..self.question_end] == question[name_len..]
+    }
+}
+
+/// An instant `wait` from now, or as far as the clock goes (the builder
+/// refuses timeouts past it, so this is a fallback, never a panic).
+fn far_future(wait: Duration) -> Instant {
+    let mut wait = wait;
+    loop {
+        if let Some(at) = Instant::now().checked_add(wait) {
+            return at;
+        }
+        wait /= 2;
     }
 }
 
