@@ -10,6 +10,7 @@ use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig, PeerStatus};
 use mailauth_core::maildomain::{self, AddressRole, MailDomainStatus};
 use pyo3::prelude::*;
 
+use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::records::MxRecord;
 use crate::resolver::{Resolver, ip_from_py, runtime};
@@ -297,20 +298,11 @@ impl From<maildomain::MailDomainReport> for MailDomainReport {
     }
 }
 
-fn config(max_names: usize, reject_code: u16) -> BindingResult<IprevConfig> {
-    if max_names == 0 {
-        return Err(BindingError::InvalidInput(
-            "max_names must be at least 1".into(),
-        ));
-    }
-    if !(400..=599).contains(&reject_code) {
-        return Err(BindingError::InvalidInput(format!(
-            "unknown_client_reject_code {reject_code} is not a 4xx or 5xx code"
-        )));
-    }
+fn config(max_names: i128, reject_code: i128) -> BindingResult<IprevConfig> {
     let mut config = IprevConfig::default();
-    config.max_names = max_names;
-    config.unknown_client_reject_code = reject_code;
+    config.max_names = args::range("max_names", max_names, 1..=1000)?;
+    config.unknown_client_reject_code =
+        args::range("unknown_client_reject_code", reject_code, 400..=599)?;
     Ok(config)
 }
 
@@ -356,8 +348,8 @@ pub(crate) fn iprev_async<'py>(
     py: Python<'py>,
     resolver: &Resolver,
     ip: &Bound<'py, PyAny>,
-    max_names: usize,
-    unknown_client_reject_code: u16,
+    #[pyo3(from_py_with = args::int)] max_names: i128,
+    #[pyo3(from_py_with = args::int)] unknown_client_reject_code: i128,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (ip, config) = (
         ip_from_py(ip)?,
@@ -377,8 +369,8 @@ pub(crate) fn iprev_sync(
     py: Python<'_>,
     resolver: &Resolver,
     ip: &Bound<'_, PyAny>,
-    max_names: usize,
-    unknown_client_reject_code: u16,
+    #[pyo3(from_py_with = args::int)] max_names: i128,
+    #[pyo3(from_py_with = args::int)] unknown_client_reject_code: i128,
 ) -> PyResult<IprevOutput> {
     let (ip, config) = (
         ip_from_py(ip)?,

@@ -13,11 +13,12 @@ use mailauth_core::dnsbl::{
     self, CheckOptions, Codes, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy, Target,
     ZoneHealth,
 };
-use pyo3::exceptions::PyStopAsyncIteration;
+use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString};
 use tokio::sync::mpsc;
 
+use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, ip_from_py, runtime};
 
@@ -25,6 +26,21 @@ use crate::resolver::{Resolver, ip_from_py, runtime};
 #[pyclass(frozen, module = "mailauth")]
 #[derive(Clone, Debug)]
 pub(crate) struct DnsblList(CoreList);
+
+/// `bits`: a dict of int to str, the ints read with [`args::int`] so
+/// that any int reaches the range check.
+fn bit_table(value: &Bound<'_, PyAny>) -> PyResult<Option<Vec<(i128, String)>>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    let dict = value
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("bits must be a dict of int to str"))?;
+    dict.iter()
+        .map(|(bit, meaning)| Ok((args::int(&bit)?, meaning.extract::<String>()?)))
+        .collect::<PyResult<_>>()
+        .map(Some)
+}
 
 fn parse_v4(text: &str) -> BindingResult<Ipv4Addr> {
     text.parse()
@@ -46,7 +62,7 @@ impl DnsblList {
         kind: &str,
         policy: &str,
         codes: Option<HashMap<String, String>>,
-        bits: Option<HashMap<u8, String>>,
+        #[pyo3(from_py_with = bit_table)] bits: Option<Vec<(i128, String)>>,
         errors: Option<HashMap<String, String>>,
         key: Option<String>,
         test_domain: Option<String>,
@@ -83,7 +99,10 @@ impl DnsblList {
                 );
             }
             (_, Some(bits)) => {
-                let mut bits: Vec<(u8, String)> = bits.into_iter().collect();
+                let mut bits = bits
+                    .into_iter()
+                    .map(|(bit, meaning)| Ok((args::range("a bit", bit, 1..=255)?, meaning)))
+                    .collect::<BindingResult<Vec<(u8, String)>>>()?;
                 bits.sort_by_key(|(bit, _)| *bit);
                 Codes::Bitmask(bits)
             }
@@ -309,13 +328,7 @@ fn options(fetch_reasons: bool, deadline: Option<f64>) -> BindingResult<CheckOpt
     let options = CheckOptions::default().fetch_reasons(fetch_reasons);
     match deadline {
         None => Ok(options),
-        Some(seconds) => Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .map(|d| options.deadline(d))
-            .ok_or_else(|| {
-                BindingError::InvalidInput(format!("deadline must be above zero, not {seconds}"))
-            }),
+        Some(seconds) => Ok(options.deadline(args::seconds("deadline", seconds, false)?)),
     }
 }
 
@@ -341,7 +354,7 @@ pub(crate) fn dnsbl_check_async<'py>(
     target: &Bound<'py, PyAny>,
     lists: Vec<PyRef<'py, DnsblList>>,
     fetch_reasons: bool,
-    deadline: Option<f64>,
+    #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
     let options = options(fetch_reasons, deadline)?;
@@ -359,7 +372,7 @@ pub(crate) fn dnsbl_check_sync(
     target: &Bound<'_, PyAny>,
     lists: Vec<PyRef<'_, DnsblList>>,
     fetch_reasons: bool,
-    deadline: Option<f64>,
+    #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
 ) -> PyResult<DnsblReport> {
     let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
     let options = options(fetch_reasons, deadline)?;
@@ -460,13 +473,11 @@ pub(crate) fn dnsbl_check_bulk(
     resolver: &Resolver,
     targets: Vec<Bound<'_, PyAny>>,
     lists: Vec<PyRef<'_, DnsblList>>,
-    concurrency: usize,
+    #[pyo3(from_py_with = args::int)] concurrency: i128,
     fetch_reasons: bool,
-    deadline: Option<f64>,
+    #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
 ) -> PyResult<DnsblBulk> {
-    if concurrency == 0 {
-        return Err(BindingError::InvalidInput("concurrency must be at least 1".into()).into());
-    }
+    let concurrency: usize = args::range("concurrency", concurrency, 1..=100_000)?;
     let targets = targets
         .iter()
         .map(target)

@@ -1,6 +1,7 @@
 //! Python bindings for mailauth: the native module `mailauth._mailauth`.
 //! The core knows nothing of Python; this crate only adapts its types.
 
+mod args;
 mod checks;
 mod dmarc;
 mod dnsbl;

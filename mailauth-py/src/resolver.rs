@@ -5,7 +5,6 @@
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use mailauth_core::dns::{
     DnsResolver, Fault, HickoryResolver, HickoryResolverBuilder, LookupResult, MemoryResolver,
@@ -14,6 +13,7 @@ use mailauth_core::dns::{
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::records::{Answer, IntoAnswerRecords};
 
@@ -57,26 +57,20 @@ pub(crate) struct Resolver {
     description: String,
 }
 
-fn seconds(value: f64, what: &str) -> BindingResult<Duration> {
-    Duration::try_from_secs_f64(value)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            BindingError::InvalidInput(format!(
-                "{what} must be a positive number of seconds, not {value}"
-            ))
-        })
-}
+/// The most attempts per lookup.
+const MAX_ATTEMPTS: usize = 16;
+/// The most multiplexed UDP sockets per nameserver.
+const MAX_UDP_SOCKETS: usize = 64;
 
 fn configure(
     builder: HickoryResolverBuilder,
     timeout: f64,
-    attempts: usize,
+    attempts: i128,
     cache: bool,
 ) -> BindingResult<HickoryResolverBuilder> {
     Ok(builder
-        .timeout(seconds(timeout, "timeout")?)
-        .attempts(attempts)
+        .timeout(args::seconds("timeout", timeout, false)?)
+        .attempts(args::range("attempts", attempts, 1..=MAX_ATTEMPTS)?)
         .cache(cache))
 }
 
@@ -178,10 +172,16 @@ fn parse_fault(fault: &Bound<'_, PyAny>) -> BindingResult<Fault> {
             ))),
         };
     }
-    fault
-        .extract::<u16>()
-        .map(Fault::Rcode)
-        .map_err(|_| BindingError::InvalidInput("a fault is a str or an RCODE number".into()))
+    match args::int(fault) {
+        Ok(rcode) => Ok(Fault::Rcode(args::range(
+            "an RCODE fault",
+            rcode,
+            1..=4095,
+        )?)),
+        Err(_) => Err(BindingError::InvalidInput(
+            "a fault is a str or an RCODE number".into(),
+        )),
+    }
 }
 
 #[pymethods]
@@ -189,7 +189,11 @@ impl Resolver {
     /// A resolver using the system's nameservers (`/etc/resolv.conf`).
     #[staticmethod]
     #[pyo3(signature = (*, timeout = 5.0, attempts = 2, cache = true))]
-    fn system(timeout: f64, attempts: usize, cache: bool) -> PyResult<Self> {
+    fn system(
+        #[pyo3(from_py_with = args::float)] timeout: f64,
+        #[pyo3(from_py_with = args::int)] attempts: i128,
+        cache: bool,
+    ) -> PyResult<Self> {
         let resolver = build(configure(
             HickoryResolver::builder(),
             timeout,
@@ -217,11 +221,12 @@ impl Resolver {
     fn nameservers(
         servers: Vec<String>,
         transport: &str,
-        timeout: f64,
-        attempts: usize,
+        #[pyo3(from_py_with = args::float)] timeout: f64,
+        #[pyo3(from_py_with = args::int)] attempts: i128,
         cache: bool,
-        udp_sockets: usize,
+        #[pyo3(from_py_with = args::int)] udp_sockets: i128,
     ) -> PyResult<Self> {
+        let udp_sockets = args::range("udp_sockets", udp_sockets, 1..=MAX_UDP_SOCKETS)?;
         let addrs = servers
             .iter()
             .map(|s| {
@@ -266,7 +271,7 @@ impl Resolver {
     fn from_zone(
         text: &str,
         faults: Vec<(String, Option<String>, Bound<'_, PyAny>)>,
-        latency: Option<f64>,
+        #[pyo3(from_py_with = args::optional_float)] latency: Option<f64>,
     ) -> PyResult<Self> {
         let mut zone = MemoryResolver::from_zone_text(text).map_err(BindingError::from)?;
         for (name, record_type, fault) in &faults {
@@ -282,7 +287,7 @@ impl Resolver {
                 .map_err(|e| BindingError::InvalidInput(format!("fault name {name:?}: {e}")))?;
         }
         if let Some(latency) = latency {
-            zone.set_latency(seconds(latency, "latency")?);
+            zone.set_latency(args::seconds("latency", latency, true)?);
         }
         let zone = Arc::new(zone);
         Ok(Self::wrap(

@@ -1,7 +1,6 @@
 //! `mailauth.SpfVerifier`, `SpfRecord`, `SpfOutput`, `SpfResult`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use mailauth_core::spf::{
     ClientIp, HeaderContext, Identity, SpfCause, SpfConfig, SpfOutput as CoreOutput,
@@ -10,6 +9,7 @@ use mailauth_core::spf::{
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, ip_from_py, parse_ip_text, runtime};
 
@@ -414,6 +414,10 @@ impl SpfVerifier {
     }
 }
 
+/// The largest value of the count limits (`max_lookups`, ...): RFC 7208
+/// asks for 10 and 2; a hundred times as many is still an evaluation.
+const MAX_LIMIT: u32 = 1000;
+
 #[pymethods]
 impl SpfVerifier {
     /// A verifier over `resolver` with the RFC 7208 limits unless given.
@@ -424,35 +428,29 @@ impl SpfVerifier {
     #[allow(clippy::too_many_arguments)]
     fn new(
         resolver: &Resolver,
-        max_lookups: u32,
-        max_void_lookups: u32,
-        max_mx_names: usize,
-        max_ptr_names: usize,
-        deadline: f64,
+        #[pyo3(from_py_with = args::int)] max_lookups: i128,
+        #[pyo3(from_py_with = args::int)] max_void_lookups: i128,
+        #[pyo3(from_py_with = args::int)] max_mx_names: i128,
+        #[pyo3(from_py_with = args::int)] max_ptr_names: i128,
+        #[pyo3(from_py_with = args::float)] deadline: f64,
         default_explanation: Option<String>,
         receiver: &str,
         trace: bool,
-        record_cache_size: usize,
+        #[pyo3(from_py_with = args::int)] record_cache_size: i128,
     ) -> PyResult<Self> {
         let mut config = SpfConfig::default();
-        config.max_lookups = max_lookups;
-        config.max_void_lookups = max_void_lookups;
-        config.max_mx_names = max_mx_names;
-        config.max_ptr_names = max_ptr_names;
-        config.deadline = Duration::try_from_secs_f64(deadline)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| {
-                BindingError::InvalidInput(format!(
-                    "deadline must be a positive number of seconds, not {deadline}"
-                ))
-            })?;
+        config.max_lookups = args::range("max_lookups", max_lookups, 0..=MAX_LIMIT)?;
+        config.max_void_lookups = args::range("max_void_lookups", max_void_lookups, 0..=MAX_LIMIT)?;
+        config.max_mx_names = args::range("max_mx_names", max_mx_names, 0..=MAX_LIMIT as usize)?;
+        config.max_ptr_names = args::range("max_ptr_names", max_ptr_names, 0..=MAX_LIMIT as usize)?;
+        config.deadline = args::seconds("deadline", deadline, false)?;
         if let Some(text) = default_explanation {
             config.default_explanation = text;
         }
         config.receiver = receiver.to_owned();
         config.trace = trace;
-        config.record_cache_size = record_cache_size;
+        config.record_cache_size =
+            args::range("record_cache_size", record_cache_size, 0..=1_000_000)?;
         let inner = CoreVerifier::with_config(resolver.dns(), config)
             .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
         Ok(Self {

@@ -60,7 +60,7 @@ def test_validator_mode_diagnostics() -> None:
         (27, "warning", "obsolete_tag", "ri"),
         (36, "warning", "unknown_tag", "x"),
         (45, "error", "invalid_uri", "rua"),
-        (0, "error", "no_policy", None),
+        (0, "warning", "no_policy", None),
     ]
     assert str(checked.diagnostics[0]).startswith("error at byte 12: invalid p value")
     not_dmarc = DmarcRecord.validate("v=spf1 -all")

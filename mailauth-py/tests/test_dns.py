@@ -154,9 +154,10 @@ def test_invalid_resolver_options(kwargs: dict[str, object], message: str) -> No
 def test_resolver_config_errors() -> None:
     with pytest.raises(mailauth.ResolverConfigError, match="no nameservers"):
         mailauth.Resolver.nameservers([])
-    with pytest.raises(mailauth.ResolverConfigError, match="attempts"):
+    # Out-of-range arguments are refused at the edge, with their range.
+    with pytest.raises(mailauth.InvalidInputError, match="attempts must be an integer from 1 to 16"):
         mailauth.Resolver.nameservers(["127.0.0.1"], attempts=0)
-    with pytest.raises(mailauth.ResolverConfigError, match="udp_sockets"):
+    with pytest.raises(mailauth.InvalidInputError, match="udp_sockets must be an integer from 1 to 64"):
         mailauth.Resolver.nameservers(["127.0.0.1"], transport="udp-multiplexed", udp_sockets=0)
 
 

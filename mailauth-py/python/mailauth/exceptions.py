@@ -3,6 +3,13 @@
 Every exception is a ``MailauthError``; those about malformed input are also
 ``ValueError``. DNS outcomes (NXDOMAIN, timeouts, ...) are never exceptions:
 they are the ``outcome`` of an ``Answer``.
+
+Besides these, an argument can only raise what Python raises for it
+anywhere: ``TypeError`` for a value of the wrong type, and
+``UnicodeEncodeError`` for a ``str`` holding lone surrogates, which cannot
+become UTF-8. A number out of its range (``max_lookups=-1``,
+``deadline=1e19``, any int however large) is ``InvalidInputError``, and its
+message names the range; no argument raises ``OverflowError`` or panics.
 """
 
 from __future__ import annotations
@@ -52,7 +59,8 @@ class DmarcParseError(MailauthError, ValueError):
 
 
 class InvalidInputError(MailauthError, ValueError):
-    """An argument of the wrong form: an IP address, a nameserver, an option."""
+    """An argument of the wrong form or out of its range: an IP address, a
+    nameserver, an option; the message says what is allowed."""
 
 
 class ResolverConfigError(MailauthError):
