@@ -5,14 +5,16 @@
 //! an `OverflowError`; the function then checks the value with [`range`]
 //! or [`seconds`], and a value out of range is `InvalidInputError` (a
 //! `MailauthError` and a `ValueError`) that names the allowed range. A
-//! value of the wrong type stays a `TypeError`.
+//! value of the wrong type stays a `TypeError`; sequence parameters are
+//! read with the extractors below so that it says what was expected.
 
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
-use pyo3::exceptions::PyOverflowError;
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::error::{BindingError, BindingResult};
 
@@ -98,6 +100,80 @@ pub(crate) fn seconds(name: &str, value: f64, zero: bool) -> BindingResult<Durat
     Err(BindingError::InvalidInput(format!(
         "{name} must be a number of seconds {low} and at most {MAX_SECONDS}, not {value}"
     )))
+}
+
+/// A sequence argument (a list, a tuple, any iterable but `str` and
+/// `bytes`) of `T`, with a `TypeError` in words a Python user reads:
+/// `lists must be a sequence of DnsblList, not str`.
+fn sequence<'py, T>(value: &Bound<'py, PyAny>, name: &str, item: &str) -> PyResult<Vec<T>>
+where
+    T: for<'a> FromPyObject<'a, 'py>,
+{
+    let kind = |v: &Bound<'py, PyAny>| {
+        v.get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+    };
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "{name} must be a sequence of {item}, not {}",
+            kind(value)
+        ))
+    };
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        return Err(wrong());
+    }
+    let items = value.try_iter().map_err(|_| wrong())?;
+    items
+        .enumerate()
+        .map(|(i, element)| {
+            let element = element?;
+            element.extract::<T>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "{name} must be a sequence of {item}; item {i} is {}",
+                    kind(&element)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Extractors for the sequence parameters, one per name (a `from_py_with`
+/// function takes the value alone).
+macro_rules! sequence_args {
+    ($($function:ident: $name:literal of $item:literal as $t:ty;)*) => {$(
+        #[doc = concat!("`", $name, "`: a sequence of ", $item, ".")]
+        pub(crate) fn $function<'py>(value: &Bound<'py, PyAny>) -> PyResult<Vec<$t>> {
+            sequence(value, $name, $item)
+        }
+    )*};
+}
+
+sequence_args! {
+    lists: "lists" of "DnsblList" as PyRef<'py, crate::dnsbl::DnsblList>;
+    targets: "targets" of "IP addresses or domains" as Bound<'py, PyAny>;
+    servers: "servers" of "str" as String;
+    faults: "faults" of "(name, type or None, fault) tuples" as (String, Option<String>, Bound<'py, PyAny>);
+    dkim: "dkim" of "(domain, verified) tuples" as (String, bool);
+    dkim_domains: "dkim_domains" of "str" as String;
+}
+
+/// `dnsbl_lists`: None or a sequence of DnsblList.
+pub(crate) fn optional_dnsbl_lists<'py>(
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Option<Vec<PyRef<'py, crate::dnsbl::DnsblList>>>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    sequence(value, "dnsbl_lists", "DnsblList").map(Some)
+}
+
+/// `confirmed_ptr`: None or a sequence of str.
+pub(crate) fn confirmed_ptr(value: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    sequence(value, "confirmed_ptr", "str").map(Some)
 }
 
 #[cfg(test)]

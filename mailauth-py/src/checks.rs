@@ -389,7 +389,7 @@ pub(crate) fn check_helo_async<'py>(
     resolver: &Resolver,
     ip: &Bound<'py, PyAny>,
     helo: String,
-    confirmed_ptr: Option<Vec<String>>,
+    #[pyo3(from_py_with = args::confirmed_ptr)] confirmed_ptr: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let ip = ip_from_py(ip)?;
     let dns = resolver.dns();
@@ -406,7 +406,7 @@ pub(crate) fn check_helo_sync(
     resolver: &Resolver,
     ip: &Bound<'_, PyAny>,
     helo: String,
-    confirmed_ptr: Option<Vec<String>>,
+    #[pyo3(from_py_with = args::confirmed_ptr)] confirmed_ptr: Option<Vec<String>>,
 ) -> PyResult<HeloReport> {
     let ip = ip_from_py(ip)?;
     let dns = resolver.dns();

@@ -8,6 +8,7 @@ use mailauth_core::dmarc::{self, DestinationStatus, DiscoveryOutcome, DmarcAtNam
 use mailauth_core::dns::DnsResolver;
 use pyo3::prelude::*;
 
+use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, runtime};
 use crate::spf::SpfResult;
@@ -753,7 +754,7 @@ pub(crate) fn dmarc_evaluate_async<'py>(
     resolver: &Resolver,
     from_domain: String,
     spf: Option<(String, Bound<'py, PyAny>)>,
-    dkim: Vec<(String, bool)>,
+    #[pyo3(from_py_with = args::dkim)] dkim: Vec<(String, bool)>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (dns, input) = (resolver.dns(), input(from_domain, spf, dkim)?);
     pyo3_async_runtimes::tokio::future_into_py(
@@ -770,7 +771,7 @@ pub(crate) fn dmarc_evaluate_sync(
     resolver: &Resolver,
     from_domain: String,
     spf: Option<(String, Bound<'_, PyAny>)>,
-    dkim: Vec<(String, bool)>,
+    #[pyo3(from_py_with = args::dkim)] dkim: Vec<(String, bool)>,
 ) -> PyResult<DmarcOutput> {
     let (dns, input) = (resolver.dns(), input(from_domain, spf, dkim)?);
     Ok(py.detach(|| runtime().block_on(run_evaluate(dns, input))))

@@ -352,7 +352,7 @@ pub(crate) fn dnsbl_check_async<'py>(
     py: Python<'py>,
     resolver: &Resolver,
     target: &Bound<'py, PyAny>,
-    lists: Vec<PyRef<'py, DnsblList>>,
+    #[pyo3(from_py_with = args::lists)] lists: Vec<PyRef<'py, DnsblList>>,
     fetch_reasons: bool,
     #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -370,7 +370,7 @@ pub(crate) fn dnsbl_check_sync(
     py: Python<'_>,
     resolver: &Resolver,
     target: &Bound<'_, PyAny>,
-    lists: Vec<PyRef<'_, DnsblList>>,
+    #[pyo3(from_py_with = args::lists)] lists: Vec<PyRef<'_, DnsblList>>,
     fetch_reasons: bool,
     #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
 ) -> PyResult<DnsblReport> {
@@ -471,8 +471,8 @@ impl DnsblBulk {
 #[pyo3(signature = (resolver, targets, lists, *, concurrency = 100, fetch_reasons = false, deadline = None))]
 pub(crate) fn dnsbl_check_bulk(
     resolver: &Resolver,
-    targets: Vec<Bound<'_, PyAny>>,
-    lists: Vec<PyRef<'_, DnsblList>>,
+    #[pyo3(from_py_with = args::targets)] targets: Vec<Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = args::lists)] lists: Vec<PyRef<'_, DnsblList>>,
     #[pyo3(from_py_with = args::int)] concurrency: i128,
     fetch_reasons: bool,
     #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,

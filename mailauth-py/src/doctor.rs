@@ -6,6 +6,7 @@ use mailauth_core::dns::DnsResolver;
 use mailauth_core::doctor::{self, SendingSetup, Subject};
 use pyo3::prelude::*;
 
+use crate::args;
 use crate::dnsbl::DnsblList;
 use crate::error::BindingResult;
 use crate::resolver::{Resolver, ip_from_py, runtime};
@@ -152,8 +153,10 @@ pub(crate) fn doctor_async<'py>(
     helo: String,
     mail_from: String,
     from_domain: Option<String>,
-    dkim_domains: Vec<String>,
-    dnsbl_lists: Option<Vec<PyRef<'py, DnsblList>>>,
+    #[pyo3(from_py_with = args::dkim_domains)] dkim_domains: Vec<String>,
+    #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
+        Vec<PyRef<'py, DnsblList>>,
+    >,
 ) -> PyResult<Bound<'py, PyAny>> {
     let setup = setup(ip, helo, mail_from, from_domain, dkim_domains, dnsbl_lists)?;
     let dns = resolver.dns();
@@ -171,8 +174,10 @@ pub(crate) fn doctor_sync(
     helo: String,
     mail_from: String,
     from_domain: Option<String>,
-    dkim_domains: Vec<String>,
-    dnsbl_lists: Option<Vec<PyRef<'_, DnsblList>>>,
+    #[pyo3(from_py_with = args::dkim_domains)] dkim_domains: Vec<String>,
+    #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
+        Vec<PyRef<'_, DnsblList>>,
+    >,
 ) -> PyResult<DoctorReport> {
     let setup = setup(ip, helo, mail_from, from_domain, dkim_domains, dnsbl_lists)?;
     let dns = resolver.dns();

@@ -219,7 +219,7 @@ impl Resolver {
     #[staticmethod]
     #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true, udp_sockets = 2))]
     fn nameservers(
-        servers: Vec<String>,
+        #[pyo3(from_py_with = args::servers)] servers: Vec<String>,
         transport: &str,
         #[pyo3(from_py_with = args::float)] timeout: f64,
         #[pyo3(from_py_with = args::int)] attempts: i128,
@@ -270,7 +270,11 @@ impl Resolver {
     #[pyo3(signature = (text, *, faults = Vec::new(), latency = None))]
     fn from_zone(
         text: &str,
-        faults: Vec<(String, Option<String>, Bound<'_, PyAny>)>,
+        #[pyo3(from_py_with = args::faults)] faults: Vec<(
+            String,
+            Option<String>,
+            Bound<'_, PyAny>,
+        )>,
         #[pyo3(from_py_with = args::optional_float)] latency: Option<f64>,
     ) -> PyResult<Self> {
         let mut zone = MemoryResolver::from_zone_text(text).map_err(BindingError::from)?;
