@@ -7,12 +7,15 @@
 //! - `a_nxdomain`: a name that does not exist (a void lookup).
 //! - `ptr_hit`: a PTR lookup by IP (builds the reverse name).
 //! - `zone_parse_corpus`: parsing the corpus printed as zone text.
+//! - `zone_load_one_name/N`: loading N TXT records at one name into a
+//!   `MemoryResolver`; linear in N (it was quadratic: each record rebuilt
+//!   the name's answer).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mailauth_benches::SpfCorpus;
-use mailauth_core::dns::{DnsResolver, Zone};
+use mailauth_core::dns::{DnsResolver, MemoryResolver, Zone};
 
 fn lookups(c: &mut Criterion) {
     let corpus = SpfCorpus::load_shared().expect("load the SPF corpus");
@@ -44,6 +47,18 @@ fn lookups(c: &mut Criterion) {
     c.bench_function("zone_parse_corpus", |b| {
         b.iter(|| Zone::parse(black_box(&text)))
     });
+
+    let mut group = c.benchmark_group("zone_load_one_name");
+    for n in [1_000, 8_000] {
+        let text: String = (0..n)
+            .map(|i| format!("big.example. TXT \"record {i}\"\n"))
+            .collect();
+        group.throughput(criterion::Throughput::Elements(n));
+        group.bench_function(n.to_string(), |b| {
+            b.iter(|| MemoryResolver::from_zone_text(black_box(&text)))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, lookups);

@@ -59,12 +59,27 @@ struct Node {
     cname: Option<Box<str>>,
 }
 
-/// Appends to a shared answer. Zones are loaded once and read many times, so
-/// answers are stored ready to hand out and rebuilt on insertion.
-fn push<T: Clone>(slot: &mut Option<Records<T>>, value: T) {
-    let mut values = slot.as_deref().map(<[T]>::to_vec).unwrap_or_default();
-    values.push(value);
-    *slot = Some(values.into());
+/// Appends `values` to a shared answer, building it once: zones are loaded
+/// once and read many times, so answers are stored ready to hand out, and
+/// loading stays linear however many records share a name.
+fn extend<T: Clone>(slot: &mut Option<Records<T>>, values: Vec<T>) {
+    if values.is_empty() {
+        return;
+    }
+    let mut all = slot.as_deref().map(<[T]>::to_vec).unwrap_or_default();
+    all.extend(values);
+    *slot = Some(all.into());
+}
+
+/// The records of one name being added, by type.
+#[derive(Default)]
+struct Batch {
+    a: Vec<Ipv4Addr>,
+    aaaa: Vec<Ipv6Addr>,
+    mx: Vec<Mx>,
+    ptr: Vec<String>,
+    txt: Vec<Txt>,
+    cname: Option<String>,
 }
 
 #[derive(Default)]
@@ -166,38 +181,55 @@ impl MemoryResolver {
 
     /// Adds the records of a parsed zone.
     pub fn add_zone(&mut self, zone: Zone) {
-        for record in zone.records {
-            self.insert(record);
-        }
+        self.add_records(zone.records);
     }
 
     /// Adds one record. Its owner and every ancestor of the owner exist from
     /// then on. A CNAME hides the other data at its name, as a resolver sees
     /// only the alias ([`Zone::parse`] refuses such text outright).
     pub fn insert(&mut self, record: ZoneRecord) {
-        let key = record.name.to_ascii_lowercase();
-        // Every ancestor becomes (at least) an empty non-terminal.
-        let mut rest = key.as_str();
-        while let Some((_, parent)) = rest.split_once('.') {
-            self.nodes.entry(parent.into()).or_default();
-            rest = parent;
+        self.add_records([record]);
+    }
+
+    /// Adds records, grouped by name first so that each answer is built
+    /// once: linear in the number of records, however many share a name.
+    fn add_records(&mut self, records: impl IntoIterator<Item = ZoneRecord>) {
+        let mut batches: HashMap<String, Batch> = HashMap::default();
+        for record in records {
+            let batch = batches.entry(record.name.to_ascii_lowercase()).or_default();
+            match record.data {
+                RecordData::A(ip) => batch.a.push(ip),
+                RecordData::Aaaa(ip) => batch.aaaa.push(ip),
+                RecordData::Mx(mx) => batch.mx.push(mx),
+                RecordData::Ptr(name) => batch.ptr.push(name),
+                RecordData::Txt(txt) => batch.txt.push(txt),
+                RecordData::Cname(target) => batch.cname = Some(target),
+                RecordData::Ns(_) | RecordData::Soa(_) => {}
+            }
         }
-        let node = self.nodes.entry(key.into()).or_default();
-        match record.data {
-            RecordData::A(ip) => push(&mut node.a, ip),
-            RecordData::Aaaa(ip) => push(&mut node.aaaa, ip),
-            RecordData::Mx(mx) => {
-                push(&mut node.mx, mx);
+        for (key, batch) in batches {
+            // Every ancestor becomes (at least) an empty non-terminal.
+            let mut rest = key.as_str();
+            while let Some((_, parent)) = rest.split_once('.') {
+                self.nodes.entry(parent.into()).or_default();
+                rest = parent;
+            }
+            let node = self.nodes.entry(key.into()).or_default();
+            extend(&mut node.a, batch.a);
+            extend(&mut node.aaaa, batch.aaaa);
+            if !batch.mx.is_empty() {
+                extend(&mut node.mx, batch.mx);
                 if let Some(mx) = &node.mx {
                     let mut sorted = mx.to_vec();
                     super::sort_mx(&mut sorted);
                     node.mx = Some(sorted.into());
                 }
             }
-            RecordData::Ptr(name) => push(&mut node.ptr, name),
-            RecordData::Txt(txt) => push(&mut node.txt, txt),
-            RecordData::Cname(target) => node.cname = Some(target.into()),
-            RecordData::Ns(_) | RecordData::Soa(_) => {}
+            extend(&mut node.ptr, batch.ptr);
+            extend(&mut node.txt, batch.txt);
+            if let Some(target) = batch.cname {
+                node.cname = Some(target.into());
+            }
         }
     }
 

@@ -255,3 +255,30 @@ fn inserted_records_are_visible() {
         assert_eq!(zone.txt("example").await, Err(LookupError::NoData));
     });
 }
+
+/// Many records at one name load in one pass and keep their order (the
+/// `zone_load_one_name` benchmark shows the cost is linear).
+#[test]
+fn many_records_at_one_name() {
+    let text: String = (0..8_000)
+        .map(|i| {
+            format!(
+                "big.example. TXT \"record {i}\"\nbig.example. MX {} mx{i}.example.\n",
+                8_000 - i
+            )
+        })
+        .collect();
+    let zone = MemoryResolver::from_zone_text(&text).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let txt = runtime.block_on(zone.txt("big.example")).unwrap();
+    assert_eq!(txt.len(), 8_000);
+    assert_eq!(&*txt[7_999].joined(), b"record 7999");
+    let mx = runtime.block_on(zone.mx("big.example")).unwrap();
+    assert_eq!(mx[0].exchange, "mx7999.example");
+    assert_eq!(
+        runtime.block_on(zone.a("example")),
+        Err(LookupError::NoData)
+    );
+}
