@@ -50,11 +50,13 @@ pub(crate) mod wire;
 mod zone;
 
 #[cfg(feature = "hickory")]
+pub(crate) use hickory::fuzz_mux_response;
+#[cfg(feature = "hickory")]
 pub use hickory::{HickoryResolver, HickoryResolverBuilder, ResolverError, Transport};
 pub use memory::{Fault, MemoryResolver, QueryRecord};
 pub use name::{
-    MAX_LABEL_LEN, MAX_NAME_LEN, NameError, ReverseName, names_equal, normalize_ip, reverse_name,
-    validate_name, write_nibbles_reversed,
+    MAX_LABEL_LEN, MAX_NAME_LEN, NameError, ReverseName, name_within, names_equal, normalize_ip,
+    reverse_name, validate_name, write_nibbles_reversed,
 };
 pub use zone::{RecordData, Soa, Zone, ZoneError, ZoneErrorKind, ZoneRecord};
 
@@ -330,7 +332,7 @@ forward_resolver!(&R, Box<R>, Arc<R>);
 
 /// Sorts MX records by preference, keeping the served order among equals
 /// (the contract of [`DnsResolver::mx`]).
-fn sort_mx(records: &mut [Mx]) {
+pub(crate) fn sort_mx(records: &mut [Mx]) {
     records.sort_by_key(|mx| mx.preference);
 }
 

@@ -89,6 +89,10 @@ pub enum ListError {
     /// The list cannot take this target (an IPv6 address on an IPv4-only
     /// list, an IP on a domain list).
     NotApplicable,
+    /// The target and the list's zone (and key) make no valid DNS name
+    /// (a user-defined zone with an empty label, a name past 253 octets):
+    /// nothing is asked.
+    InvalidQueryName,
 }
 
 impl fmt::Display for ListError {
@@ -104,6 +108,9 @@ impl fmt::Display for ListError {
                 )
             }
             Self::NotApplicable => f.write_str("the list does not take this target"),
+            Self::InvalidQueryName => {
+                f.write_str("the target and the list's zone make no valid DNS name")
+            }
         }
     }
 }
@@ -249,8 +256,8 @@ impl Deadline {
     }
 }
 
-/// The query name of `target` on `list` (RFC 5782 §2.1, §2.4, §3), or why
-/// the list cannot take it.
+/// The query name of `target` on `list` (RFC 5782 §2.1, §2.4, §3), a
+/// valid DNS name, or why the list cannot take it.
 pub fn query_name(list: &DnsblList, target: &Target) -> Result<String, ListError> {
     let mut name = String::with_capacity(96);
     match (target, list.kind) {
@@ -273,6 +280,7 @@ pub fn query_name(list: &DnsblList, target: &Target) -> Result<String, ListError
         _ => return Err(ListError::NotApplicable),
     }
     name.push_str(&list.suffix());
+    validate_name(&name).map_err(|_| ListError::InvalidQueryName)?;
     Ok(name)
 }
 

@@ -3,7 +3,7 @@
 
 use super::parse::{Diagnostic, validate};
 use super::record::{DmarcRecord, Policy, PsdFlag};
-use crate::dns::{DnsResolver, LookupError, RecordType, validate_name};
+use crate::dns::{DnsResolver, LookupError, RecordType, name_within, validate_name};
 
 /// The most queries of one tree walk (RFC 9989 §4.10).
 pub const MAX_WALK_QUERIES: usize = 8;
@@ -279,7 +279,7 @@ impl<'r> Walker<'r> {
         let mut steps = Vec::new();
         for domain in walk_names(start) {
             let asked = match scope {
-                WalkScope::AncestorsOf(base) => is_at_or_below(base, domain),
+                WalkScope::AncestorsOf(base) => name_within(base, domain),
                 _ => true,
             };
             let found = if !asked {
@@ -507,10 +507,4 @@ pub(crate) fn organizational_domain<'a>(start: &'a str, steps: &[WalkStep]) -> &
 
 fn label_count(name: &str) -> usize {
     name.split('.').count()
-}
-
-/// `name` is `base` or a subdomain of it (both lower-case A-labels).
-pub(crate) fn is_at_or_below(name: &str, base: &str) -> bool {
-    name.strip_suffix(base)
-        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }

@@ -3,12 +3,10 @@
 
 use std::fmt;
 
-use super::discovery::{
-    DiscoveryOutcome, FailedQuery, PolicyDiscovery, Scope, WalkScope, Walker, is_at_or_below,
-};
+use super::discovery::{DiscoveryOutcome, FailedQuery, PolicyDiscovery, Scope, WalkScope, Walker};
 use super::record::{AlignmentMode, Policy};
 use super::{DmarcError, normalize_domain};
-use crate::dns::DnsResolver;
+use crate::dns::{DnsResolver, name_within};
 use crate::spf::SpfResult;
 
 /// The DMARC result (RFC 9989 §9.2, the `dmarc` method of
@@ -331,7 +329,7 @@ impl Aligner<'_> {
             Ok(org) => org,
             Err(_) => return Alignment::TempError,
         };
-        if !is_at_or_below(domain, &org) {
+        if !name_within(domain, &org) {
             return Alignment::NotAligned;
         }
         if self.walks >= MAX_ALIGNMENT_WALKS {

@@ -383,57 +383,92 @@ fn map_error(error: NetError) -> LookupError {
     }
 }
 
+/// What each query type keeps of an answer's records.
+fn txt_data(data: &RData) -> Option<Txt> {
+    match data {
+        RData::TXT(txt) => Some(Txt::new(txt.txt_data.iter().cloned())),
+        _ => None,
+    }
+}
+
+fn a_data(data: &RData) -> Option<Ipv4Addr> {
+    match data {
+        RData::A(a) => Some(a.0),
+        _ => None,
+    }
+}
+
+fn aaaa_data(data: &RData) -> Option<Ipv6Addr> {
+    match data {
+        RData::AAAA(aaaa) => Some(aaaa.0),
+        _ => None,
+    }
+}
+
+fn mx_data(data: &RData) -> Option<Mx> {
+    match data {
+        RData::MX(mx) => Some(Mx {
+            preference: mx.preference,
+            exchange: name_text(&mx.exchange),
+        }),
+        _ => None,
+    }
+}
+
+fn ptr_data(data: &RData) -> Option<String> {
+    match data {
+        RData::PTR(ptr) => Some(name_text(&ptr.0)),
+        _ => None,
+    }
+}
+
 #[async_trait]
 impl DnsResolver for HickoryResolver {
     async fn txt(&self, name: &str) -> LookupResult<Txt> {
-        self.query(name, HickoryType::TXT, |data| match data {
-            RData::TXT(txt) => Some(Txt::new(txt.txt_data.iter().cloned())),
-            _ => None,
-        })
-        .await
-        .map(Records::from)
+        self.query(name, HickoryType::TXT, txt_data)
+            .await
+            .map(Records::from)
     }
 
     async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
-        self.query(name, HickoryType::A, |data| match data {
-            RData::A(a) => Some(a.0),
-            _ => None,
-        })
-        .await
-        .map(Records::from)
+        self.query(name, HickoryType::A, a_data)
+            .await
+            .map(Records::from)
     }
 
     async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
-        self.query(name, HickoryType::AAAA, |data| match data {
-            RData::AAAA(aaaa) => Some(aaaa.0),
-            _ => None,
-        })
-        .await
-        .map(Records::from)
+        self.query(name, HickoryType::AAAA, aaaa_data)
+            .await
+            .map(Records::from)
     }
 
     async fn mx(&self, name: &str) -> LookupResult<Mx> {
-        let mut records = self
-            .query(name, HickoryType::MX, |data| match data {
-                RData::MX(mx) => Some(Mx {
-                    preference: mx.preference,
-                    exchange: name_text(&mx.exchange),
-                }),
-                _ => None,
-            })
-            .await?;
+        let mut records = self.query(name, HickoryType::MX, mx_data).await?;
         sort_mx(&mut records);
         Ok(records.into())
     }
 
     async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
         let name = reverse_name(ip).to_string();
-        self.query(&name, HickoryType::PTR, |data| match data {
-            RData::PTR(ptr) => Some(name_text(&ptr.0)),
-            _ => None,
-        })
-        .await
-        .map(Records::from)
+        self.query(&name, HickoryType::PTR, ptr_data)
+            .await
+            .map(Records::from)
+    }
+}
+
+/// Fuzzing (`mailauth_core::fuzzing::mux_response`): `data` read as the
+/// multiplexed transport reads a UDP response to one of its queries, then
+/// as every query type keeps its records. Never a panic; what a lookup
+/// returns is records or a DNS outcome.
+pub(crate) fn fuzz_mux_response(data: &[u8]) {
+    for (code, answers) in mux::fuzz_responses(data) {
+        let _ = records(code, &answers, txt_data);
+        let _ = records(code, &answers, a_data);
+        let _ = records(code, &answers, aaaa_data);
+        let _ = records(code, &answers, ptr_data);
+        if let Ok(mut mx) = records(code, &answers, mx_data) {
+            sort_mx(&mut mx);
+        }
     }
 }
 

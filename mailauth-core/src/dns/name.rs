@@ -182,9 +182,36 @@ pub fn names_equal(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
+/// Whether `name` is `base` or below it (`mail.example.com` is within
+/// `example.com`, `badexample.com` is not), ignoring ASCII case and
+/// trailing dots. Compares octets: names from DNS answers can hold any
+/// octet, and no character boundary is assumed.
+pub fn name_within(name: &str, base: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name).as_bytes();
+    let base = base.strip_suffix('.').unwrap_or(base).as_bytes();
+    let Some(split) = name.len().checked_sub(base.len()) else {
+        return false;
+    };
+    let (head, tail) = name.split_at(split);
+    tail.eq_ignore_ascii_case(base) && (head.is_empty() || head.ends_with(b"."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Octets, not characters: a PTR name with multi-byte characters (a
+    /// DNS answer can hold any octet) once split inside a character.
+    #[test]
+    fn within() {
+        assert!(name_within("mail.Example.com.", "example.COM"));
+        assert!(name_within("example.com", "example.com."));
+        assert!(!name_within("badexample.com", "example.com"));
+        assert!(!name_within("com", "example.com"));
+        assert!(!name_within("\u{fffd}\u{fffd}\u{fffd}\\", "\u{fffd}x"));
+        assert!(name_within("\u{fffd}.\u{fffd}", "\u{fffd}"));
+        assert!(!name_within("\u{fffd}\u{fffd}", "\u{bf}"));
+    }
 
     #[test]
     fn validates_lengths_and_labels() {

@@ -27,6 +27,17 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// RFC 5782 §2.1, §2.4, §3.
 #[test]
 fn query_names() {
+    // A user-defined zone that makes no valid name, or a name too long:
+    // nothing is asked (a fuzz finding: the query went out malformed).
+    let mut bad = list("spamhaus-zen");
+    bad.zone = "..fuenn.z".into();
+    assert_eq!(
+        query_name(&bad, &ip("192.0.2.1")),
+        Err(ListError::InvalidQueryName)
+    );
+    let dbl = list("spamhaus-dbl");
+    let long = domain_target(&format!("{}example", "a23456789.".repeat(24))).unwrap();
+    assert_eq!(query_name(&dbl, &long), Err(ListError::InvalidQueryName));
     let zen = list("spamhaus-zen");
     assert_eq!(
         query_name(&zen, &ip("192.0.2.99")).unwrap(),

@@ -493,6 +493,41 @@ impl Query {
     }
 }
 
+/// Fuzzing: the responses a lookup would read from `data`, as the code and
+/// answer section of each. The first byte picks the query type; the
+/// response is `data`'s header with this query's question spliced in (so
+/// that the fuzzer reaches the decoder), and `data` as it came.
+pub(crate) fn fuzz_responses(data: &[u8]) -> Vec<(ResponseCode, Vec<Record>)> {
+    let [kind, header @ ..] = data else {
+        return Vec::new();
+    };
+    let types = [
+        RecordType::A,
+        RecordType::AAAA,
+        RecordType::MX,
+        RecordType::TXT,
+        RecordType::PTR,
+    ];
+    let mut query = Query::new("fuzz.example", types[usize::from(*kind) % types.len()]);
+    let id = u16::from_be_bytes([
+        header.first().copied().unwrap_or(0),
+        header.get(1).copied().unwrap_or(0),
+    ]);
+    query.set_id(id);
+    let mut spliced = header.get(..HEADER_LEN).unwrap_or(header).to_vec();
+    spliced.resize(HEADER_LEN, 0);
+    spliced[2] |= 0x80;
+    spliced[4..6].copy_from_slice(&[0, 1]);
+    spliced.extend_from_slice(&query.wire[HEADER_LEN..query.question_end]);
+    spliced.extend_from_slice(header.get(HEADER_LEN..).unwrap_or_default());
+    [spliced.as_slice(), header]
+        .into_iter()
+        .filter(|answer| query.is_answered_by(answer))
+        .filter_map(|answer| query.read_response(answer).ok())
+        .map(|response| (response.code, response.answers))
+        .collect()
+}
+
 /// An instant `wait` from now, or as far as the clock goes (the builder
 /// refuses timeouts past it, so this is a fallback, never a panic).
 fn far_future(wait: Duration) -> Instant {
