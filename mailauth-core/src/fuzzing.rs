@@ -743,8 +743,11 @@ mod tests {
         }
     }
 
+    /// A fuzz entry point.
+    type Entry = fn(&[u8]);
+
     /// Every fuzz target by name, as `fuzz/Cargo.toml` names them.
-    const TARGETS: [(&str, fn(&[u8])); 15] = [
+    const TARGETS: [(&str, Entry); 15] = [
         ("zone_text", super::zone_text),
         ("spf_record", super::spf_record),
         ("spf_macro", super::spf_macro),
