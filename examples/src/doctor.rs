@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use mailauth_core::dnsbl::DnsblList;
 use mailauth_core::doctor::{DoctorReport, SendingSetup, audit_domain, diagnose};
+use mailauth_core::text::escape;
 use mailauth_examples::cli::{RESOLVER_USAGE, ResolverChoice, demo_resolver, resolver_option};
 use mailauth_examples::demo;
 
@@ -33,7 +34,8 @@ fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("mailauth-doctor: {message}\n{USAGE}");
+            // Arguments and DNS data reach the terminal escaped.
+            eprintln!("mailauth-doctor: {}\n{USAGE}", escape(&message));
             ExitCode::from(64)
         }
     }
@@ -125,7 +127,7 @@ fn run(args: Vec<String>) -> Result<u8, String> {
     if json {
         println!("{}", report.to_json());
     } else {
-        println!("(answers from {source})");
+        println!("(answers from {})", escape(&source));
         print!("{}", report.to_text());
     }
     Ok(u8::try_from(report.worst().exit_code()).unwrap_or(3))

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use mailauth_core::dns::{DnsResolver, LookupResult, RecordType};
+use mailauth_core::text::escape;
 use mailauth_examples::cli::{ResolverChoice, demo_resolver, resolver_option};
 
 /// The questions asked when none are given.
@@ -37,7 +38,8 @@ fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("lookup: {message}\n{USAGE}");
+            // Arguments and DNS data reach the terminal escaped.
+            eprintln!("lookup: {}\n{USAGE}", escape(&message));
             ExitCode::from(2)
         }
     }
@@ -74,11 +76,11 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    println!("Answers from {source}:");
+    println!("Answers from {}:", escape(&source));
     runtime.block_on(async {
         for question in &questions {
             for line in ask(&*resolver, question).await? {
-                println!("  {line}");
+                println!("  {}", escape(&line));
             }
         }
         Ok(())
