@@ -215,9 +215,13 @@ impl Resolver {
     /// port per query; a lost query is sent again once its answer is
     /// overdue by the measured round-trip time, at least 50 ms, instead of
     /// after `timeout`). `udp_sockets` is the number of those sockets per
-    /// nameserver (at least 1).
+    /// nameserver (at least 1). The multiplexed transport asks only
+    /// nameservers on loopback or a private network (its few source ports
+    /// leave the 16-bit ID as the only defence against forged answers)
+    /// unless `multiplex_public_servers` is true.
     #[staticmethod]
-    #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true, udp_sockets = 2))]
+    #[pyo3(signature = (servers, *, transport = "udp", timeout = 5.0, attempts = 2, cache = true, udp_sockets = 2,
+                        multiplex_public_servers = false))]
     fn nameservers(
         #[pyo3(from_py_with = args::servers)] servers: Vec<String>,
         transport: &str,
@@ -225,6 +229,7 @@ impl Resolver {
         #[pyo3(from_py_with = args::int)] attempts: i128,
         cache: bool,
         #[pyo3(from_py_with = args::int)] udp_sockets: i128,
+        multiplex_public_servers: bool,
     ) -> PyResult<Self> {
         let udp_sockets = args::range("udp_sockets", udp_sockets, 1..=MAX_UDP_SOCKETS)?;
         let addrs = servers
@@ -251,7 +256,8 @@ impl Resolver {
         let builder = HickoryResolver::builder()
             .nameservers(addrs)
             .transport(transport)
-            .udp_sockets(udp_sockets);
+            .udp_sockets(udp_sockets)
+            .multiplex_public_servers(multiplex_public_servers);
         let resolver = build(configure(builder, timeout, attempts, cache)?)?;
         Ok(Self::wrap(
             Arc::new(resolver),

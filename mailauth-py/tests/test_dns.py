@@ -161,6 +161,13 @@ def test_resolver_config_errors() -> None:
         mailauth.Resolver.nameservers(["127.0.0.1"], transport="udp-multiplexed", udp_sockets=0)
 
 
+def test_multiplexed_udp_refuses_public_nameservers() -> None:
+    with pytest.raises(mailauth.ResolverConfigError, match="multiplex_public_servers"):
+        mailauth.Resolver.nameservers(["8.8.8.8"], transport="udp-multiplexed")
+    mailauth.Resolver.nameservers(["8.8.8.8"], transport="udp-multiplexed", multiplex_public_servers=True)
+    mailauth.Resolver.nameservers(["192.168.1.1"], transport="udp-multiplexed")
+
+
 def test_multiplexed_udp_on_one_socket(dns_server: str) -> None:
     one = mailauth.Resolver.nameservers([dns_server], transport="udp-multiplexed", udp_sockets=1, cache=False)
     zen = mailauth.DnsblList("test-zen", "zen.dnsbl.test", codes={"127.0.0.2": "SBL", "127.0.0.10": "PBL"})

@@ -73,7 +73,15 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
     (
         "Resolver.nameservers",
         mailauth.Resolver.nameservers,
-        {"servers": ["127.0.0.1:9"], "transport": "udp", "timeout": 1.0, "attempts": 1, "cache": True, "udp_sockets": 1},
+        {
+            "servers": ["127.0.0.1:9"],
+            "transport": "udp-multiplexed",
+            "timeout": 1.0,
+            "attempts": 1,
+            "cache": True,
+            "udp_sockets": 1,
+            "multiplex_public_servers": False,
+        },
     ),
     (
         "Resolver.from_zone",

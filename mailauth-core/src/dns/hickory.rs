@@ -48,8 +48,10 @@ pub enum Transport {
     /// checks), but without a fresh source port per query
     /// (RFC 5452 §9.2) and without hickory's cache: meant for a resolver
     /// on a trusted path, such as the local recursive resolver a DNSBL
-    /// user needs anyway. Its sockets belong to the tokio runtime of the
-    /// first lookup.
+    /// user needs anyway, and refused for any other nameserver unless
+    /// [`HickoryResolverBuilder::multiplex_public_servers`] allows it. Its
+    /// sockets live on a thread of their own, so lookups work from any
+    /// tokio runtime, whichever made the first.
     UdpMultiplexed,
 }
 
@@ -71,6 +73,13 @@ pub enum ResolverError {
     /// hickory-resolver refused the configuration.
     #[error("cannot build the resolver")]
     Build(#[source] NetError),
+    /// [`Transport::UdpMultiplexed`] towards a nameserver that is not on
+    /// loopback or a private network, without
+    /// [`HickoryResolverBuilder::multiplex_public_servers`].
+    #[error(
+        "the multiplexed UDP transport asks only nameservers on loopback or a private network, not {0} (see multiplex_public_servers)"
+    )]
+    PublicMultiplexed(SocketAddr),
 }
 
 /// Builds a [`HickoryResolver`]: nameservers, transport, timeout, attempts
@@ -84,6 +93,7 @@ pub struct HickoryResolverBuilder {
     cache: bool,
     max_in_flight: usize,
     udp_sockets: usize,
+    multiplex_public: bool,
 }
 
 impl Default for HickoryResolverBuilder {
@@ -96,6 +106,7 @@ impl Default for HickoryResolverBuilder {
             cache: true,
             max_in_flight: 512,
             udp_sockets: 2,
+            multiplex_public: false,
         }
     }
 }
@@ -156,6 +167,25 @@ impl HickoryResolverBuilder {
         self
     }
 
+    /// For [`Transport::UdpMultiplexed`]: also ask nameservers that are
+    /// not on loopback or a private network; off by default.
+    ///
+    /// Why: all queries of the multiplexed transport leave from a few
+    /// long-lived source ports, so a forged answer needs only the right
+    /// 16-bit ID and the (predictable) question, one chance in 65,536 per
+    /// datagram instead of about one in 2^32 with a fresh random port per
+    /// query (RFC 5452 §9.2, §10). An off-path attacker on the internet
+    /// cannot send datagrams that appear to come from a loopback or
+    /// private address across the network's edge, so towards such a
+    /// resolver the IDs suffice; towards a public one they do not.
+    /// Loopback is 127.0.0.0/8 and ::1; private is 10.0.0.0/8,
+    /// 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, fc00::/7 and
+    /// fe80::/10.
+    pub fn multiplex_public_servers(mut self, allow: bool) -> Self {
+        self.multiplex_public = allow;
+        self
+    }
+
     /// Builds the resolver. Without explicit nameservers, the system
     /// configuration gives them, but its search domains and `ndots` are
     /// ignored. Needs no runtime; lookups need a tokio runtime.
@@ -167,15 +197,15 @@ impl HickoryResolverBuilder {
             return Err(ResolverError::InvalidOption("attempts must be at least 1"));
         }
         // Every lookup adds timeout × attempts to the clock: it must fit.
-        let total = u32::try_from(self.attempts)
+        let Some(deadline) = u32::try_from(self.attempts)
             .ok()
             .and_then(|n| self.timeout.checked_mul(n))
-            .filter(|total| std::time::Instant::now().checked_add(*total).is_some());
-        if total.is_none() {
+            .filter(|total| std::time::Instant::now().checked_add(*total).is_some())
+        else {
             return Err(ResolverError::InvalidOption(
                 "timeout times attempts is longer than the clock can count",
             ));
-        }
+        };
         if self.udp_sockets == 0 {
             return Err(ResolverError::InvalidOption(
                 "udp_sockets must be at least 1",
@@ -200,6 +230,12 @@ impl HickoryResolverBuilder {
         };
         if addresses.is_empty() {
             return Err(ResolverError::NoNameservers);
+        }
+        if self.transport == Transport::UdpMultiplexed
+            && !self.multiplex_public
+            && let Some(public) = addresses.iter().find(|a| !is_trusted_path(a.ip()))
+        {
+            return Err(ResolverError::PublicMultiplexed(*public));
         }
         let servers = addresses
             .iter()
@@ -229,7 +265,7 @@ impl HickoryResolverBuilder {
         Ok(HickoryResolver {
             resolver,
             mux,
-            deadline: self.timeout * u32::try_from(self.attempts).unwrap_or(u32::MAX),
+            deadline,
         })
     }
 
@@ -305,16 +341,20 @@ impl HickoryResolver {
         extract: impl Fn(&RData) -> Option<T>,
     ) -> Result<Vec<T>, LookupError> {
         let name = validate_name(name)?;
+        let mut deadline = self.deadline;
         if let Some(mux) = &self.mux {
+            let start = std::time::Instant::now();
             // Bounded by the timeout times the attempts itself.
             let response = mux.lookup(name, record_type).await?;
-            // A truncated answer is asked again over TCP (RFC 7766 §5).
+            // A truncated answer is asked again over TCP (RFC 7766 §5),
+            // within what is left of the lookup's time.
             if !response.truncated {
                 return records(response.code, &response.answers, extract);
             }
+            deadline = deadline.saturating_sub(start.elapsed());
         }
         let name = absolute_name(name)?;
-        let lookup = tokio::time::timeout(self.deadline, self.resolver.lookup(name, record_type))
+        let lookup = tokio::time::timeout(deadline, self.resolver.lookup(name, record_type))
             .await
             .map_err(|_| LookupError::Timeout)?
             .map_err(map_error)?;
@@ -345,6 +385,19 @@ fn records<T>(
         (false, _) => Ok(found),
         (true, ResponseCode::NXDomain) => Err(LookupError::NxDomain),
         (true, _) => Err(LookupError::NoData),
+    }
+}
+
+/// Whether `ip` is on loopback or a private network, where the
+/// multiplexed transport may ask (see
+/// [`HickoryResolverBuilder::multiplex_public_servers`]).
+fn is_trusted_path(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_trusted_path(IpAddr::V4(v4)),
+            None => v6.is_loopback() || v6.is_unique_local() || v6.is_unicast_link_local(),
+        },
     }
 }
 

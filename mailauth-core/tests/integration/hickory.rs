@@ -405,3 +405,124 @@ async fn multiplexed_udp_resends_a_lost_query_early() {
     assert!(took < Duration::from_millis(1500), "took {took:?}");
     assert_eq!(seen(), 2 + 5 + 2 + 4);
 }
+
+/// The multiplexed transport asks only nameservers on loopback or a
+/// private network (its few source ports leave the 16-bit ID as the only
+/// defence against forged answers), unless the caller allows others.
+#[test]
+fn multiplexed_udp_refuses_public_nameservers() {
+    let build = |server: &str, allow: bool| {
+        HickoryResolver::builder()
+            .nameservers([server.parse::<SocketAddr>().expect("address")])
+            .transport(Transport::UdpMultiplexed)
+            .multiplex_public_servers(allow)
+            .build()
+    };
+    for trusted in [
+        "127.0.0.1:53",
+        "10.1.2.3:53",
+        "172.16.0.1:53",
+        "192.168.1.1:5353",
+        "[::1]:53",
+        "[fd00::1]:53",
+        "[::ffff:192.168.0.1]:53",
+    ] {
+        assert!(build(trusted, false).is_ok(), "{trusted}");
+    }
+    for public in [
+        "8.8.8.8:53",
+        "192.0.2.1:53",
+        "[2001:db8::1]:53",
+        "[::ffff:8.8.8.8]:53",
+    ] {
+        let error = build(public, false).expect_err(public);
+        assert!(
+            matches!(
+                error,
+                mailauth_core::dns::ResolverError::PublicMultiplexed(_)
+            ),
+            "{public}: {error}"
+        );
+        assert!(error.to_string().contains("multiplex_public_servers"));
+        assert!(build(public, true).is_ok(), "{public} allowed");
+    }
+    // Other transports take any nameserver.
+    let tcp = HickoryResolver::builder()
+        .nameservers(["8.8.8.8:53".parse::<SocketAddr>().unwrap()])
+        .transport(Transport::Tcp)
+        .build();
+    assert!(tcp.is_ok());
+}
+
+/// The multiplexed sockets live on the transport's own runtime: a resolver
+/// whose first lookup ran on a runtime that has since been dropped keeps
+/// answering from another.
+#[test]
+fn multiplexed_udp_outlives_the_runtime_of_its_first_lookup() {
+    let resolver = DnsServer::shared().resolver(Transport::UdpMultiplexed);
+    let lookup = |resolver: &HickoryResolver| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let answer = runtime.block_on(resolver.txt("served.mailauth.test"));
+        drop(runtime);
+        answer
+    };
+    for round in 0..3 {
+        let answer = lookup(&resolver).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(&*answer[0].joined(), b"served-by-the-mailauth-test-zone");
+    }
+}
+
+/// A nameserver whose UDP answers are all truncated (TC), each sent `delay`
+/// after its query, and whose TCP port takes connections and never
+/// answers. Returns its address.
+fn truncating_nameserver(delay: Duration) -> SocketAddr {
+    let udp = UdpSocket::bind("127.0.0.1:0").expect("bind UDP");
+    let addr = udp.local_addr().expect("address");
+    let tcp = TcpListener::bind(addr).expect("bind TCP on the same port");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = tcp.accept() {
+            held.push(stream);
+        }
+    });
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 512];
+        while let Ok((len, from)) = udp.recv_from(&mut buffer) {
+            let mut answer = buffer[..len].to_vec();
+            answer[2] |= 0x82; // QR and TC.
+            let udp = udp.try_clone().expect("clone");
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                let _ = udp.send_to(&answer, from);
+            });
+        }
+    });
+    addr
+}
+
+/// A truncated multiplexed answer goes to TCP within what is left of the
+/// lookup's time (timeout × attempts), not with a whole new allowance:
+/// the UDP answer takes most of the 2 s, the TCP server never answers,
+/// and the lookup ends at 2 s, where it took the UDP time plus 2 s before.
+#[tokio::test]
+async fn multiplexed_tcp_fallback_keeps_the_time_limit() {
+    let _timed = crate::dns_server::timed().await;
+    let addr = truncating_nameserver(Duration::from_millis(1700));
+    let resolver = HickoryResolver::builder()
+        .nameservers([addr])
+        .transport(Transport::UdpMultiplexed)
+        .timeout(Duration::from_secs(2))
+        .attempts(1)
+        .cache(false)
+        .build()
+        .expect("resolver");
+    let started = Instant::now();
+    assert_eq!(resolver.txt("big.example").await, Err(LookupError::Timeout));
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(1700), "took {took:?}");
+    // The limit is 2 s; before, the TCP fallback alone had 2 s more (3.7 s).
+    assert!(took < Duration::from_millis(3200), "took {took:?}");
+}

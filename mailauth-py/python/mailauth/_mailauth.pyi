@@ -139,6 +139,7 @@ class Resolver:
         attempts: int = 2,
         cache: bool = True,
         udp_sockets: int = 2,
+        multiplex_public_servers: bool = False,
     ) -> Resolver: ...
     @staticmethod
     def from_zone(

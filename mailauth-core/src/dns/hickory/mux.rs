@@ -15,9 +15,17 @@
 //! and the answer to any sending of the query is taken.
 //!
 //! The spoofing defence is a random 16-bit ID per query and the question
-//! check, without source-port randomisation per query: use this transport
-//! towards a resolver on a trusted path (loopback, the local network),
-//! which is how DNSBLs are queried anyway.
+//! check, without source-port randomisation per query: the builder allows
+//! this transport only towards a resolver on a trusted path (loopback, the
+//! local network), which is how DNSBLs are queried anyway, unless the
+//! caller says otherwise (see `multiplex_public_servers`).
+//!
+//! The sockets and their receiving tasks live on a runtime of the
+//! transport's own, on one thread ([`Driver`]), started by the first
+//! lookup and stopped when the transport is dropped: a socket belongs to
+//! the runtime that made it, and the caller's runtime may end (a
+//! `block_on` per call, a test's runtime) while the resolver lives on.
+//! Lookups wait on the sockets from whatever runtime they run on.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -237,13 +245,50 @@ async fn receive(socket: Arc<UdpSocket>, pending: Arc<Pending>) {
     }
 }
 
+/// The transport's own runtime, on a thread of its own: it runs the
+/// sockets' receiving tasks and drives their I/O. Dropping it stops the
+/// thread, which drops the runtime and its tasks.
+struct Driver {
+    handle: tokio::runtime::Handle,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Driver {
+    fn start() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("mailauth-udp-mux".into())
+            .spawn(move || {
+                // Runs until the sender is dropped with the transport.
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+            })?;
+        Ok(Self {
+            handle,
+            _stop: stop,
+        })
+    }
+}
+
+/// The open sockets and the runtime they belong to. The channels are
+/// dropped first (their receiving tasks aborted), then the runtime.
+struct Open {
+    channels: Vec<Channel>,
+    _driver: Driver,
+}
+
 /// The transport: channels opened on first use, queries spread over them.
 pub(super) struct UdpMux {
     servers: Vec<SocketAddr>,
     sockets_per_server: usize,
     timeout: Duration,
     attempts: usize,
-    channels: OnceCell<Vec<Channel>>,
+    open: OnceCell<Open>,
     next: AtomicUsize,
 }
 
@@ -259,27 +304,33 @@ impl UdpMux {
             sockets_per_server,
             timeout,
             attempts,
-            channels: OnceCell::new(),
+            open: OnceCell::new(),
             next: AtomicUsize::new(0),
         }
     }
 
+    /// The channels, opened on the transport's own runtime the first time.
     async fn channels(&self) -> Result<&[Channel], LookupError> {
-        let channels = self
-            .channels
+        let open = self
+            .open
             .get_or_try_init(|| async {
+                let driver = Driver::start()?;
                 let mut channels = Vec::new();
                 for _ in 0..self.sockets_per_server {
                     for server in &self.servers {
-                        channels.push(Channel::open(*server).await?);
+                        let opened = driver.handle.spawn(Channel::open(*server));
+                        channels.push(opened.await.map_err(std::io::Error::other)??);
                     }
                 }
-                Ok::<_, std::io::Error>(channels)
+                Ok::<_, std::io::Error>(Open {
+                    channels,
+                    _driver: driver,
+                })
             })
             .await
             // No socket could be opened: nothing can be reached.
             .map_err(|_| LookupError::Timeout)?;
-        Ok(channels)
+        Ok(&open.channels)
     }
 
     /// Sends the query in up to `attempts` attempts of `timeout` each (each
