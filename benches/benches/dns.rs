@@ -40,10 +40,7 @@ fn lookups(c: &mut Criterion) {
     });
     group.finish();
 
-    let text = Zone {
-        records: corpus.records.clone(),
-    }
-    .to_string();
+    let text = Zone::from(corpus.records.clone()).to_string();
     c.bench_function("zone_parse_corpus", |b| {
         b.iter(|| Zone::parse(black_box(&text)))
     });

@@ -145,11 +145,7 @@ impl SpfCorpus {
         let mut faults = Vec::new();
         for (name, set) in raw.records {
             let mut add = |data| {
-                records.push(ZoneRecord {
-                    name: name.clone(),
-                    ttl: 300,
-                    data,
-                });
+                records.push(ZoneRecord::new(name.clone(), 300, data));
             };
             // TXT values are already joined: one string each (the loader
             // keeps them whole; only zone text splits at 255 octets).
@@ -161,10 +157,10 @@ impl SpfCorpus {
                 .into_iter()
                 .for_each(|ip| add(RecordData::Aaaa(ip)));
             set.mx.into_iter().for_each(|(preference, exchange)| {
-                add(RecordData::Mx(Mx {
+                add(RecordData::Mx(Mx::new(
                     preference,
-                    exchange: exchange.trim_end_matches('.').to_owned(),
-                }))
+                    exchange.trim_end_matches('.'),
+                )))
             });
             for kind in set.servfail {
                 let kind: RecordType = kind
@@ -175,11 +171,11 @@ impl SpfCorpus {
         }
         for (ip, names) in raw.ptr {
             for target in names {
-                records.push(ZoneRecord {
-                    name: reverse_name(ip).to_string(),
-                    ttl: 300,
-                    data: RecordData::Ptr(target),
-                });
+                records.push(ZoneRecord::new(
+                    reverse_name(ip).to_string(),
+                    300,
+                    RecordData::Ptr(target),
+                ));
             }
         }
         let mut resolver = MemoryResolver::new();

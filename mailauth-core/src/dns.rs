@@ -223,6 +223,7 @@ impl std::str::FromStr for RecordType {
 /// The text was not one of the mnemonics of [`RecordType`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown record type (expected A, AAAA, MX, PTR or TXT)")]
+#[non_exhaustive]
 pub struct UnknownRecordType;
 
 /// One TXT record: its character-strings, each kept as sent (RFC 1035
@@ -266,12 +267,24 @@ impl Txt {
 /// One MX record (RFC 1035 §3.3.9).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Mx {
     /// Lower is preferred.
     pub preference: u16,
     /// The mail exchanger's name, without a trailing dot; `""` is the root,
     /// as in a null MX (`0 .`, RFC 7505).
     pub exchange: String,
+}
+
+impl Mx {
+    /// An MX record: `preference` (lower is preferred) and the exchange's
+    /// name, without a trailing dot (`""` for a null MX).
+    pub fn new(preference: u16, exchange: impl Into<String>) -> Self {
+        Self {
+            preference,
+            exchange: exchange.into(),
+        }
+    }
 }
 
 /// The lookups the mail-authentication RFCs need, as one async trait.

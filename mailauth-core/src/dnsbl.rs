@@ -57,6 +57,7 @@ pub enum DnsblError {
 /// One answer address and what it means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Listing {
     /// The A record.
     pub code: Ipv4Addr,
@@ -136,6 +137,7 @@ pub enum ListOutcome {
 /// One list's result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ListResult {
     /// The list's id.
     pub list: String,
@@ -150,6 +152,7 @@ pub struct ListResult {
 /// Every list's result for one target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DnsblReport {
     /// What was checked.
     pub target: Target,

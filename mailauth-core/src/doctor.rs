@@ -134,6 +134,7 @@ impl CheckKind {
 /// One check's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Finding {
     /// The check.
     pub check: CheckKind,
@@ -245,6 +246,7 @@ pub enum Subject {
 /// The doctor's report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DoctorReport {
     /// What was diagnosed.
     pub subject: Subject,

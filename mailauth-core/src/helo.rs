@@ -34,6 +34,7 @@ pub enum CheckStatus {
 /// One check's verdict and what it saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Verdict {
     /// The outcome.
     pub status: CheckStatus,
@@ -70,6 +71,7 @@ impl Verdict {
 /// All HELO checks for one session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct HeloReport {
     /// The HELO argument as given.
     pub helo: String,

@@ -71,6 +71,7 @@ pub enum ForwardOutcome {
 /// One PTR name and its forward lookup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ForwardCheck {
     /// The PTR name, as served (no trailing dot).
     pub name: String,
@@ -96,6 +97,7 @@ pub enum PeerStatus {
 /// An SMTP reply Postfix would send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SmtpReply {
     /// The reply code (450, 550, ...).
     pub code: u16,
@@ -132,6 +134,7 @@ impl fmt::Display for SmtpReply {
 /// family.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PostfixClient {
     /// The client name Postfix logs: the first PTR name when it resolves
     /// back, else `unknown`.
@@ -172,6 +175,7 @@ impl Default for IprevConfig {
 /// Everything the iprev check found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct IprevOutput {
     /// The result.
     pub result: IprevResult,

@@ -30,6 +30,9 @@
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+// Every public struct can gain a field without breaking its users (issue 12):
+// clippy refuses one without #[non_exhaustive].
+#![warn(clippy::exhaustive_structs)]
 
 pub mod dmarc;
 pub mod dns;

@@ -76,6 +76,7 @@ impl fmt::Display for MailDomainStatus {
 /// A mail domain's status and the reply Postfix would give.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct MailDomainReport {
     /// The domain checked.
     pub domain: String,

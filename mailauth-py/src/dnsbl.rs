@@ -119,18 +119,13 @@ impl DnsblList {
             .into_iter()
             .map(|(a, m)| Ok((parse_v4(&a)?, m)))
             .collect::<BindingResult<_>>()?;
-        Ok(Self(CoreList {
-            id,
-            zone,
-            kind,
-            policy,
-            codes,
-            errors,
-            key,
-            test_domain,
-            ipv6,
-            note,
-        }))
+        let mut list = CoreList::new(id, zone, kind, policy, codes);
+        list.errors = errors;
+        list.key = key;
+        list.test_domain = test_domain;
+        list.ipv6 = ipv6;
+        list.note = note;
+        Ok(Self(list))
     }
 
     /// A built-in list by id (`spamhaus-zen`, `spamcop`, `dnswl`, ...).

@@ -228,13 +228,13 @@ impl SpfOutput {
 
 impl SpfOutput {
     fn context<'a>(&'a self, receiver: &'a str) -> HeaderContext<'a> {
-        HeaderContext {
-            identity: self.identity,
-            client_ip: self.ip,
-            helo: &self.helo,
-            envelope_from: &self.envelope_from,
+        HeaderContext::new(
+            self.identity,
+            self.ip,
+            &self.helo,
+            &self.envelope_from,
             receiver,
-        }
+        )
     }
 }
 

@@ -11,6 +11,7 @@ pub const MAX_WALK_QUERIES: usize = 8;
 /// One DNS query sent during discovery.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DnsQuery {
     /// The record type asked for.
     pub record_type: RecordType,
@@ -53,6 +54,7 @@ impl DmarcAtName {
 /// A query that failed (timeout, server failure).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FailedQuery {
     /// The name asked for.
     pub name: String,
@@ -63,6 +65,7 @@ pub struct FailedQuery {
 /// One step of the tree walk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct WalkStep {
     /// The domain whose `_dmarc` name was asked.
     pub domain: String,
@@ -97,6 +100,7 @@ impl PolicySource {
 /// The policy record that applies to a domain and what it asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PolicyRecord {
     /// The domain that published the record.
     pub policy_domain: String,
@@ -145,6 +149,7 @@ pub enum DiscoveryOutcome {
 /// and every query sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PolicyDiscovery {
     /// The domain, as its lower-case A-label.
     pub domain: String,

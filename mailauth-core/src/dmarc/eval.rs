@@ -134,6 +134,7 @@ impl Alignment {
 /// One authenticated identifier and how it fared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct IdentifierCheck {
     /// The identifier's domain (lower-case A-label as given, or as
     /// written when it is not a valid name).
@@ -156,6 +157,7 @@ impl IdentifierCheck {
 /// The DMARC evaluation of one message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DmarcOutput {
     /// The result.
     pub result: DmarcResult,

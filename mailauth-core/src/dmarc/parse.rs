@@ -211,6 +211,7 @@ impl fmt::Display for DiagnosticKind {
 /// A finding about a record, with the byte offset it refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Byte offset in the record text (of the tag, or of its value).
     pub offset: usize,
@@ -237,6 +238,7 @@ impl fmt::Display for Diagnostic {
 /// about the whole record last.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Validation {
     /// The record as RFC 9989 receivers read it; `None` if the text is not
     /// a DMARC record.

@@ -108,6 +108,7 @@ impl PsdFlag {
 /// failures produce failure reports. Meaningful only with `ruf`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FailureOptions {
     /// `0`: all underlying mechanisms failed to give an aligned pass.
     pub all_failed: bool,
@@ -169,6 +170,7 @@ pub enum ReportTarget {
 /// One report destination of `rua` or `ruf`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ReportUri {
     /// The URI as written, without an obsolete `!size` suffix.
     pub uri: String,
@@ -198,6 +200,7 @@ impl fmt::Display for ReportUri {
 /// RFC 9989 receivers ignore them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Rfc7489Tags {
     /// `pct`: the percentage of failing mail the policy applied to (0-100).
     pub pct: Option<u8>,

@@ -91,6 +91,7 @@ impl ReportTag {
 /// One report destination and its authorisation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ReportDestination {
     /// `rua` or `ruf`.
     pub tag: ReportTag,

@@ -42,6 +42,7 @@ pub enum Fault {
 /// One query the in-memory zone was asked, as logged by
 /// [`MemoryResolver::enable_query_log`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct QueryRecord {
     /// The name as asked, without a trailing dot (for PTR, the reverse name).
     pub name: String,

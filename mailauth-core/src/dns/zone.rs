@@ -26,6 +26,7 @@ use super::{Mx, RecordType, Txt};
 /// A parsed master file: its records in file order, all names absolute and
 /// without the trailing dot (`""` is the root).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Zone {
     /// The records, in file order.
     pub records: Vec<ZoneRecord>,
@@ -33,6 +34,7 @@ pub struct Zone {
 
 /// One resource record of a [`Zone`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ZoneRecord {
     /// The owner name: absolute, without the trailing dot.
     pub name: String,
@@ -40,6 +42,24 @@ pub struct ZoneRecord {
     pub ttl: u32,
     /// The type and its data.
     pub data: RecordData,
+}
+
+impl ZoneRecord {
+    /// A record of `name` (absolute, without the trailing dot) with this
+    /// TTL and data.
+    pub fn new(name: impl Into<String>, ttl: u32, data: RecordData) -> Self {
+        Self {
+            name: name.into(),
+            ttl,
+            data,
+        }
+    }
+}
+
+impl From<Vec<ZoneRecord>> for Zone {
+    fn from(records: Vec<ZoneRecord>) -> Self {
+        Self { records }
+    }
 }
 
 /// The data of a [`ZoneRecord`], by type.
@@ -81,6 +101,7 @@ impl RecordData {
 
 /// The data of an SOA record (RFC 1035 §3.3.13).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Soa {
     /// The primary nameserver.
     pub mname: String,
@@ -98,9 +119,27 @@ pub struct Soa {
     pub minimum: u32,
 }
 
+impl Soa {
+    /// An SOA record for `mname` and `rname` with the usual timers (one
+    /// hour refresh, ten minutes retry, one day expiry, five minutes
+    /// negative caching); set the fields to change them.
+    pub fn new(mname: impl Into<String>, rname: impl Into<String>, serial: u32) -> Self {
+        Self {
+            mname: mname.into(),
+            rname: rname.into(),
+            serial,
+            refresh: 3600,
+            retry: 600,
+            expire: 86_400,
+            minimum: 300,
+        }
+    }
+}
+
 /// A master file that could not be read: what and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("zone text line {line}, column {column}: {kind}")]
+#[non_exhaustive]
 pub struct ZoneError {
     /// 1-based line number.
     pub line: usize,

@@ -41,6 +41,7 @@ pub enum Codes {
 /// One list: zone, kind, policy, code meanings and error codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DnsblList {
     /// A short identifier, such as `spamhaus-zen`.
     pub id: String,
@@ -316,6 +317,32 @@ impl Builtin {
 }
 
 impl DnsblList {
+    /// A list of one's own: `zone` answers for `kind` targets, meaning
+    /// `codes`, under `policy`; no error codes, no key, RFC 5782's `TEST`
+    /// test point, IPv4 only and no note until those fields are set. A
+    /// zone that makes no valid query name is refused at the query
+    /// ([`ListError::InvalidQueryName`](crate::dnsbl::ListError::InvalidQueryName)).
+    pub fn new(
+        id: impl Into<String>,
+        zone: impl Into<String>,
+        kind: ListKind,
+        policy: ListPolicy,
+        codes: Codes,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            zone: zone.into(),
+            kind,
+            policy,
+            codes,
+            errors: Vec::new(),
+            key: None,
+            test_domain: None,
+            ipv6: false,
+            note: None,
+        }
+    }
+
     /// Every built-in list.
     pub fn builtins() -> Vec<Self> {
         BUILTINS.iter().map(Builtin::to_list).collect()

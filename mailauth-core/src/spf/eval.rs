@@ -348,6 +348,7 @@ impl SpfVerifier {
 /// The outcome of [`SpfVerifier::check`]: both identities.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SpfVerdict {
     /// The HELO identity's output.
     pub helo: SpfOutput,

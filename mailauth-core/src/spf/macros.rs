@@ -41,6 +41,7 @@ pub enum MacroPart {
 /// `%{` letter transformers delimiters `}` (RFC 7208 §7.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Macro {
     /// The letter, lower case.
     pub letter: MacroLetter,

@@ -137,6 +137,7 @@ impl Qualifier {
 /// A directive: qualifier and mechanism.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Directive {
     /// What a match gives.
     pub qualifier: Qualifier,
@@ -154,6 +155,7 @@ impl fmt::Display for Directive {
 /// IPv6 at most 128; `None` is the full length.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DualCidr {
     /// The IPv4 prefix length.
     pub v4: Option<u8>,

@@ -74,6 +74,7 @@ impl std::str::FromStr for SpfResult {
 #[error(
     "unknown SPF result (expected none, neutral, pass, fail, softfail, temperror or permerror)"
 )]
+#[non_exhaustive]
 pub struct UnknownSpfResult;
 
 /// Why check_host() gave its result.
@@ -197,6 +198,7 @@ impl SpfErrorKind {
 /// One step of an evaluation, recorded when tracing is on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct TraceStep {
     /// Nesting depth: 0 for the checked domain, +1 per include/redirect.
     pub depth: u8,
@@ -209,6 +211,7 @@ pub struct TraceStep {
 /// Everything check_host() found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SpfOutput {
     /// The result.
     pub result: SpfResult,
@@ -280,6 +283,7 @@ fn is_token(text: &str) -> bool {
 
 /// The facts a header rendering needs beyond the output.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct HeaderContext<'a> {
     /// The identity checked.
     pub identity: Identity,
@@ -291,6 +295,26 @@ pub struct HeaderContext<'a> {
     pub envelope_from: &'a str,
     /// The receiving host (`receiver=`, the `authserv-id`).
     pub receiver: &'a str,
+}
+
+impl<'a> HeaderContext<'a> {
+    /// The facts of one check: the identity, the client, the HELO name,
+    /// the envelope sender and the receiving host.
+    pub fn new(
+        identity: Identity,
+        client_ip: IpAddr,
+        helo: &'a str,
+        envelope_from: &'a str,
+        receiver: &'a str,
+    ) -> Self {
+        Self {
+            identity,
+            client_ip,
+            helo,
+            envelope_from,
+            receiver,
+        }
+    }
 }
 
 impl SpfOutput {

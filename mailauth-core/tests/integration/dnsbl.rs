@@ -14,11 +14,10 @@ use mailauth_core::dnsbl::{
 use crate::dns_server::{self, DnsServer};
 
 fn like(id: &str, list_id: &str, zone: &str) -> DnsblList {
-    DnsblList {
-        id: list_id.to_owned(),
-        zone: zone.to_owned(),
-        ..DnsblList::builtin(id).expect("built-in list")
-    }
+    let mut list = DnsblList::builtin(id).expect("built-in list");
+    list.id = list_id.to_owned();
+    list.zone = zone.to_owned();
+    list
 }
 
 fn zen() -> DnsblList {

@@ -84,11 +84,7 @@ fn scenario(doc: &Yaml) -> Scenario {
         let mut timeout = false;
         let mut served: Vec<RecordType> = Vec::new();
         let mut push = |data: RecordData| {
-            records.push(ZoneRecord {
-                name: name.clone(),
-                ttl: 300,
-                data,
-            });
+            records.push(ZoneRecord::new(name.clone(), 300, data));
         };
         for entry in entries.as_vec().expect("record list") {
             if entry.as_str() == Some("TIMEOUT") {
@@ -117,10 +113,7 @@ fn scenario(doc: &Yaml) -> Scenario {
                     let pair = value.as_vec().expect("MX pair");
                     let preference =
                         u16::try_from(pair[0].as_i64().expect("preference")).expect("u16");
-                    push(RecordData::Mx(Mx {
-                        preference,
-                        exchange: owner(&text(&pair[1])),
-                    }));
+                    push(RecordData::Mx(Mx::new(preference, owner(&text(&pair[1])))));
                     served.push(RecordType::Mx);
                 }
                 "PTR" => {
@@ -201,24 +194,12 @@ impl Scenario {
     /// never answers for, which would swallow any names below it).
     pub(crate) fn root_zone(&self) -> (String, Vec<String>) {
         let mut records = vec![
-            ZoneRecord {
-                name: String::new(),
-                ttl: 300,
-                data: RecordData::Soa(Soa {
-                    mname: "ns.test".into(),
-                    rname: "hostmaster.test".into(),
-                    serial: 1,
-                    refresh: 3600,
-                    retry: 600,
-                    expire: 86400,
-                    minimum: 300,
-                }),
-            },
-            ZoneRecord {
-                name: String::new(),
-                ttl: 300,
-                data: RecordData::Ns("ns.test".into()),
-            },
+            ZoneRecord::new(
+                "",
+                300,
+                RecordData::Soa(Soa::new("ns.test", "hostmaster.test", 1)),
+            ),
+            ZoneRecord::new("", 300, RecordData::Ns("ns.test".into())),
         ];
         records.extend(self.records.iter().cloned());
         let servfail = self
@@ -233,7 +214,7 @@ impl Scenario {
             })
             .map(|(name, _)| name.clone())
             .collect();
-        (Zone { records }.to_string(), servfail)
+        (Zone::from(records).to_string(), servfail)
     }
 }
 
