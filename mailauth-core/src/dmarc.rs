@@ -104,7 +104,7 @@ pub use report::{
 #[non_exhaustive]
 pub enum DmarcError {
     /// The text is not a DMARC record (RFC 9989 §4.10 step 2).
-    #[error("not a DMARC record at byte {offset}: {reason}")]
+    #[error("not a DMARC record at byte {offset}: {}", reason.describe())]
     NotDmarc {
         /// Byte offset of the problem.
         offset: usize,

@@ -167,7 +167,6 @@ fn rcode_name(code: u16) -> Option<&'static str> {
 
 /// The record types a [`DnsResolver`] can be asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum RecordType {
     /// IPv4 address (RFC 1035 §3.4.1).
@@ -182,49 +181,21 @@ pub enum RecordType {
     Txt,
 }
 
-impl RecordType {
-    /// Every queryable type, in a fixed order.
-    pub const ALL: [Self; 5] = [Self::A, Self::Aaaa, Self::Mx, Self::Ptr, Self::Txt];
-
-    /// The type's mnemonic as in master files: `A`, `AAAA`, `MX`, `PTR`, `TXT`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Mx => "MX",
-            Self::Ptr => "PTR",
-            Self::Txt => "TXT",
-        }
+crate::token::tokens! {
+    RecordType "record type" {
+        A = "A",
+        Aaaa = "AAAA",
+        Mx = "MX",
+        Ptr = "PTR",
+        Txt = "TXT",
     }
+}
 
+impl RecordType {
     fn index(self) -> usize {
         self as usize
     }
 }
-
-impl fmt::Display for RecordType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RecordType {
-    type Err = UnknownRecordType;
-
-    /// Parses a mnemonic, ignoring ASCII case.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s))
-            .ok_or(UnknownRecordType)
-    }
-}
-
-/// The text was not one of the mnemonics of [`RecordType`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown record type (expected A, AAAA, MX, PTR or TXT)")]
-#[non_exhaustive]
-pub struct UnknownRecordType;
 
 /// One TXT record: its character-strings, each kept as sent (RFC 1035
 /// §3.3.14).
@@ -381,11 +352,15 @@ mod tests {
 
     #[test]
     fn record_type_mnemonics() {
-        for t in RecordType::ALL {
+        for &t in RecordType::ALL {
             assert_eq!(t.as_str().to_lowercase().parse::<RecordType>(), Ok(t));
             assert_eq!(RecordType::ALL[t.index()], t);
         }
-        assert_eq!("SPF".parse::<RecordType>(), Err(UnknownRecordType));
+        let unknown = "SPF".parse::<RecordType>().unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            "unknown record type \"SPF\" (expected A, AAAA, MX, PTR, TXT)"
+        );
     }
 
     #[test]

@@ -34,7 +34,6 @@ mod checks;
 mod render;
 mod spf_audit;
 
-use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -45,8 +44,6 @@ pub use spf_audit::{SpfAudit, audit_spf};
 
 /// How a check came out, worst last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Verdict {
     /// Nothing to fix.
     Ok,
@@ -58,17 +55,16 @@ pub enum Verdict {
     Error,
 }
 
-impl Verdict {
-    /// `ok`, `warn`, `fail`, `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Warn => "warn",
-            Self::Fail => "fail",
-            Self::Error => "error",
-        }
+crate::token::tokens! {
+    Verdict "verdict" {
+        Ok = "ok",
+        Warn = "warn",
+        Fail = "fail",
+        Error = "error",
     }
+}
 
+impl Verdict {
     /// The doctor's exit code for this worst verdict: 0, 1, 2, 3.
     pub fn exit_code(self) -> i32 {
         match self {
@@ -80,20 +76,11 @@ impl Verdict {
     }
 }
 
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Which check a finding comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum CheckKind {
     /// SPF for the MAIL FROM identity (RFC 7208).
-    #[cfg_attr(feature = "serde", serde(rename = "spf-mailfrom"))]
     SpfMailFrom,
     /// SPF for the HELO identity.
     SpfHelo,
@@ -113,21 +100,17 @@ pub enum CheckKind {
     DmarcRecord,
 }
 
-impl CheckKind {
-    /// `spf-mailfrom`, `spf-helo`, `iprev`, `helo`, `sender-domain`,
-    /// `dnsbl`, `dmarc`, `spf-record`, `dmarc-record`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SpfMailFrom => "spf-mailfrom",
-            Self::SpfHelo => "spf-helo",
-            Self::Iprev => "iprev",
-            Self::Helo => "helo",
-            Self::SenderDomain => "sender-domain",
-            Self::Dnsbl => "dnsbl",
-            Self::Dmarc => "dmarc",
-            Self::SpfRecord => "spf-record",
-            Self::DmarcRecord => "dmarc-record",
-        }
+crate::token::tokens! {
+    CheckKind "check" {
+        SpfMailFrom = "spf-mailfrom",
+        SpfHelo = "spf-helo",
+        Iprev = "iprev",
+        Helo = "helo",
+        SenderDomain = "sender-domain",
+        Dnsbl = "dnsbl",
+        Dmarc = "dmarc",
+        SpfRecord = "spf-record",
+        DmarcRecord = "dmarc-record",
     }
 }
 

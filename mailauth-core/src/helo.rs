@@ -19,7 +19,6 @@ use crate::iprev::SmtpReply;
 
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CheckStatus {
     /// The check holds.
     Pass,
@@ -29,6 +28,15 @@ pub enum CheckStatus {
     TempError,
     /// It does not apply (a name check on an address literal, say).
     NotApplicable,
+}
+
+crate::token::tokens! {
+    CheckStatus "check status" {
+        Pass = "pass",
+        Fail = "fail",
+        TempError = "temperror",
+        NotApplicable = "not_applicable",
+    }
 }
 
 /// One check's verdict and what it saw.

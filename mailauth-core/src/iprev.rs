@@ -21,8 +21,6 @@ use crate::hostname::validate_hostname;
 
 /// The iprev result (RFC 8601 §2.7.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum IprevResult {
     /// A PTR name resolves back to the IP.
     Pass,
@@ -35,21 +33,12 @@ pub enum IprevResult {
     PermError,
 }
 
-impl IprevResult {
-    /// The RFC 8601 token.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Fail => "fail",
-            Self::TempError => "temperror",
-            Self::PermError => "permerror",
-        }
-    }
-}
-
-impl fmt::Display for IprevResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::token::tokens! {
+    IprevResult "iprev result" {
+        Pass = "pass",
+        Fail = "fail",
+        TempError = "temperror",
+        PermError = "permerror",
     }
 }
 
@@ -82,7 +71,6 @@ pub struct ForwardCheck {
 /// Postfix's status for a lookup step (`smtpd_peer.c`): 2, 4 or 5, and 6
 /// for a name that does not resolve back ("forged").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PeerStatus {
     /// 2: found.
     Ok,
@@ -92,6 +80,15 @@ pub enum PeerStatus {
     Permanent,
     /// 6: the name does not resolve to the client address.
     Forged,
+}
+
+crate::token::tokens! {
+    PeerStatus "peer status" {
+        Ok = "ok",
+        Temporary = "temporary",
+        Permanent = "permanent",
+        Forged = "forged",
+    }
 }
 
 /// An SMTP reply Postfix would send.

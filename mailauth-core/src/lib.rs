@@ -45,10 +45,12 @@ pub mod iprev;
 pub mod maildomain;
 pub mod spf;
 pub mod text;
+mod token;
 
 pub use dmarc::{DmarcOutput, DmarcRecord, DmarcResult};
 pub use error::Error;
 pub use spf::{SpfOutput, SpfRecord, SpfResult, SpfVerifier};
+pub use token::UnknownToken;
 
 /// The crate version, as in `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

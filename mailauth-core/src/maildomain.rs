@@ -16,12 +16,18 @@ use crate::iprev::SmtpReply;
 
 /// Whose domain is checked: it decides the Postfix reply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AddressRole {
     /// The envelope sender (MAIL FROM).
     Sender,
     /// An envelope recipient (RCPT TO).
     Recipient,
+}
+
+crate::token::tokens! {
+    AddressRole "address role" {
+        Sender = "sender",
+        Recipient = "recipient",
+    }
 }
 
 /// What the DNS says about a mail domain.

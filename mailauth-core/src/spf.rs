@@ -25,7 +25,7 @@ pub use parse::{ParseError, ParseErrorKind};
 pub use record::{Directive, DualCidr, Mechanism, Modifier, Qualifier, SpfRecord, Term};
 pub use result::{
     HeaderContext, Identity, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult,
-    TraceStep, UnknownSpfResult,
+    TraceStep,
 };
 
 #[doc(hidden)]

@@ -176,6 +176,18 @@ pub(crate) fn confirmed_ptr(value: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Str
     sequence(value, "confirmed_ptr", "str").map(Some)
 }
 
+/// A token argument (`kind="ip"`, `transport="tcp"`, ...) parsed as the
+/// core spells it; otherwise `InvalidInputError` naming the parameter and
+/// the tokens it takes.
+pub(crate) fn token<T>(name: &str, text: &str) -> BindingResult<T>
+where
+    T: std::str::FromStr<Err = mailauth_core::UnknownToken>,
+{
+    text.parse().map_err(|e: mailauth_core::UnknownToken| {
+        BindingError::InvalidInput(format!("{name}: {e}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

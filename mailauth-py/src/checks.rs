@@ -5,13 +5,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use mailauth_core::dns::DnsResolver;
-use mailauth_core::helo::{self, CheckStatus};
-use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig, PeerStatus};
+use mailauth_core::helo;
+use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig};
 use mailauth_core::maildomain::{self, AddressRole, MailDomainStatus};
 use pyo3::prelude::*;
 
 use crate::args;
-use crate::error::{BindingError, BindingResult};
+use crate::error::BindingResult;
 use crate::records::MxRecord;
 use crate::resolver::{Resolver, ip_from_py, runtime};
 
@@ -75,15 +75,6 @@ pub(crate) struct ForwardCheck {
     addresses: Vec<IpAddr>,
     /// For `no-address` and `error`: the DNS outcome.
     detail: Option<String>,
-}
-
-fn status_token(status: PeerStatus) -> &'static str {
-    match status {
-        PeerStatus::Ok => "ok",
-        PeerStatus::Temporary => "temporary",
-        PeerStatus::Permanent => "permanent",
-        PeerStatus::Forged => "forged",
-    }
 }
 
 /// How Postfix would classify the client.
@@ -169,8 +160,8 @@ impl IprevOutput {
         let p = &self.0.postfix;
         PostfixClient {
             name: p.name.clone(),
-            reverse_status: status_token(p.reverse_status),
-            name_status: status_token(p.name_status),
+            reverse_status: p.reverse_status.as_str(),
+            name_status: p.name_status.as_str(),
             reverse_reject: p.reverse_reject.as_ref().map(ToString::to_string),
             client_reject: p.client_reject.as_ref().map(ToString::to_string),
         }
@@ -201,12 +192,7 @@ pub(crate) struct Verdict {
 impl From<&helo::Verdict> for Verdict {
     fn from(v: &helo::Verdict) -> Self {
         Self {
-            status: match v.status {
-                CheckStatus::Pass => "pass",
-                CheckStatus::Fail => "fail",
-                CheckStatus::TempError => "temperror",
-                CheckStatus::NotApplicable => "not-applicable",
-            },
+            status: v.status.as_str(),
             evidence: v.evidence.clone(),
             postfix: v.postfix.as_ref().map(ToString::to_string),
         }
@@ -283,10 +269,7 @@ impl From<maildomain::MailDomainReport> for MailDomainReport {
             _ => ("invalid-domain", Vec::new(), Vec::new()),
         };
         Self {
-            role: match r.role {
-                AddressRole::Sender => "sender",
-                AddressRole::Recipient => "recipient",
-            },
+            role: r.role.as_str(),
             status,
             detail: r.status.to_string(),
             receives_mail: r.status.receives_mail(),
@@ -307,13 +290,7 @@ fn config(max_names: i128, reject_code: i128) -> BindingResult<IprevConfig> {
 }
 
 fn role(text: &str) -> BindingResult<AddressRole> {
-    match text {
-        "sender" => Ok(AddressRole::Sender),
-        "recipient" => Ok(AddressRole::Recipient),
-        other => Err(BindingError::InvalidInput(format!(
-            "role must be \"sender\" or \"recipient\", not {other:?}"
-        ))),
-    }
+    args::token("role", text)
 }
 
 async fn run_iprev(dns: Arc<dyn DnsResolver>, ip: IpAddr, config: IprevConfig) -> IprevOutput {

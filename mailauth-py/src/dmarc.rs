@@ -512,13 +512,7 @@ impl From<&dmarc::IdentifierCheck> for IdentifierCheck {
             domain: c.domain.clone(),
             authenticated: c.authenticated,
             mode: c.mode.as_str(),
-            alignment: match c.alignment {
-                dmarc::Alignment::Identical => "identical",
-                dmarc::Alignment::Relaxed => "relaxed",
-                dmarc::Alignment::NotAligned => "not_aligned",
-                dmarc::Alignment::TempError => "temperror",
-                dmarc::Alignment::NotChecked => "not_checked",
-            },
+            alignment: c.alignment.as_str(),
             passes: c.passes(),
         }
     }
@@ -689,9 +683,7 @@ fn input(
                     "the SPF result must be an SpfResult or its token".into(),
                 )
             })?;
-            token
-                .parse()
-                .map_err(|_| BindingError::InvalidInput(format!("unknown SPF result {token:?}")))?
+            args::token("the SPF result", &token)?
         };
         input = input.spf(domain, result);
     }

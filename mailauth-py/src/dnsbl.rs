@@ -69,26 +69,8 @@ impl DnsblList {
         ipv6: bool,
         note: Option<String>,
     ) -> PyResult<Self> {
-        let kind = match kind {
-            "ip" => ListKind::Ip,
-            "domain" => ListKind::Domain,
-            other => {
-                return Err(BindingError::InvalidInput(format!(
-                    "kind must be \"ip\" or \"domain\", not {other:?}"
-                ))
-                .into());
-            }
-        };
-        let policy = match policy {
-            "block" => ListPolicy::Block,
-            "allow" => ListPolicy::Allow,
-            other => {
-                return Err(BindingError::InvalidInput(format!(
-                    "policy must be \"block\" or \"allow\", not {other:?}"
-                ))
-                .into());
-            }
-        };
+        let kind: ListKind = args::token("kind", kind)?;
+        let policy: ListPolicy = args::token("policy", policy)?;
         if mailauth_core::dns::validate_name(&zone).is_err() {
             return Err(BindingError::InvalidInput(format!("invalid zone {zone:?}")).into());
         }
@@ -166,16 +148,13 @@ impl DnsblList {
     /// `ip` or `domain`.
     #[getter]
     fn kind(&self) -> &'static str {
-        match self.0.kind {
-            ListKind::Ip => "ip",
-            ListKind::Domain => "domain",
-        }
+        self.0.kind.as_str()
     }
 
     /// `block` or `allow`.
     #[getter]
     fn policy(&self) -> &'static str {
-        policy_token(self.0.policy)
+        self.0.policy.as_str()
     }
 
     /// What to know about the list.
@@ -190,13 +169,6 @@ impl DnsblList {
             PyString::new(py, &self.0.id).repr()?,
             PyString::new(py, &self.0.zone).repr()?
         ))
-    }
-}
-
-fn policy_token(policy: ListPolicy) -> &'static str {
-    match policy {
-        ListPolicy::Block => "block",
-        ListPolicy::Allow => "allow",
     }
 }
 
@@ -259,7 +231,7 @@ impl From<dnsbl::DnsblReport> for DnsblReport {
                 };
                 DnsblListResult {
                     list_id: r.list.clone(),
-                    policy: policy_token(r.policy),
+                    policy: r.policy.as_str(),
                     query: r.query.clone(),
                     status,
                     listings,

@@ -52,7 +52,7 @@ impl From<BindingError> for PyErr {
                 py::SpfParseError::new_err((message, e.offset(), format!("{:?}", e.kind())))
             }
             BindingError::Dmarc(DmarcError::NotDmarc { offset, reason }) => {
-                py::DmarcParseError::new_err((message, offset, reason.to_string()))
+                py::DmarcParseError::new_err((message, offset, reason.describe()))
             }
             BindingError::Dmarc(_) => py::InvalidInputError::new_err(message),
             BindingError::InvalidInput(_) => py::InvalidInputError::new_err(message),

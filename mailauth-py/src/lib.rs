@@ -10,6 +10,7 @@ mod error;
 mod records;
 mod resolver;
 mod spf;
+mod tokens;
 
 use pyo3::prelude::*;
 
@@ -45,6 +46,8 @@ mod _mailauth {
     use crate::resolver::Resolver;
     #[pymodule_export]
     use crate::spf::{SpfOutput, SpfRecord, SpfResult, SpfVerdict, SpfVerifier};
+    #[pymodule_export]
+    use crate::tokens::_tokens;
 
     use super::*;
 

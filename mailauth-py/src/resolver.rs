@@ -242,17 +242,7 @@ impl Resolver {
                     })
             })
             .collect::<BindingResult<Vec<_>>>()?;
-        let transport = match transport {
-            "udp" => Transport::UdpWithTcpFallback,
-            "tcp" => Transport::Tcp,
-            "udp-multiplexed" => Transport::UdpMultiplexed,
-            other => {
-                return Err(BindingError::InvalidInput(format!(
-                    "transport must be \"udp\", \"tcp\" or \"udp-multiplexed\", not {other:?}"
-                ))
-                .into());
-            }
-        };
+        let transport: Transport = args::token("transport", transport)?;
         let builder = HickoryResolver::builder()
             .nameservers(addrs)
             .transport(transport)

@@ -265,9 +265,9 @@ impl SpfVerdict {
     #[getter]
     fn identity(&self) -> &'static str {
         if self.mail_from.is_some() {
-            "mailfrom"
+            Identity::MailFrom.as_str()
         } else {
-            "helo"
+            Identity::Helo.as_str()
         }
     }
 

@@ -147,7 +147,7 @@ def test_bad_targets(zone: mailauth.Resolver, bad: str) -> None:
 
 def test_bad_definitions(zone: mailauth.Resolver) -> None:
     with pytest.raises(mailauth.InvalidInputError, match="kind"):
-        mailauth.DnsblList("x", "bl.example", kind="url")
+        mailauth.DnsblList("x", "bl.example", kind="url")  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(mailauth.InvalidInputError, match="code address"):
         mailauth.DnsblList("x", "bl.example", codes={"not-an-ip": "x"})
     with pytest.raises(mailauth.InvalidInputError, match="not both"):

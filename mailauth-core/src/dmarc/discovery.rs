@@ -75,8 +75,6 @@ pub struct WalkStep {
 
 /// Where the applicable record was published (RFC 9989 §4.10.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum PolicySource {
     /// At the Author Domain itself: `p` applies.
     AuthorDomain,
@@ -86,14 +84,11 @@ pub enum PolicySource {
     PublicSuffixDomain,
 }
 
-impl PolicySource {
-    /// `author_domain`, `organizational_domain` or `public_suffix_domain`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AuthorDomain => "author_domain",
-            Self::OrganizationalDomain => "organizational_domain",
-            Self::PublicSuffixDomain => "public_suffix_domain",
-        }
+crate::token::tokens! {
+    PolicySource "policy source" {
+        AuthorDomain = "author_domain",
+        OrganizationalDomain = "organizational_domain",
+        PublicSuffixDomain = "public_suffix_domain",
     }
 }
 

@@ -1,8 +1,6 @@
 //! DMARC evaluation (RFC 9989 §4.4, §5.3): identifier alignment and the
 //! result for one message.
 
-use std::fmt;
-
 use super::discovery::{DiscoveryOutcome, FailedQuery, PolicyDiscovery, Scope, WalkScope, Walker};
 use super::record::{AlignmentMode, Policy};
 use super::{DmarcError, normalize_domain};
@@ -12,8 +10,6 @@ use crate::spf::SpfResult;
 /// The DMARC result (RFC 9989 §9.2, the `dmarc` method of
 /// `Authentication-Results`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum DmarcResult {
     /// An authenticated identifier is aligned with the Author Domain.
     Pass,
@@ -27,22 +23,13 @@ pub enum DmarcResult {
     PermError,
 }
 
-impl DmarcResult {
-    /// `pass`, `fail`, `none`, `temperror` or `permerror`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Fail => "fail",
-            Self::None => "none",
-            Self::TempError => "temperror",
-            Self::PermError => "permerror",
-        }
-    }
-}
-
-impl fmt::Display for DmarcResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::token::tokens! {
+    DmarcResult "DMARC result" {
+        Pass = "pass",
+        Fail = "fail",
+        None = "none",
+        TempError = "temperror",
+        PermError = "permerror",
     }
 }
 
@@ -98,8 +85,6 @@ impl DmarcInput {
 
 /// Whether an identifier's domain is aligned with the Author Domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Alignment {
     /// The domains are identical (aligned in either mode).
     Identical,
@@ -116,6 +101,16 @@ pub enum Alignment {
     /// aligned, or the evaluation had used up its
     /// [`MAX_ALIGNMENT_WALKS`]. Identical domains are always checked.
     NotChecked,
+}
+
+crate::token::tokens! {
+    Alignment "alignment" {
+        Identical = "identical",
+        Relaxed = "relaxed",
+        NotAligned = "not_aligned",
+        TempError = "temperror",
+        NotChecked = "not_checked",
+    }
 }
 
 /// The most identifiers whose own tree walk one evaluation makes for

@@ -33,8 +33,6 @@ use crate::dns::validate_name;
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Severity {
     /// Valid, but probably not what the owner wants.
     Warning,
@@ -42,20 +40,15 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
-    /// `warning` or `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Warning => "warning",
-            Self::Error => "error",
-        }
+crate::token::tokens! {
+    Severity "severity" {
+        Warning = "warning",
+        Error = "error",
     }
 }
 
 /// Why a TXT record is not a DMARC record (RFC 9989 §4.10 step 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum NotDmarcReason {
     /// The record does not start with a `v` tag.
@@ -67,13 +60,22 @@ pub enum NotDmarcReason {
     WrongVersion,
 }
 
-impl fmt::Display for NotDmarcReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+crate::token::tokens! {
+    NotDmarcReason "reason" {
+        MissingVersion = "missing_version",
+        VersionCase = "version_case",
+        WrongVersion = "wrong_version",
+    }
+}
+
+impl NotDmarcReason {
+    /// What is wrong, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
             Self::MissingVersion => "the record does not start with v=DMARC1",
             Self::VersionCase => "DMARC1 must be upper case (RFC 9989 section 4.8)",
             Self::WrongVersion => "the version is not DMARC1",
-        })
+        }
     }
 }
 
@@ -166,7 +168,7 @@ pub enum DiagnosticKind {
 impl fmt::Display for DiagnosticKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NotDmarc { reason } => write!(f, "not a DMARC record: {reason}"),
+            Self::NotDmarc { reason } => write!(f, "not a DMARC record: {}", reason.describe()),
             Self::EmptyTag => f.write_str("empty tag between separators"),
             Self::InvalidTagName => f.write_str("tag name is not letters only"),
             Self::MissingEquals { tag } => write!(f, "tag {tag} has no '='"),

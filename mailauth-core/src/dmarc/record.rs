@@ -6,8 +6,6 @@ use std::fmt;
 /// A domain owner's requested handling of mail that fails DMARC
 /// (RFC 9989 §4.7, tags `p`, `sp`, `np`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Policy {
     /// No specific action (monitoring only).
     None,
@@ -17,16 +15,15 @@ pub enum Policy {
     Reject,
 }
 
-impl Policy {
-    /// The tag value: `none`, `quarantine` or `reject`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Quarantine => "quarantine",
-            Self::Reject => "reject",
-        }
+crate::token::tokens! {
+    Policy "DMARC policy" {
+        None = "none",
+        Quarantine = "quarantine",
+        Reject = "reject",
     }
+}
 
+impl Policy {
     /// One level less strict, as `t=y` asks (RFC 9989 §4.7, tag `t`):
     /// reject becomes quarantine, quarantine becomes none.
     pub fn relaxed_for_testing(self) -> Self {
@@ -44,16 +41,8 @@ impl Policy {
     }
 }
 
-impl fmt::Display for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Identifier alignment mode (RFC 9989 §4.4, tags `adkim` and `aspf`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum AlignmentMode {
     /// `r`: the domains share an Organizational Domain (the default).
     #[default]
@@ -62,27 +51,16 @@ pub enum AlignmentMode {
     Strict,
 }
 
-impl AlignmentMode {
-    /// The tag value: `r` or `s`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Relaxed => "r",
-            Self::Strict => "s",
-        }
-    }
-}
-
-impl fmt::Display for AlignmentMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::token::tokens! {
+    AlignmentMode "alignment mode" {
+        Relaxed = "r",
+        Strict = "s",
     }
 }
 
 /// The `psd` tag (RFC 9989 §4.7): is this the record of a Public Suffix
 /// Domain?
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum PsdFlag {
     /// `y`: a Public Suffix Domain; the tree walk stops here.
     Yes,
@@ -93,14 +71,11 @@ pub enum PsdFlag {
     Unknown,
 }
 
-impl PsdFlag {
-    /// The tag value: `y`, `n` or `u`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Yes => "y",
-            Self::No => "n",
-            Self::Unknown => "u",
-        }
+crate::token::tokens! {
+    PsdFlag "psd flag" {
+        Yes = "y",
+        No = "n",
+        Unknown = "u",
     }
 }
 

@@ -69,8 +69,6 @@ impl DestinationStatus {
 
 /// The two kinds of report destination.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum ReportTag {
     /// `rua`: aggregate reports (RFC 9990).
     Rua,
@@ -78,13 +76,10 @@ pub enum ReportTag {
     Ruf,
 }
 
-impl ReportTag {
-    /// `rua` or `ruf`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rua => "rua",
-            Self::Ruf => "ruf",
-        }
+crate::token::tokens! {
+    ReportTag "report tag" {
+        Rua = "rua",
+        Ruf = "ruf",
     }
 }
 

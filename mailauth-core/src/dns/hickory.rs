@@ -55,6 +55,14 @@ pub enum Transport {
     UdpMultiplexed,
 }
 
+crate::token::tokens! {
+    Transport "transport" {
+        UdpWithTcpFallback = "udp",
+        Tcp = "tcp",
+        UdpMultiplexed = "udp-multiplexed",
+    }
+}
+
 /// The resolver could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

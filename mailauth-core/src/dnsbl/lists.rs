@@ -5,7 +5,6 @@ use std::net::Ipv4Addr;
 
 /// What a list is queried with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ListKind {
     /// IP addresses (RFC 5782 §2.1, §2.4).
     Ip,
@@ -13,14 +12,27 @@ pub enum ListKind {
     Domain,
 }
 
+crate::token::tokens! {
+    ListKind "list kind" {
+        Ip = "ip",
+        Domain = "domain",
+    }
+}
+
 /// What a listing means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ListPolicy {
     /// A blocklist: a listing counts against the sender.
     Block,
     /// An allowlist (DNSWL): a listing counts for it.
     Allow,
+}
+
+crate::token::tokens! {
+    ListPolicy "list policy" {
+        Block = "block",
+        Allow = "allow",
+    }
 }
 
 /// How a list's A answers map to meanings.

@@ -60,7 +60,6 @@ pub struct Macro {
 
 /// The macro letters (RFC 7208 §7.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MacroLetter {
     /// `s`: the sender.
     Sender,
@@ -84,6 +83,22 @@ pub enum MacroLetter {
     Receiver,
     /// `t`: the current time (explanations only).
     Timestamp,
+}
+
+crate::token::tokens! {
+    MacroLetter "macro letter" {
+        Sender = "s",
+        LocalPart = "l",
+        SenderDomain = "o",
+        Domain = "d",
+        Ip = "i",
+        ValidatedName = "p",
+        IpVersion = "v",
+        Helo = "h",
+        ClientIp = "c",
+        Receiver = "r",
+        Timestamp = "t",
+    }
 }
 
 impl MacroLetter {

@@ -111,7 +111,6 @@ impl fmt::Display for Term {
 
 /// The result a matching directive gives (RFC 7208 §4.6.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Qualifier {
     /// `+`, the default.
     Pass,
@@ -121,6 +120,15 @@ pub enum Qualifier {
     SoftFail,
     /// `?`.
     Neutral,
+}
+
+crate::token::tokens! {
+    Qualifier "qualifier" {
+        Pass = "pass",
+        Fail = "fail",
+        SoftFail = "softfail",
+        Neutral = "neutral",
+    }
 }
 
 impl Qualifier {

@@ -1,7 +1,7 @@
 //! What check_host() returns (RFC 7208 §2.6) and why, and its renderings as
 //! `Received-SPF` (§9.1) and `Authentication-Results` (RFC 8601).
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use super::record::Directive;
@@ -9,8 +9,6 @@ use crate::text::{is_printable, push_quoted};
 
 /// The result of check_host(), RFC 7208 §2.6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum SpfResult {
     /// No record, or no valid domain to check (§2.6.1).
     None,
@@ -28,54 +26,17 @@ pub enum SpfResult {
     PermError,
 }
 
-impl SpfResult {
-    /// The result's token: `none`, `neutral`, `pass`, `fail`, `softfail`,
-    /// `temperror`, `permerror`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Neutral => "neutral",
-            Self::Pass => "pass",
-            Self::Fail => "fail",
-            Self::SoftFail => "softfail",
-            Self::TempError => "temperror",
-            Self::PermError => "permerror",
-        }
+crate::token::tokens! {
+    SpfResult "SPF result" {
+        None = "none",
+        Neutral = "neutral",
+        Pass = "pass",
+        Fail = "fail",
+        SoftFail = "softfail",
+        TempError = "temperror",
+        PermError = "permerror",
     }
 }
-
-impl fmt::Display for SpfResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SpfResult {
-    type Err = UnknownSpfResult;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Self::None,
-            Self::Neutral,
-            Self::Pass,
-            Self::Fail,
-            Self::SoftFail,
-            Self::TempError,
-            Self::PermError,
-        ]
-        .into_iter()
-        .find(|r| r.as_str().eq_ignore_ascii_case(s))
-        .ok_or(UnknownSpfResult)
-    }
-}
-
-/// Text that is not one of the SPF result tokens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown SPF result (expected none, neutral, pass, fail, softfail, temperror or permerror)"
-)]
-#[non_exhaustive]
-pub struct UnknownSpfResult;
 
 /// Why check_host() gave its result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,7 +103,6 @@ impl SpfCause {
 
 /// Why a domain has no SPF record to evaluate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum NoRecordReason {
     /// The domain is malformed or not multi-label (§4.3).
@@ -153,9 +113,16 @@ pub enum NoRecordReason {
     NoSpfRecord,
 }
 
+crate::token::tokens! {
+    NoRecordReason "no-record reason" {
+        InvalidDomain = "invalid_domain",
+        NxDomain = "nxdomain",
+        NoSpfRecord = "no_spf_record",
+    }
+}
+
 /// What went wrong, for [`SpfCause::Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum SpfErrorKind {
     /// A DNS timeout or server failure (temperror, §2.6.6).
@@ -176,6 +143,20 @@ pub enum SpfErrorKind {
     RedirectNone,
     /// The overall deadline passed (temperror).
     Deadline,
+}
+
+crate::token::tokens! {
+    SpfErrorKind "SPF error kind" {
+        Dns = "dns",
+        MultipleRecords = "multiple_records",
+        Syntax = "syntax",
+        LookupLimit = "lookup_limit",
+        VoidLookupLimit = "void_lookup_limit",
+        MxLimit = "mx_limit",
+        IncludeNone = "include_none",
+        RedirectNone = "redirect_none",
+        Deadline = "deadline",
+    }
 }
 
 impl SpfErrorKind {
@@ -249,7 +230,6 @@ impl SpfOutput {
 
 /// The identity an SPF check was for (RFC 7208 §2.3, §2.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Identity {
     /// The MAIL FROM identity.
     MailFrom,
@@ -257,12 +237,10 @@ pub enum Identity {
     Helo,
 }
 
-impl Identity {
-    fn token(self) -> &'static str {
-        match self {
-            Self::MailFrom => "mailfrom",
-            Self::Helo => "helo",
-        }
+crate::token::tokens! {
+    Identity "identity" {
+        MailFrom = "mailfrom",
+        Helo = "helo",
     }
 }
 
@@ -344,7 +322,7 @@ impl SpfOutput {
         } else {
             push_quoted(&mut out, ctx.receiver);
         }
-        let _ = write!(out, "; identity={};", ctx.identity.token());
+        let _ = write!(out, "; identity={};", ctx.identity.as_str());
         out
     }
 

@@ -138,7 +138,7 @@ fn scenario(doc: &Yaml) -> Scenario {
             if served.is_empty() {
                 timeouts.push((name.clone(), None));
             } else {
-                for kind in RecordType::ALL {
+                for &kind in RecordType::ALL {
                     if !served.contains(&kind) {
                         timeouts.push((name.clone(), Some(kind)));
                     }

@@ -1,0 +1,53 @@
+//! The core's token tables, for the test that holds the type stubs'
+//! `Literal` aliases and the Python enums to the core's spellings.
+
+use std::collections::BTreeMap;
+
+use mailauth_core::dmarc::{
+    Alignment, AlignmentMode, DmarcResult, Policy, PolicySource, PsdFlag, ReportTag, Severity,
+};
+use mailauth_core::dns::{RecordType, Transport};
+use mailauth_core::dnsbl::{ListKind, ListPolicy};
+use mailauth_core::doctor::{CheckKind, Verdict};
+use mailauth_core::helo::CheckStatus;
+use mailauth_core::iprev::{IprevResult, PeerStatus};
+use mailauth_core::maildomain::AddressRole;
+use mailauth_core::spf::{Identity, SpfResult};
+use pyo3::prelude::*;
+
+fn tokens<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| as_str(*v)).collect()
+}
+
+/// Every token enum the Python API speaks, by the core's type name.
+#[pyfunction]
+pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
+    BTreeMap::from([
+        ("AddressRole", tokens(AddressRole::ALL, AddressRole::as_str)),
+        ("Alignment", tokens(Alignment::ALL, Alignment::as_str)),
+        (
+            "AlignmentMode",
+            tokens(AlignmentMode::ALL, AlignmentMode::as_str),
+        ),
+        ("CheckKind", tokens(CheckKind::ALL, CheckKind::as_str)),
+        ("CheckStatus", tokens(CheckStatus::ALL, CheckStatus::as_str)),
+        ("DmarcResult", tokens(DmarcResult::ALL, DmarcResult::as_str)),
+        ("IprevResult", tokens(IprevResult::ALL, IprevResult::as_str)),
+        ("ListKind", tokens(ListKind::ALL, ListKind::as_str)),
+        ("ListPolicy", tokens(ListPolicy::ALL, ListPolicy::as_str)),
+        ("PeerStatus", tokens(PeerStatus::ALL, PeerStatus::as_str)),
+        ("Policy", tokens(Policy::ALL, Policy::as_str)),
+        (
+            "PolicySource",
+            tokens(PolicySource::ALL, PolicySource::as_str),
+        ),
+        ("PsdFlag", tokens(PsdFlag::ALL, PsdFlag::as_str)),
+        ("RecordType", tokens(RecordType::ALL, RecordType::as_str)),
+        ("ReportTag", tokens(ReportTag::ALL, ReportTag::as_str)),
+        ("Severity", tokens(Severity::ALL, Severity::as_str)),
+        ("SpfIdentity", tokens(Identity::ALL, Identity::as_str)),
+        ("SpfResult", tokens(SpfResult::ALL, SpfResult::as_str)),
+        ("Transport", tokens(Transport::ALL, Transport::as_str)),
+        ("Verdict", tokens(Verdict::ALL, Verdict::as_str)),
+    ])
+}
