@@ -48,6 +48,18 @@ step "type stubs (mypy --strict, stubtest)"
 .venv/bin/python -m mypy --strict --no-incremental mailauth-py/python mailauth-py/tests
 .venv/bin/python -m mypy.stubtest mailauth --allowlist mailauth-py/stubtest-allowlist.txt
 
+step "packages (cargo package of mailauth-core, the wheel's sdist)"
+# cargo package builds the crate from its packaged files alone; the sdist
+# must carry the Python README and the licence files as its metadata says.
+cargo package --quiet -p mailauth-core --allow-dirty
+sdist=$(mktemp -d)
+PATH="$root/.venv/bin:$PATH" maturin sdist --manifest-path mailauth-py/Cargo.toml --out "$sdist" >&2
+tar xzf "$sdist"/mailauth-*.tar.gz -O --wildcards '*/PKG-INFO' > "$logs/PKG-INFO"
+rm -rf "$sdist"
+grep -q '^License-File: LICENSE-MIT' "$logs/PKG-INFO" && grep -q '^License-File: LICENSE-APACHE' "$logs/PKG-INFO" \
+    && grep -q '^pip install mailauth' "$logs/PKG-INFO" \
+    || { echo "test.sh: the sdist lacks its licence files or the Python README" >&2; exit 1; }
+
 step "fuzz smoke run"
 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 

@@ -59,5 +59,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[doc = include_str!("../../README.md")]
 mod readme {}
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod crate_readme {}
+
 #[doc(hidden)]
 pub mod fuzzing;
