@@ -19,6 +19,7 @@ cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p mailauth-core --no-default-features -- -D warnings
+cargo clippy --quiet -p mailauth-core --no-default-features --features hickory -- -D warnings
 cargo clippy --quiet -p mailauth-core --features serde --all-targets -- -D warnings
 
 step "cargo test (unit, integration with the real DNS server, doc, README)"

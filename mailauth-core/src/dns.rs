@@ -45,11 +45,13 @@ use async_trait::async_trait;
 #[cfg(feature = "hickory")]
 mod hickory;
 mod memory;
+#[cfg(feature = "udp-mux")]
+mod mux;
 mod name;
 pub(crate) mod wire;
 mod zone;
 
-#[cfg(feature = "hickory")]
+#[cfg(feature = "udp-mux")]
 pub(crate) use hickory::fuzz_mux_response;
 #[cfg(feature = "hickory")]
 pub use hickory::{HickoryResolver, HickoryResolverBuilder, ResolverError, Transport};

@@ -434,10 +434,10 @@ fn ip_from(data: &[u8]) -> std::net::IpAddr {
 }
 
 /// UDP responses as the multiplexed transport reads them (feature
-/// `hickory`): the header, the answer section through hickory-proto, the
+/// `udp-mux`): the header, the answer section through hickory-proto, the
 /// authority and additional sections stepped over, then each query type's
 /// records. Never a panic.
-#[cfg(feature = "hickory")]
+#[cfg(feature = "udp-mux")]
 pub fn mux_response(data: &[u8]) {
     crate::dns::fuzz_mux_response(data);
 }

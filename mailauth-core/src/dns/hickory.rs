@@ -11,7 +11,6 @@
 //! loopback addresses (PTR of 127.0.0.1 is `localhost`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -24,9 +23,8 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType as HickoryType};
 
-mod mux;
-
-use mux::UdpMux;
+#[cfg(feature = "udp-mux")]
+use super::mux::UdpMux;
 
 use super::name::{reverse_name, validate_name};
 use super::{DnsResolver, LookupError, LookupResult, Mx, Records, ServerFailure, Txt, sort_mx};
@@ -51,7 +49,9 @@ pub enum Transport {
     /// user needs anyway, and refused for any other nameserver unless
     /// [`HickoryResolverBuilder::multiplex_public_servers`] allows it. Its
     /// sockets live on a thread of their own, so lookups work from any
-    /// tokio runtime, whichever made the first.
+    /// tokio runtime, whichever made the first. Needs the `udp-mux`
+    /// feature (a default one); without it, building such a resolver is an
+    /// error.
     UdpMultiplexed,
 }
 
@@ -239,6 +239,11 @@ impl HickoryResolverBuilder {
         if addresses.is_empty() {
             return Err(ResolverError::NoNameservers);
         }
+        if cfg!(not(feature = "udp-mux")) && self.transport == Transport::UdpMultiplexed {
+            return Err(ResolverError::InvalidOption(
+                "the multiplexed UDP transport needs the udp-mux feature",
+            ));
+        }
         if self.transport == Transport::UdpMultiplexed
             && !self.multiplex_public
             && let Some(public) = addresses.iter().find(|a| !is_trusted_path(a.ip()))
@@ -262,8 +267,9 @@ impl HickoryResolverBuilder {
             .with_options(options)
             .build()
             .map_err(ResolverError::Build)?;
+        #[cfg(feature = "udp-mux")]
         let mux = (self.transport == Transport::UdpMultiplexed).then(|| {
-            Arc::new(UdpMux::new(
+            std::sync::Arc::new(UdpMux::new(
                 addresses,
                 self.udp_sockets,
                 self.timeout,
@@ -272,6 +278,7 @@ impl HickoryResolverBuilder {
         });
         Ok(HickoryResolver {
             resolver,
+            #[cfg(feature = "udp-mux")]
             mux,
             deadline,
         })
@@ -316,7 +323,8 @@ impl HickoryResolverBuilder {
 #[derive(Clone)]
 pub struct HickoryResolver {
     resolver: TokioResolver,
-    mux: Option<Arc<UdpMux>>,
+    #[cfg(feature = "udp-mux")]
+    mux: Option<std::sync::Arc<UdpMux>>,
     deadline: Duration,
 }
 
@@ -349,7 +357,9 @@ impl HickoryResolver {
         extract: impl Fn(&RData) -> Option<T>,
     ) -> Result<Vec<T>, LookupError> {
         let name = validate_name(name)?;
+        #[cfg_attr(not(feature = "udp-mux"), allow(unused_mut))]
         let mut deadline = self.deadline;
+        #[cfg(feature = "udp-mux")]
         if let Some(mux) = &self.mux {
             let start = std::time::Instant::now();
             // Bounded by the timeout times the attempts itself.
@@ -521,8 +531,9 @@ impl DnsResolver for HickoryResolver {
 /// multiplexed transport reads a UDP response to one of its queries, then
 /// as every query type keeps its records. Never a panic; what a lookup
 /// returns is records or a DNS outcome.
+#[cfg(feature = "udp-mux")]
 pub(crate) fn fuzz_mux_response(data: &[u8]) {
-    for (code, answers) in mux::fuzz_responses(data) {
+    for (code, answers) in super::mux::fuzz_responses(data) {
         let _ = records(code, &answers, txt_data);
         let _ = records(code, &answers, a_data);
         let _ = records(code, &answers, aaaa_data);
