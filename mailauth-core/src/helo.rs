@@ -43,7 +43,7 @@ crate::token::tokens! {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
-pub struct Verdict {
+pub struct HeloCheck {
     /// The outcome.
     pub status: CheckStatus,
     /// What was seen: names, records, addresses.
@@ -53,7 +53,7 @@ pub struct Verdict {
     pub postfix: Option<SmtpReply>,
 }
 
-impl Verdict {
+impl HeloCheck {
     fn new(status: CheckStatus, evidence: impl Into<String>) -> Self {
         Self {
             status,
@@ -86,17 +86,17 @@ pub struct HeloReport {
     /// The parsed name, when the syntax is valid.
     pub name: Option<HeloName>,
     /// A valid host name or address literal.
-    pub syntax: Verdict,
+    pub syntax: HeloCheck,
     /// A fully-qualified name (it has a dot) or an address literal.
-    pub fqdn: Verdict,
+    pub fqdn: HeloCheck,
     /// The name has an A, AAAA or MX record (a null MX counts).
-    pub resolves: Verdict,
+    pub resolves: HeloCheck,
     /// The name's addresses (client family) include the client IP.
-    pub resolves_to_client: Verdict,
+    pub resolves_to_client: HeloCheck,
     /// The name equals one of the client's confirmed PTR names (iprev).
-    pub matches_ptr: Verdict,
+    pub matches_ptr: HeloCheck,
     /// An address literal equals the client IP.
-    pub literal_matches_client: Verdict,
+    pub literal_matches_client: HeloCheck,
 }
 
 /// Runs every HELO check. `confirmed_ptr` are the client's PTR names that
@@ -129,28 +129,28 @@ pub async fn check_helo(
         helo: helo.to_owned(),
         name: parsed.as_ref().ok().cloned(),
         syntax: syntax_verdict(helo, &parsed),
-        fqdn: Verdict::not_applicable("invalid syntax"),
-        resolves: Verdict::not_applicable("invalid syntax"),
-        resolves_to_client: Verdict::not_applicable("invalid syntax"),
-        matches_ptr: Verdict::not_applicable("invalid syntax"),
-        literal_matches_client: Verdict::not_applicable("not an address literal"),
+        fqdn: HeloCheck::not_applicable("invalid syntax"),
+        resolves: HeloCheck::not_applicable("invalid syntax"),
+        resolves_to_client: HeloCheck::not_applicable("invalid syntax"),
+        matches_ptr: HeloCheck::not_applicable("invalid syntax"),
+        literal_matches_client: HeloCheck::not_applicable("not an address literal"),
     };
     match parsed {
         Err(_) => {}
         Ok(HeloName::AddressLiteral(literal)) => {
             let why = "an address literal, not a name";
-            report.fqdn = Verdict::new(CheckStatus::Pass, "an address literal");
-            report.resolves = Verdict::not_applicable(why);
-            report.resolves_to_client = Verdict::not_applicable(why);
-            report.matches_ptr = Verdict::not_applicable(why);
+            report.fqdn = HeloCheck::new(CheckStatus::Pass, "an address literal");
+            report.resolves = HeloCheck::not_applicable(why);
+            report.resolves_to_client = HeloCheck::not_applicable(why);
+            report.matches_ptr = HeloCheck::not_applicable(why);
             let literal = normalize_ip(literal);
             report.literal_matches_client = if literal == ip {
-                Verdict::new(
+                HeloCheck::new(
                     CheckStatus::Pass,
                     format!("[{literal}] is the client address"),
                 )
             } else {
-                Verdict::new(
+                HeloCheck::new(
                     CheckStatus::Fail,
                     format!("[{literal}] is not the client address {ip}"),
                 )
@@ -158,9 +158,9 @@ pub async fn check_helo(
         }
         Ok(HeloName::Hostname(name)) => {
             report.fqdn = if name.contains('.') {
-                Verdict::new(CheckStatus::Pass, format!("{name} is fully qualified"))
+                HeloCheck::new(CheckStatus::Pass, format!("{name} is fully qualified"))
             } else {
-                Verdict::new(CheckStatus::Fail, format!("{name} has no dot")).rejected(
+                HeloCheck::new(CheckStatus::Fail, format!("{name} has no dot")).rejected(
                     504,
                     "5.5.2",
                     helo,
@@ -171,14 +171,16 @@ pub async fn check_helo(
             report.resolves = resolves;
             report.resolves_to_client = to_client;
             report.matches_ptr = match confirmed_ptr {
-                None => Verdict::not_applicable("no iprev result given"),
-                Some([]) => Verdict::new(CheckStatus::Fail, "the client has no confirmed PTR name"),
+                None => HeloCheck::not_applicable("no iprev result given"),
+                Some([]) => {
+                    HeloCheck::new(CheckStatus::Fail, "the client has no confirmed PTR name")
+                }
                 Some(names) => match names.iter().find(|n| names_equal(n, &name)) {
-                    Some(found) => Verdict::new(
+                    Some(found) => HeloCheck::new(
                         CheckStatus::Pass,
                         format!("{found} is a confirmed PTR name"),
                     ),
-                    None => Verdict::new(
+                    None => HeloCheck::new(
                         CheckStatus::Fail,
                         format!(
                             "{name} is not among the confirmed PTR names: {}",
@@ -192,15 +194,15 @@ pub async fn check_helo(
     report
 }
 
-fn syntax_verdict(helo: &str, parsed: &Result<HeloName, HostnameError>) -> Verdict {
+fn syntax_verdict(helo: &str, parsed: &Result<HeloName, HostnameError>) -> HeloCheck {
     match parsed {
         Ok(HeloName::Hostname(name)) => {
-            Verdict::new(CheckStatus::Pass, format!("{name} is a valid host name"))
+            HeloCheck::new(CheckStatus::Pass, format!("{name} is a valid host name"))
         }
         Ok(HeloName::AddressLiteral(ip)) => {
-            Verdict::new(CheckStatus::Pass, format!("valid address literal for {ip}"))
+            HeloCheck::new(CheckStatus::Pass, format!("valid address literal for {ip}"))
         }
-        Err(error) => Verdict::new(
+        Err(error) => HeloCheck::new(
             CheckStatus::Fail,
             format!("\"{}\": {error}", helo.escape_debug()),
         )
@@ -216,7 +218,7 @@ async fn resolution(
     name: &str,
     ip: IpAddr,
     helo: &str,
-) -> (Verdict, Verdict) {
+) -> (HeloCheck, HeloCheck) {
     let (a, aaaa, mx) =
         futures_util::join!(resolver.a(name), resolver.aaaa(name), resolver.mx(name));
     let mut found = Vec::new();
@@ -257,16 +259,16 @@ async fn resolution(
         }),
     );
     let resolves = if !found.is_empty() {
-        Verdict::new(CheckStatus::Pass, format!("{name}: {}", found.join("; ")))
+        HeloCheck::new(CheckStatus::Pass, format!("{name}: {}", found.join("; ")))
     } else if let Some(error) = &temporary {
-        Verdict::new(CheckStatus::TempError, format!("{name}: {error}")).rejected(
+        HeloCheck::new(CheckStatus::TempError, format!("{name}: {error}")).rejected(
             450,
             "4.7.1",
             helo,
             "Host not found",
         )
     } else {
-        Verdict::new(
+        HeloCheck::new(
             CheckStatus::Fail,
             format!("{name} has no A, AAAA or MX record"),
         )
@@ -275,9 +277,9 @@ async fn resolution(
     let family = if ip.is_ipv4() { a_list } else { aaaa_list };
     let to_client = match family {
         Ok(list) if list.contains(&ip) => {
-            Verdict::new(CheckStatus::Pass, format!("{name} resolves to {ip}"))
+            HeloCheck::new(CheckStatus::Pass, format!("{name} resolves to {ip}"))
         }
-        Ok(list) => Verdict::new(
+        Ok(list) => HeloCheck::new(
             CheckStatus::Fail,
             format!(
                 "{name} resolves to {}, not to {ip}",
@@ -287,8 +289,10 @@ async fn resolution(
                     .join(", ")
             ),
         ),
-        Err(e) if e.is_temporary() => Verdict::new(CheckStatus::TempError, format!("{name}: {e}")),
-        Err(e) => Verdict::new(
+        Err(e) if e.is_temporary() => {
+            HeloCheck::new(CheckStatus::TempError, format!("{name}: {e}"))
+        }
+        Err(e) => HeloCheck::new(
             CheckStatus::Fail,
             format!("{name} has no address for {ip}'s family: {e}"),
         ),

@@ -180,7 +180,7 @@ impl IprevOutput {
 /// One HELO check's verdict.
 #[pyclass(frozen, get_all, module = "mailauth")]
 #[derive(Clone, Debug)]
-pub(crate) struct Verdict {
+pub(crate) struct HeloCheck {
     /// `pass`, `fail`, `temperror` or `not-applicable`.
     status: &'static str,
     /// What was seen.
@@ -189,8 +189,8 @@ pub(crate) struct Verdict {
     postfix: Option<String>,
 }
 
-impl From<&helo::Verdict> for Verdict {
-    fn from(v: &helo::Verdict) -> Self {
+impl From<&helo::HeloCheck> for HeloCheck {
+    fn from(v: &helo::HeloCheck) -> Self {
         Self {
             status: v.status.as_str(),
             evidence: v.evidence.clone(),
@@ -206,17 +206,17 @@ pub(crate) struct HeloReport {
     /// The HELO argument as given.
     helo: String,
     /// A valid host name or address literal.
-    syntax: Verdict,
+    syntax: HeloCheck,
     /// Fully qualified (or an address literal).
-    fqdn: Verdict,
+    fqdn: HeloCheck,
     /// Has an A, AAAA or MX record.
-    resolves: Verdict,
+    resolves: HeloCheck,
     /// Resolves to the client IP.
-    resolves_to_client: Verdict,
+    resolves_to_client: HeloCheck,
     /// Equals a confirmed PTR name.
-    matches_ptr: Verdict,
+    matches_ptr: HeloCheck,
     /// An address literal equal to the client IP.
-    literal_matches_client: Verdict,
+    literal_matches_client: HeloCheck,
 }
 
 impl From<helo::HeloReport> for HeloReport {

@@ -19,8 +19,8 @@ use pyo3::prelude::*;
 mod _mailauth {
     #[pymodule_export]
     use crate::checks::{
-        ForwardCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport, PostfixClient,
-        Verdict, check_helo_async, check_helo_sync, check_mail_domain_async,
+        ForwardCheck, HeloCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport,
+        PostfixClient, check_helo_async, check_helo_sync, check_mail_domain_async,
         check_mail_domain_sync, iprev_async, iprev_sync,
     };
     #[pymodule_export]

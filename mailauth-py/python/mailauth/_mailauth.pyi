@@ -39,6 +39,7 @@ __all__ = [
     "DoctorFinding",
     "DoctorReport",
     "ForwardCheck",
+    "HeloCheck",
     "HeloReport",
     "IdentifierCheck",
     "IprevOutput",
@@ -56,7 +57,6 @@ __all__ = [
     "SpfVerdict",
     "SpfVerifier",
     "TxtRecord",
-    "Verdict",
     "ZoneHealthReport",
     "check_helo",
     "check_helo_sync",
@@ -342,8 +342,8 @@ class IprevOutput:
     def authentication_results(self) -> str: ...
 
 @final
-class Verdict:
-    """One HELO check's verdict."""
+class HeloCheck:
+    """One HELO check: its status, what was seen, Postfix's reply."""
 
     @property
     def status(self) -> CheckStatusToken: ...
@@ -359,17 +359,17 @@ class HeloReport:
     @property
     def helo(self) -> str: ...
     @property
-    def syntax(self) -> Verdict: ...
+    def syntax(self) -> HeloCheck: ...
     @property
-    def fqdn(self) -> Verdict: ...
+    def fqdn(self) -> HeloCheck: ...
     @property
-    def resolves(self) -> Verdict: ...
+    def resolves(self) -> HeloCheck: ...
     @property
-    def resolves_to_client(self) -> Verdict: ...
+    def resolves_to_client(self) -> HeloCheck: ...
     @property
-    def matches_ptr(self) -> Verdict: ...
+    def matches_ptr(self) -> HeloCheck: ...
     @property
-    def literal_matches_client(self) -> Verdict: ...
+    def literal_matches_client(self) -> HeloCheck: ...
 
 @final
 class MailDomainReport:
