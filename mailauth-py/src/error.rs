@@ -24,6 +24,13 @@ pub(crate) enum BindingError {
     /// A resolver that cannot be built: `ResolverConfigError`.
     #[error(transparent)]
     Resolver(#[from] ResolverError),
+    /// The system's resolver (`Resolver()`, `Resolver.default()`) cannot be
+    /// built: `ResolverConfigError`, saying what to use instead.
+    #[error(
+        "Resolver() asks the system's nameservers (/etc/resolv.conf) and cannot: {}; name nameservers with Resolver.nameservers([...]), or answer from zone text with Resolver.from_zone(text)",
+        with_source(.0)
+    )]
+    SystemResolver(ResolverError),
     /// An SPF record that does not parse: `SpfParseError` (a `ValueError`).
     #[error(transparent)]
     Spf(#[from] SpfParseError),
@@ -41,13 +48,8 @@ impl From<BindingError> for PyErr {
         let message = error.to_string();
         match error {
             BindingError::Zone(e) => py::ZoneParseError::new_err((message, e.line, e.column)),
-            BindingError::Resolver(e) => {
-                let message = match std::error::Error::source(&e) {
-                    Some(source) => format!("{message}: {source}"),
-                    None => message,
-                };
-                py::ResolverConfigError::new_err(message)
-            }
+            BindingError::Resolver(e) => py::ResolverConfigError::new_err(with_source(&e)),
+            BindingError::SystemResolver(_) => py::ResolverConfigError::new_err(message),
             BindingError::Spf(e) => {
                 py::SpfParseError::new_err((message, e.offset(), format!("{:?}", e.kind())))
             }
@@ -60,5 +62,30 @@ impl From<BindingError> for PyErr {
     }
 }
 
+/// A resolver error with its cause, which Python users would not see
+/// otherwise.
+fn with_source(error: &ResolverError) -> String {
+    match std::error::Error::source(error) {
+        Some(source) => format!("{error}: {source}"),
+        None => error.to_string(),
+    }
+}
+
 /// The binding's result type.
 pub(crate) type BindingResult<T> = Result<T, BindingError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A system resolver that cannot be built says why and what to use.
+    #[test]
+    fn system_resolver_errors_explain() {
+        let message = BindingError::SystemResolver(ResolverError::NoNameservers).to_string();
+        assert_eq!(
+            message,
+            "Resolver() asks the system's nameservers (/etc/resolv.conf) and cannot: no nameservers configured; \
+             name nameservers with Resolver.nameservers([...]), or answer from zone text with Resolver.from_zone(text)"
+        );
+    }
+}

@@ -184,8 +184,48 @@ fn parse_fault(fault: &Bound<'_, PyAny>) -> BindingResult<Fault> {
     }
 }
 
+/// The shared system resolver of [`Resolver::default`], built on first use.
+static SYSTEM: OnceLock<Arc<HickoryResolver>> = OnceLock::new();
+
+fn system_resolver() -> BindingResult<HickoryResolver> {
+    build(HickoryResolver::builder()).map_err(|e| match e {
+        BindingError::Resolver(e) => BindingError::SystemResolver(e),
+        other => other,
+    })
+}
+
 #[pymethods]
 impl Resolver {
+    /// The system's nameservers (`/etc/resolv.conf`) with the defaults: 5 s
+    /// timeout, 2 attempts, cache on. If the system configuration cannot be
+    /// read, the error says what to use instead.
+    #[new]
+    fn new() -> PyResult<Self> {
+        Ok(Self::wrap(
+            Arc::new(system_resolver()?),
+            None,
+            "system nameservers".into(),
+        ))
+    }
+
+    /// One system resolver (as `Resolver()`) shared by every caller in the
+    /// process, built on first use: its cache serves them all.
+    #[staticmethod]
+    fn default() -> PyResult<Self> {
+        let shared = match SYSTEM.get() {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                let built = Arc::new(system_resolver()?);
+                Arc::clone(SYSTEM.get_or_init(|| built))
+            }
+        };
+        Ok(Self::wrap(
+            shared,
+            None,
+            "system nameservers (shared)".into(),
+        ))
+    }
+
     /// A resolver using the system's nameservers (`/etc/resolv.conf`).
     #[staticmethod]
     #[pyo3(signature = (*, timeout = 5.0, attempts = 2, cache = true))]

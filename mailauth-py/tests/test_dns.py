@@ -151,6 +151,13 @@ def test_invalid_resolver_options(kwargs: dict[str, object], message: str) -> No
         mailauth.Resolver.nameservers(**kwargs)  # type: ignore[arg-type]
 
 
+def test_system_resolver_by_default() -> None:
+    # This machine has /etc/resolv.conf; nothing is asked here.
+    assert "system nameservers" in repr(mailauth.Resolver())
+    shared = mailauth.Resolver.default()
+    assert "shared" in repr(shared) and repr(mailauth.Resolver.default()) == repr(shared)
+
+
 def test_resolver_config_errors() -> None:
     with pytest.raises(mailauth.ResolverConfigError, match="no nameservers"):
         mailauth.Resolver.nameservers([])

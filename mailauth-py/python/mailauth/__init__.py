@@ -1,6 +1,20 @@
 """mailauth: the questions a receiving mail server asks, answered as the RFCs say.
 
-This release exposes the DNS layer every check stands on::
+- SPF (RFC 7208): ``SpfVerifier`` with ``check_mail_from``, ``check_helo``,
+  ``check_host`` and ``check``; ``SpfRecord.parse``.
+- iprev (RFC 8601 section 3): ``iprev``; the HELO name: ``check_helo``;
+  does a domain receive mail: ``check_mail_domain``.
+- DNS blocklists (RFC 5782): ``DnsblList``, ``dnsbl_check``,
+  ``dnsbl_check_bulk``, ``dnsbl_zone_health``.
+- DMARC (RFC 9989): ``DmarcRecord.parse`` and ``.validate``,
+  ``dmarc_discover``, ``dmarc_evaluate``, ``dmarc_report_destinations``.
+- The doctor: ``doctor`` and ``doctor_domain``, what receivers will conclude
+  about a sending setup and what to change.
+
+Every check is an ``async`` function with a blocking ``_sync`` twin, and
+takes a ``Resolver``: ``Resolver()`` (or the shared ``Resolver.default()``)
+asks the system's nameservers, ``Resolver.nameservers([...])`` others, and
+``Resolver.from_zone(text)`` answers from zone-file text, offline::
 
     import mailauth
 
@@ -8,6 +22,10 @@ This release exposes the DNS layer every check stands on::
     answer = zone.txt_sync("example.com")
     assert answer.outcome is mailauth.Outcome.RECORDS
     assert answer.records[0].text == "v=spf1 -all"
+
+DNS outcomes are values, never exceptions; errors are ``MailauthError``
+(see ``mailauth.exceptions``); the strings returned for enumerated values
+have ``Literal`` types in ``mailauth.tokens``.
 """
 
 from __future__ import annotations

@@ -150,6 +150,13 @@ Fault = str | int
 class Resolver:
     """A DNS resolver: real nameservers or an in-memory zone."""
 
+    def __new__(cls) -> Resolver:
+        """The system's nameservers (/etc/resolv.conf) with the defaults."""
+        ...
+    @staticmethod
+    def default() -> Resolver:
+        """One system resolver shared by every caller, built on first use."""
+        ...
     @staticmethod
     def system(*, timeout: float = 5.0, attempts: int = 2, cache: bool = True) -> Resolver: ...
     @staticmethod
