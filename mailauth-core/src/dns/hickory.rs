@@ -274,6 +274,7 @@ impl HickoryResolverBuilder {
                 self.udp_sockets,
                 self.timeout,
                 self.attempts,
+                deadline,
             ))
         });
         Ok(HickoryResolver {

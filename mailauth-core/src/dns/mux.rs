@@ -288,6 +288,8 @@ pub(super) struct UdpMux {
     sockets_per_server: usize,
     timeout: Duration,
     attempts: usize,
+    /// `timeout` times `attempts`: a lookup's whole time.
+    deadline: Duration,
     open: OnceCell<Open>,
     next: AtomicUsize,
 }
@@ -298,12 +300,14 @@ impl UdpMux {
         sockets_per_server: usize,
         timeout: Duration,
         attempts: usize,
+        deadline: Duration,
     ) -> Self {
         Self {
             servers,
             sockets_per_server,
             timeout,
             attempts,
+            deadline,
             open: OnceCell::new(),
             next: AtomicUsize::new(0),
         }
@@ -350,14 +354,10 @@ impl UdpMux {
         let mut query = Query::new(name, record_type);
         let channels = self.channels().await?;
         let first = self.next.fetch_add(1, Ordering::Relaxed);
-        // The builder checked that timeout × attempts fits the clock.
-        let total = u32::try_from(self.attempts)
-            .ok()
-            .and_then(|n| self.timeout.checked_mul(n))
-            .unwrap_or(Duration::MAX);
+        // The builder checked that the deadline fits the clock.
         let give_up = Instant::now()
-            .checked_add(total)
-            .unwrap_or_else(|| far_future(self.timeout));
+            .checked_add(self.deadline)
+            .unwrap_or_else(|| far_future(self.deadline));
         let mut sent: Vec<Sent<'_>> = Vec::new();
         for attempt in 0..self.attempts {
             let channel = &channels[(first + attempt) % channels.len()];
