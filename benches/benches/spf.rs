@@ -10,7 +10,6 @@
 //! come from `scripts/spf-instructions.sh`.
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailauth_benches::SpfCorpus;
@@ -42,16 +41,18 @@ fn evaluate(c: &mut Criterion) {
             scenarios,
             ..
         } = SpfCorpus::load_shared().expect("corpus");
-        let mut config = SpfConfig::default();
-        config.record_cache_size = cache;
-        let verifier = SpfVerifier::with_config(Arc::new(resolver), config).expect("config");
+        let verifier = SpfVerifier::new(SpfConfig::default().record_cache_size(cache));
         let queries: Vec<_> = scenarios.iter().flat_map(|s| s.queries.clone()).collect();
         group.throughput(Throughput::Elements(queries.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| {
                 runtime.block_on(async {
                     for q in &queries {
-                        black_box(verifier.check_mail_from(q.ip, &q.sender, &q.helo).await);
+                        black_box(
+                            verifier
+                                .check_mail_from(&resolver, q.ip, &q.sender, &q.helo)
+                                .await,
+                        );
                     }
                 })
             })

@@ -71,7 +71,7 @@ def run_mailauth(port: int) -> tuple[float, set[tuple[str, str]]]:
     targets = addresses()
 
     async def check() -> list[mailauth.DnsblReport]:
-        return [r async for r in mailauth.dnsbl_check_bulk(resolver, targets, lists, concurrency=CONCURRENCY)]
+        return [r async for r in mailauth.dnsbl_check_bulk(targets, lists, concurrency=CONCURRENCY, resolver=resolver)]
 
     started = time.perf_counter()
     reports = asyncio.run(check())

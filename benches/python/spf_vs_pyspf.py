@@ -83,12 +83,12 @@ def main() -> int:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     spf.DNSLookup = pyspf_lookup
     zone = mailauth.Resolver.from_zone(zone_text(), faults=servfaults())
-    warm = mailauth.SpfVerifier(zone)
-    cold = mailauth.SpfVerifier(zone, record_cache_size=0)
+    warm = mailauth.SpfVerifier()
+    cold = mailauth.SpfVerifier(record_cache_size=0)
 
     wrong = []
     for q in QUERIES:
-        mine = str(warm.check_mail_from_sync(q["ip"], q["sender"], q["helo"]).result)
+        mine = str(warm.check_mail_from_sync(q["ip"], q["sender"], q["helo"], resolver=zone).result)
         theirs = spf.check2(i=q["ip"], s=q["sender"], h=q["helo"])[0]
         if mine != q["expect"] or theirs != q["expect"]:
             wrong.append(f"{q['ip']} {q['sender']}: mailauth {mine}, pyspf {theirs}, expected {q['expect']}")
@@ -103,7 +103,7 @@ def main() -> int:
     def run_with(verifier: mailauth.SpfVerifier):
         def run() -> None:
             for q in QUERIES:
-                verifier.check_mail_from_sync(q["ip"], q["sender"], q["helo"])
+                verifier.check_mail_from_sync(q["ip"], q["sender"], q["helo"], resolver=zone)
 
         return run
 

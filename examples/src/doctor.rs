@@ -117,7 +117,7 @@ fn run(args: Vec<String>) -> Result<u8, String> {
                 if let Some(lists) = lists {
                     setup = setup.dnsbl_lists(lists);
                 }
-                Ok(diagnose(resolver, &setup).await)
+                Ok(diagnose(&*resolver, &setup).await)
             }
             Task::Domain(domain) => audit_domain(&*resolver, &domain)
                 .await

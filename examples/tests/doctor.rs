@@ -23,7 +23,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn report(resolver: Arc<dyn DnsResolver>, case: &str) -> DoctorReport {
     let setup = demo::case(case).expect("demo case").setup();
-    runtime().block_on(diagnose(resolver, &setup))
+    runtime().block_on(diagnose(&*resolver, &setup))
 }
 
 fn memory() -> Arc<dyn DnsResolver> {

@@ -198,10 +198,11 @@ impl DnsblReport {
     }
 }
 
-/// Options of a check.
+/// The DNSBL check's configuration: `Default` fetches no reasons and sets
+/// no overall deadline; set values with the chaining setters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct CheckOptions {
+pub struct DnsblConfig {
     /// Fetch the TXT reasons of listed entries (one more query per listing
     /// list, concurrently).
     pub fetch_reasons: bool,
@@ -213,7 +214,7 @@ pub struct CheckOptions {
     pub deadline: Option<std::time::Duration>,
 }
 
-impl CheckOptions {
+impl DnsblConfig {
     /// Whether to fetch the TXT reasons of listed entries.
     pub fn fetch_reasons(mut self, fetch: bool) -> Self {
         self.fetch_reasons = fetch;
@@ -237,13 +238,13 @@ struct Deadline {
 
 impl Deadline {
     /// The deadline of a check starting now.
-    fn start(options: CheckOptions) -> Self {
+    fn start(config: &DnsblConfig) -> Self {
         #[cfg(not(feature = "tokio"))]
-        let _ = options;
+        let _ = config;
         Self {
             #[cfg(feature = "tokio")]
             // A deadline past what the clock can represent is none.
-            at: options
+            at: config
                 .deadline
                 .and_then(|d| tokio::time::Instant::now().checked_add(d)),
         }
@@ -345,7 +346,7 @@ async fn check_list(
     resolver: &dyn DnsResolver,
     list: &DnsblList,
     target: &Target,
-    options: CheckOptions,
+    options: DnsblConfig,
     deadline: Deadline,
 ) -> ListResult {
     let query = query_name(list, target);
@@ -370,7 +371,7 @@ async fn query_list(
     resolver: &dyn DnsResolver,
     list: &DnsblList,
     query: &str,
-    options: CheckOptions,
+    options: DnsblConfig,
 ) -> ListOutcome {
     let mut outcome = match resolver.a(query).await {
         Ok(answers) => decode_answers(list, &answers),
@@ -397,13 +398,13 @@ pub async fn check_target(
     resolver: &dyn DnsResolver,
     target: Target,
     lists: &[DnsblList],
-    options: CheckOptions,
+    config: &DnsblConfig,
 ) -> DnsblReport {
-    let deadline = Deadline::start(options);
+    let deadline = Deadline::start(config);
     let results = join_all(
         lists
             .iter()
-            .map(|list| check_list(resolver, list, &target, options, deadline)),
+            .map(|list| check_list(resolver, list, &target, *config, deadline)),
     )
     .await;
     DnsblReport { target, results }
@@ -415,14 +416,14 @@ pub async fn check_target(
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// use mailauth_core::dns::MemoryResolver;
-/// use mailauth_core::dnsbl::{check_ip, CheckOptions, DnsblList};
+/// use mailauth_core::dnsbl::{check_ip, DnsblConfig, DnsblList};
 ///
 /// let zone = MemoryResolver::from_zone_text(
 ///     "10.2.0.192.zen.spamhaus.org. A 127.0.0.10\n10.2.0.192.zen.spamhaus.org. TXT \"PBL listing\"\n",
 /// )?;
 /// let lists = [DnsblList::builtin("spamhaus-zen").unwrap()];
-/// let options = CheckOptions::default().fetch_reasons(true);
-/// let report = check_ip(&zone, "192.0.2.10".parse()?, &lists, options).await;
+/// let config = DnsblConfig::default().fetch_reasons(true);
+/// let report = check_ip(&zone, "192.0.2.10".parse()?, &lists, &config).await;
 /// assert_eq!(report.blocked_by(), ["spamhaus-zen"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # }).unwrap();
@@ -431,9 +432,9 @@ pub async fn check_ip(
     resolver: &dyn DnsResolver,
     ip: IpAddr,
     lists: &[DnsblList],
-    options: CheckOptions,
+    config: &DnsblConfig,
 ) -> DnsblReport {
-    check_target(resolver, Target::Ip(normalize_ip(ip)), lists, options).await
+    check_target(resolver, Target::Ip(normalize_ip(ip)), lists, config).await
 }
 
 /// Checks a domain (mapped to its IDNA A-label, RFC 5782 §3) against
@@ -442,10 +443,10 @@ pub async fn check_domain(
     resolver: &dyn DnsResolver,
     domain: &str,
     lists: &[DnsblList],
-    options: CheckOptions,
+    config: &DnsblConfig,
 ) -> Result<DnsblReport, DnsblError> {
     let target = domain_target(domain)?;
-    Ok(check_target(resolver, target, lists, options).await)
+    Ok(check_target(resolver, target, lists, config).await)
 }
 
 /// A domain as its lower-case A-label, validated: a DNS name whose top
@@ -471,10 +472,10 @@ pub fn check_bulk<'a>(
     targets: impl IntoIterator<Item = Target> + 'a,
     lists: &'a [DnsblList],
     concurrency: usize,
-    options: CheckOptions,
+    config: &'a DnsblConfig,
 ) -> impl Stream<Item = DnsblReport> + 'a {
     stream::iter(targets)
-        .map(move |target| check_target(resolver, target, lists, options))
+        .map(move |target| check_target(resolver, target, lists, config))
         .buffer_unordered(concurrency.max(1))
 }
 
@@ -565,7 +566,7 @@ async fn test_points(
     unlisted: &str,
 ) -> ZoneHealth {
     let suffix = list.suffix();
-    let options = CheckOptions::default();
+    let options = DnsblConfig::default();
     let (listed, unlisted) = (format!("{listed}{suffix}"), format!("{unlisted}{suffix}"));
     let (positive, negative) = futures_util::join!(
         query_list(resolver, list, &listed, options),

@@ -10,7 +10,6 @@
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! use std::sync::Arc;
 //! use mailauth_core::dns::MemoryResolver;
 //! use mailauth_core::doctor::{diagnose, CheckKind, SendingSetup, Verdict};
 //!
@@ -21,7 +20,7 @@
 //! )?;
 //! let setup = SendingSetup::new("192.0.2.1".parse()?, "mail.example.org", "news@example.org")
 //!     .dnsbl_lists(Vec::new());
-//! let report = diagnose(Arc::new(zone), &setup).await;
+//! let report = diagnose(&zone, &setup).await;
 //! let iprev = report.finding(CheckKind::Iprev).unwrap();
 //! assert_eq!(iprev.verdict, Verdict::Fail); // no PTR record
 //! assert!(iprev.receivers[0].contains("cannot find your reverse hostname"));
@@ -35,7 +34,6 @@ mod render;
 mod spf_audit;
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use crate::dns::DnsResolver;
 use crate::dnsbl::DnsblList;
@@ -272,7 +270,7 @@ impl DoctorReport {
 /// Diagnoses one sending setup: every check at once, then the checks that
 /// need their results (the HELO against the confirmed PTR names, DMARC on
 /// the SPF result).
-pub async fn diagnose(resolver: Arc<dyn DnsResolver>, setup: &SendingSetup) -> DoctorReport {
+pub async fn diagnose(resolver: &dyn DnsResolver, setup: &SendingSetup) -> DoctorReport {
     checks::diagnose(resolver, setup).await
 }
 

@@ -24,6 +24,9 @@ pub enum Error {
     /// An SPF configuration was refused.
     #[error(transparent)]
     SpfConfig(#[from] crate::spf::ConfigError),
+    /// An iprev configuration value was refused.
+    #[error(transparent)]
+    Iprev(#[from] crate::iprev::IprevError),
     /// A host name or address literal was refused.
     #[error(transparent)]
     Hostname(#[from] crate::hostname::HostnameError),

@@ -187,10 +187,11 @@ pub fn spf_macro(data: &[u8]) {
     let Ok(resolver) = crate::dns::MemoryResolver::from_zone_text(&zone) else {
         return;
     };
-    let verifier = crate::spf::SpfVerifier::new(std::sync::Arc::new(resolver));
+    let verifier = crate::spf::SpfVerifier::default();
     for ip in ["192.0.2.1", "2001:db8::1"] {
         let ip: std::net::IpAddr = ip.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
         let out = block_on(verifier.check_mail_from(
+            &resolver,
             ip,
             "Local.Part-x@fuzz.example",
             "helo.fuzz.example",
@@ -227,12 +228,16 @@ pub fn spf_eval(data: &[u8]) {
     let Ok(resolver) = crate::dns::MemoryResolver::from_zone_text(&zone) else {
         return;
     };
-    let resolver = std::sync::Arc::new(resolver);
-    let verifier = crate::spf::SpfVerifier::new(resolver.clone());
+    let verifier = crate::spf::SpfVerifier::default();
     for ip in ["192.0.2.1", "192.0.2.9", "2001:db8::1"] {
         let ip: std::net::IpAddr = ip.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
         resolver.reset_counters();
-        let out = block_on(verifier.check_mail_from(ip, "user@fuzz.example", "helo.fuzz.example"));
+        let out = block_on(verifier.check_mail_from(
+            &resolver,
+            ip,
+            "user@fuzz.example",
+            "helo.fuzz.example",
+        ));
         let config = verifier.config();
         assert!(
             out.lookups <= config.max_lookups + 1,
@@ -504,12 +509,12 @@ pub fn dmarc_eval(data: &[u8]) {
 /// answers, for an address, HELO name and domain it chooses: never a
 /// panic, every reply and header safe and bounded.
 pub fn checks(data: &[u8]) {
-    use crate::iprev::{IprevConfig, iprev_with};
+    use crate::iprev::{IprevConfig, iprev};
     let ([helo, domain], rest) = fields::<2>(data);
     let ip = ip_from(rest);
     let dns = rest.get(17..).unwrap_or_default();
     let resolver = FuzzDns::new(dns);
-    let out = block_on(iprev_with(&resolver, ip, &IprevConfig::default()));
+    let out = block_on(iprev(&resolver, ip, &IprevConfig::default()));
     assert_safe("iprev header", &out.authentication_results());
     for reply in [&out.postfix.reverse_reject, &out.postfix.client_reject]
         .into_iter()
@@ -556,7 +561,7 @@ pub fn checks(data: &[u8]) {
 /// is not numeric; a listing needs an answer.
 pub fn dnsbl_lists(data: &[u8]) {
     use crate::dnsbl::{
-        CheckOptions, Codes, DnsblList, ListKind, ListOutcome, ListPolicy, Target, check_target,
+        Codes, DnsblConfig, DnsblList, ListKind, ListOutcome, ListPolicy, Target, check_target,
         domain_target, query_name,
     };
     let ([target, zone, codes], rest) = fields::<3>(data);
@@ -606,8 +611,8 @@ pub fn dnsbl_lists(data: &[u8]) {
     }
     let lists = [list];
     let resolver = FuzzDns::new(rest.get(17..).unwrap_or_default());
-    let options = CheckOptions::default().fetch_reasons(true);
-    let report = block_on(check_target(&resolver, target, &lists, options));
+    let options = DnsblConfig::default().fetch_reasons(true);
+    let report = block_on(check_target(&resolver, target, &lists, &options));
     for result in &report.results {
         if let ListOutcome::Listed { listings, .. } = &result.outcome {
             assert!(!listings.is_empty());
@@ -626,19 +631,18 @@ pub fn spf_identities(data: &[u8]) {
     let ip = ip_from(rest);
     let tail = rest.get(17..).unwrap_or_default();
     let (limits, dns) = tail.split_at(tail.len().min(3));
-    let config = SpfConfig {
-        max_lookups: u32::from(limits.first().copied().unwrap_or(10) % 24),
-        max_void_lookups: u32::from(limits.get(1).copied().unwrap_or(2) % 8),
-        max_mx_names: usize::from(limits.get(2).copied().unwrap_or(10) % 24),
-        receiver: receiver.clone(),
-        default_explanation: explanation,
-        ..SpfConfig::default()
-    };
-    let resolver = std::sync::Arc::new(FuzzDns::new(dns));
-    let Ok(verifier) = SpfVerifier::with_config(resolver.clone(), config) else {
+    let Ok(config) = SpfConfig::default()
+        .max_lookups(u32::from(limits.first().copied().unwrap_or(10) % 24))
+        .max_void_lookups(u32::from(limits.get(1).copied().unwrap_or(2) % 8))
+        .max_mx_names(usize::from(limits.get(2).copied().unwrap_or(10) % 24))
+        .receiver(receiver.clone())
+        .default_explanation(&explanation)
+    else {
         return;
     };
-    let out = block_on(verifier.check_mail_from(ip, &sender, &helo));
+    let resolver = FuzzDns::new(dns);
+    let verifier = SpfVerifier::new(config);
+    let out = block_on(verifier.check_mail_from(&resolver, ip, &sender, &helo));
     let config = verifier.config();
     assert!(out.lookups <= config.max_lookups + 1);
     assert!(out.void_lookups <= config.max_void_lookups + 1);
@@ -675,10 +679,9 @@ pub fn doctor(data: &[u8]) {
                 .take(2)
                 .collect(),
         );
-    let dns: std::sync::Arc<dyn crate::dns::DnsResolver> =
-        std::sync::Arc::new(FuzzDns::new(rest.get(17..).unwrap_or_default()));
-    let audit = block_on(audit_domain(&*dns, &mail_from)).ok();
-    for report in std::iter::once(block_on(diagnose(dns.clone(), &setup))).chain(audit) {
+    let dns = FuzzDns::new(rest.get(17..).unwrap_or_default());
+    let audit = block_on(audit_domain(&dns, &mail_from)).ok();
+    for report in std::iter::once(block_on(diagnose(&dns, &setup))).chain(audit) {
         let text = report.to_text();
         assert!(
             text.bytes()

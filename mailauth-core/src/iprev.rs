@@ -148,7 +148,9 @@ pub struct PostfixClient {
     pub client_reject: Option<SmtpReply>,
 }
 
-/// The iprev check's limits.
+/// The iprev check's configuration. `Default` gives RFC 8601's and
+/// Postfix's defaults; each value is valid by its type, set with the
+/// chaining setters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct IprevConfig {
@@ -157,16 +159,75 @@ pub struct IprevConfig {
     pub max_names: usize,
     /// Postfix's `unknown_client_reject_code` for permanent failures
     /// (default 450; temporary failures are always 450).
-    pub unknown_client_reject_code: u16,
+    pub unknown_client_reject_code: RejectCode,
 }
 
 impl Default for IprevConfig {
     fn default() -> Self {
         Self {
             max_names: 10,
-            unknown_client_reject_code: 450,
+            unknown_client_reject_code: RejectCode::TEMPORARY,
         }
     }
+}
+
+impl IprevConfig {
+    /// Sets [`Self::max_names`].
+    pub fn max_names(mut self, names: usize) -> Self {
+        self.max_names = names;
+        self
+    }
+
+    /// Sets [`Self::unknown_client_reject_code`].
+    pub fn unknown_client_reject_code(mut self, code: RejectCode) -> Self {
+        self.unknown_client_reject_code = code;
+        self
+    }
+}
+
+/// An SMTP reply code that rejects: 4xx (temporary) or 5xx (permanent),
+/// RFC 5321 §4.2.1. Postfix refuses any other value for its
+/// `*_reject_code` settings, and so does this type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RejectCode(u16);
+
+impl RejectCode {
+    /// 450, Postfix's default.
+    pub const TEMPORARY: Self = Self(450);
+    /// 550, the usual permanent choice.
+    pub const PERMANENT: Self = Self(550);
+
+    /// `code` when it is 400 to 599.
+    ///
+    /// # Errors
+    /// [`IprevError::RejectCode`] for any other number.
+    pub const fn new(code: u16) -> Result<Self, IprevError> {
+        if code >= 400 && code <= 599 {
+            Ok(Self(code))
+        } else {
+            Err(IprevError::RejectCode(code))
+        }
+    }
+
+    /// The number.
+    pub const fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for RejectCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A value the iprev module refuses.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IprevError {
+    /// A reply code that is not 4xx or 5xx.
+    #[error("reply code {0} is not a rejection (400 to 599)")]
+    RejectCode(u16),
 }
 
 /// Everything the iprev check found.
@@ -201,21 +262,23 @@ impl IprevOutput {
     }
 }
 
-/// Runs iprev (RFC 8601 §3) for `ip` with the default limits.
+/// Runs iprev (RFC 8601 §3) for `ip`: the PTR names (at most
+/// `config.max_names`), each name's forward lookup, all at once.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// use mailauth_core::dns::MemoryResolver;
-/// use mailauth_core::iprev::{iprev, IprevResult};
+/// use mailauth_core::iprev::{iprev, IprevConfig, IprevResult};
 ///
 /// let zone = MemoryResolver::from_zone_text(
 ///     "10.2.0.192.in-addr.arpa. PTR mail.example.com.\n\
 ///      mail.example.com. A 192.0.2.10\n",
 /// )?;
-/// let out = iprev(&zone, "192.0.2.10".parse()?).await;
+/// let config = IprevConfig::default();
+/// let out = iprev(&zone, "192.0.2.10".parse()?, &config).await;
 /// assert_eq!(out.result, IprevResult::Pass);
 /// assert_eq!(out.authentication_results(), "iprev=pass policy.iprev=192.0.2.10");
-/// let none = iprev(&zone, "192.0.2.99".parse()?).await;
+/// let none = iprev(&zone, "192.0.2.99".parse()?, &config).await;
 /// assert_eq!(none.result, IprevResult::PermError);
 /// assert_eq!(
 ///     none.postfix.reverse_reject.unwrap().to_string(),
@@ -224,16 +287,7 @@ impl IprevOutput {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # }).unwrap();
 /// ```
-pub async fn iprev(resolver: &dyn DnsResolver, ip: IpAddr) -> IprevOutput {
-    iprev_with(resolver, ip, &IprevConfig::default()).await
-}
-
-/// Runs iprev with explicit limits; see [`iprev`].
-pub async fn iprev_with(
-    resolver: &dyn DnsResolver,
-    ip: IpAddr,
-    config: &IprevConfig,
-) -> IprevOutput {
+pub async fn iprev(resolver: &dyn DnsResolver, ip: IpAddr, config: &IprevConfig) -> IprevOutput {
     let ip = normalize_ip(ip);
     let names = match resolver.ptr(ip).await {
         Ok(names) => names,
@@ -372,7 +426,7 @@ fn postfix_reply(
         if status == PeerStatus::Temporary {
             450
         } else {
-            config.unknown_client_reject_code
+            config.unknown_client_reject_code.get()
         }
     };
     let class = |code: u16| if code >= 500 { '5' } else { '4' };

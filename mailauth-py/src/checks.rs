@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use mailauth_core::dns::DnsResolver;
 use mailauth_core::helo;
-use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig};
+use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig, RejectCode};
 use mailauth_core::maildomain::{self, AddressRole, MailDomainStatus};
 use pyo3::prelude::*;
 
 use crate::args;
-use crate::error::BindingResult;
+use crate::error::{BindingError, BindingResult};
 use crate::records::MxRecord;
-use crate::resolver::{Resolver, ip_from_py, runtime};
+use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// The iprev result (RFC 8601 §2.7.3).
 #[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
@@ -282,11 +282,11 @@ impl From<maildomain::MailDomainReport> for MailDomainReport {
 }
 
 fn config(max_names: i128, reject_code: i128) -> BindingResult<IprevConfig> {
-    let mut config = IprevConfig::default();
-    config.max_names = args::range("max_names", max_names, 1..=1000)?;
-    config.unknown_client_reject_code =
-        args::range("unknown_client_reject_code", reject_code, 400..=599)?;
-    Ok(config)
+    let code = args::range("unknown_client_reject_code", reject_code, 400..=599)?;
+    let code = RejectCode::new(code).map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+    Ok(IprevConfig::default()
+        .max_names(args::range("max_names", max_names, 1..=1000)?)
+        .unknown_client_reject_code(code))
 }
 
 fn role(text: &str) -> BindingResult<AddressRole> {
@@ -294,7 +294,7 @@ fn role(text: &str) -> BindingResult<AddressRole> {
 }
 
 async fn run_iprev(dns: Arc<dyn DnsResolver>, ip: IpAddr, config: IprevConfig) -> IprevOutput {
-    IprevOutput(iprev::iprev_with(&*dns, ip, &config).await)
+    IprevOutput(iprev::iprev(&*dns, ip, &config).await)
 }
 
 async fn run_helo(
@@ -320,19 +320,19 @@ async fn run_domain(
 
 /// iprev (RFC 8601 §3) of `ip`, awaitable.
 #[pyfunction(name = "iprev")]
-#[pyo3(signature = (resolver, ip, *, max_names = 10, unknown_client_reject_code = 450))]
+#[pyo3(signature = (ip, *, max_names = 10, unknown_client_reject_code = 450, resolver = None))]
 pub(crate) fn iprev_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     ip: &Bound<'py, PyAny>,
     #[pyo3(from_py_with = args::int)] max_names: i128,
     #[pyo3(from_py_with = args::int)] unknown_client_reject_code: i128,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (ip, config) = (
         ip_from_py(ip)?,
         config(max_names, unknown_client_reject_code)?,
     );
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(
         py,
         async move { Ok(run_iprev(dns, ip, config).await) },
@@ -341,35 +341,35 @@ pub(crate) fn iprev_async<'py>(
 
 /// `iprev`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, ip, *, max_names = 10, unknown_client_reject_code = 450))]
+#[pyo3(signature = (ip, *, max_names = 10, unknown_client_reject_code = 450, resolver = None))]
 pub(crate) fn iprev_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     ip: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = args::int)] max_names: i128,
     #[pyo3(from_py_with = args::int)] unknown_client_reject_code: i128,
+    resolver: Option<&Resolver>,
 ) -> PyResult<IprevOutput> {
     let (ip, config) = (
         ip_from_py(ip)?,
         config(max_names, unknown_client_reject_code)?,
     );
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_iprev(dns, ip, config))))
 }
 
 /// The HELO checks, awaitable. `confirmed_ptr`: the client's confirmed PTR
 /// names (`IprevOutput.confirmed`), or None to skip that comparison.
 #[pyfunction(name = "check_helo")]
-#[pyo3(signature = (resolver, ip, helo, confirmed_ptr = None))]
+#[pyo3(signature = (ip, helo, confirmed_ptr = None, *, resolver = None))]
 pub(crate) fn check_helo_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     ip: &Bound<'py, PyAny>,
     helo: String,
     #[pyo3(from_py_with = args::confirmed_ptr)] confirmed_ptr: Option<Vec<String>>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let ip = ip_from_py(ip)?;
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         Ok(run_helo(dns, ip, helo, confirmed_ptr).await)
     })
@@ -377,31 +377,31 @@ pub(crate) fn check_helo_async<'py>(
 
 /// `check_helo`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, ip, helo, confirmed_ptr = None))]
+#[pyo3(signature = (ip, helo, confirmed_ptr = None, *, resolver = None))]
 pub(crate) fn check_helo_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     ip: &Bound<'_, PyAny>,
     helo: String,
     #[pyo3(from_py_with = args::confirmed_ptr)] confirmed_ptr: Option<Vec<String>>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<HeloReport> {
     let ip = ip_from_py(ip)?;
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_helo(dns, ip, helo, confirmed_ptr))))
 }
 
 /// Whether `domain` receives mail, as a sender's or recipient's domain;
 /// awaitable.
 #[pyfunction(name = "check_mail_domain")]
-#[pyo3(signature = (resolver, domain, role = "sender"))]
+#[pyo3(signature = (domain, role = "sender", *, resolver = None))]
 pub(crate) fn check_mail_domain_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     domain: String,
     role: &str,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let role = self::role(role)?;
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         Ok(run_domain(dns, domain, role).await)
     })
@@ -409,14 +409,14 @@ pub(crate) fn check_mail_domain_async<'py>(
 
 /// `check_mail_domain`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, domain, role = "sender"))]
+#[pyo3(signature = (domain, role = "sender", *, resolver = None))]
 pub(crate) fn check_mail_domain_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     domain: String,
     role: &str,
+    resolver: Option<&Resolver>,
 ) -> PyResult<MailDomainReport> {
     let role = self::role(role)?;
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_domain(dns, domain, role))))
 }

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 
 use crate::args;
 use crate::error::{BindingError, BindingResult};
-use crate::resolver::{Resolver, runtime};
+use crate::resolver::{Resolver, dns, runtime};
 use crate::spf::SpfResult;
 
 /// The DMARC result (RFC 9989 §9.2).
@@ -714,12 +714,13 @@ async fn run_destinations(
 /// Policy discovery for `domain`, awaitable; raises `InvalidInputError` for
 /// an invalid domain.
 #[pyfunction(name = "dmarc_discover")]
+#[pyo3(signature = (domain, *, resolver = None))]
 pub(crate) fn dmarc_discover_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     domain: String,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(
         py,
         async move { Ok(run_discover(dns, domain).await?) },
@@ -728,27 +729,28 @@ pub(crate) fn dmarc_discover_async<'py>(
 
 /// `dmarc_discover`, blocking (GIL released).
 #[pyfunction]
+#[pyo3(signature = (domain, *, resolver = None))]
 pub(crate) fn dmarc_discover_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     domain: String,
+    resolver: Option<&Resolver>,
 ) -> PyResult<DmarcDiscovery> {
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_discover(dns, domain)))?)
 }
 
 /// DMARC evaluation of one message, awaitable. `spf`: `(domain, SpfResult)`;
 /// `dkim`: `(signing domain, verified)` pairs.
 #[pyfunction(name = "dmarc_evaluate")]
-#[pyo3(signature = (resolver, from_domain, *, spf = None, dkim = Vec::new()))]
+#[pyo3(signature = (from_domain, *, spf = None, dkim = Vec::new(), resolver = None))]
 pub(crate) fn dmarc_evaluate_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     from_domain: String,
     spf: Option<(String, Bound<'py, PyAny>)>,
     #[pyo3(from_py_with = args::dkim)] dkim: Vec<(String, bool)>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (dns, input) = (resolver.dns(), input(from_domain, spf, dkim)?);
+    let (dns, input) = (dns(resolver)?, input(from_domain, spf, dkim)?);
     pyo3_async_runtimes::tokio::future_into_py(
         py,
         async move { Ok(run_evaluate(dns, input).await) },
@@ -757,28 +759,29 @@ pub(crate) fn dmarc_evaluate_async<'py>(
 
 /// `dmarc_evaluate`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, from_domain, *, spf = None, dkim = Vec::new()))]
+#[pyo3(signature = (from_domain, *, spf = None, dkim = Vec::new(), resolver = None))]
 pub(crate) fn dmarc_evaluate_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     from_domain: String,
     spf: Option<(String, Bound<'_, PyAny>)>,
     #[pyo3(from_py_with = args::dkim)] dkim: Vec<(String, bool)>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<DmarcOutput> {
-    let (dns, input) = (resolver.dns(), input(from_domain, spf, dkim)?);
+    let (dns, input) = (dns(resolver)?, input(from_domain, spf, dkim)?);
     Ok(py.detach(|| runtime().block_on(run_evaluate(dns, input))))
 }
 
 /// RFC 9990 §3 authorisation of each `rua`/`ruf` destination of `record`
 /// as published by `policy_domain`, awaitable.
 #[pyfunction(name = "dmarc_report_destinations")]
+#[pyo3(signature = (policy_domain, record, *, resolver = None))]
 pub(crate) fn dmarc_report_destinations_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     policy_domain: String,
     record: &DmarcRecord,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (dns, record) = (resolver.dns(), record.0.clone());
+    let (dns, record) = (dns(resolver)?, record.0.clone());
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         Ok(run_destinations(dns, policy_domain, record).await?)
     })
@@ -786,12 +789,13 @@ pub(crate) fn dmarc_report_destinations_async<'py>(
 
 /// `dmarc_report_destinations`, blocking (GIL released).
 #[pyfunction]
+#[pyo3(signature = (policy_domain, record, *, resolver = None))]
 pub(crate) fn dmarc_report_destinations_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     policy_domain: String,
     record: &DmarcRecord,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Vec<ReportDestination>> {
-    let (dns, record) = (resolver.dns(), record.0.clone());
+    let (dns, record) = (dns(resolver)?, record.0.clone());
     Ok(py.detach(|| runtime().block_on(run_destinations(dns, policy_domain, record)))?)
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use mailauth_core::dns::DnsResolver;
 use mailauth_core::dnsbl::{
-    self, CheckOptions, Codes, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy, Target,
+    self, Codes, DnsblConfig, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy, Target,
     ZoneHealth,
 };
 use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 use crate::args;
 use crate::error::{BindingError, BindingResult};
-use crate::resolver::{Resolver, ip_from_py, runtime};
+use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// A DNS block- or allowlist definition (RFC 5782).
 #[pyclass(frozen, module = "mailauth")]
@@ -291,8 +291,8 @@ fn core_lists(lists: &[PyRef<'_, DnsblList>]) -> Arc<[CoreList]> {
 }
 
 /// The check options from Python arguments; `deadline` in seconds.
-fn options(fetch_reasons: bool, deadline: Option<f64>) -> BindingResult<CheckOptions> {
-    let options = CheckOptions::default().fetch_reasons(fetch_reasons);
+fn options(fetch_reasons: bool, deadline: Option<f64>) -> BindingResult<DnsblConfig> {
+    let options = DnsblConfig::default().fetch_reasons(fetch_reasons);
     match deadline {
         None => Ok(options),
         Some(seconds) => Ok(options.deadline(args::seconds("deadline", seconds, false)?)),
@@ -303,9 +303,9 @@ async fn run_one(
     dns: Arc<dyn DnsResolver>,
     target: Target,
     lists: Arc<[CoreList]>,
-    options: CheckOptions,
+    options: DnsblConfig,
 ) -> DnsblReport {
-    dnsbl::check_target(&*dns, target, &lists, options)
+    dnsbl::check_target(&*dns, target, &lists, &options)
         .await
         .into()
 }
@@ -314,16 +314,16 @@ async fn run_one(
 /// `deadline`: seconds the whole check may take (lists without an answer
 /// by then time out).
 #[pyfunction(name = "dnsbl_check")]
-#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false, deadline = None))]
+#[pyo3(signature = (target, lists, *, fetch_reasons = false, deadline = None, resolver = None))]
 pub(crate) fn dnsbl_check_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     target: &Bound<'py, PyAny>,
     #[pyo3(from_py_with = args::lists)] lists: Vec<PyRef<'py, DnsblList>>,
     fetch_reasons: bool,
     #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
+    let (dns, target, lists) = (dns(resolver)?, self::target(target)?, core_lists(&lists));
     let options = options(fetch_reasons, deadline)?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         Ok(run_one(dns, target, lists, options).await)
@@ -332,16 +332,16 @@ pub(crate) fn dnsbl_check_async<'py>(
 
 /// `dnsbl_check`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, target, lists, *, fetch_reasons = false, deadline = None))]
+#[pyo3(signature = (target, lists, *, fetch_reasons = false, deadline = None, resolver = None))]
 pub(crate) fn dnsbl_check_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     target: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = args::lists)] lists: Vec<PyRef<'_, DnsblList>>,
     fetch_reasons: bool,
     #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<DnsblReport> {
-    let (dns, target, lists) = (resolver.dns(), self::target(target)?, core_lists(&lists));
+    let (dns, target, lists) = (dns(resolver)?, self::target(target)?, core_lists(&lists));
     let options = options(fetch_reasons, deadline)?;
     Ok(py.detach(|| runtime().block_on(run_one(dns, target, lists, options))))
 }
@@ -435,25 +435,25 @@ impl DnsblBulk {
 /// lists at once): `async for report in dnsbl_check_bulk(...)` gives the
 /// reports as they complete.
 #[pyfunction]
-#[pyo3(signature = (resolver, targets, lists, *, concurrency = 100, fetch_reasons = false, deadline = None))]
+#[pyo3(signature = (targets, lists, *, concurrency = 100, fetch_reasons = false, deadline = None, resolver = None))]
 pub(crate) fn dnsbl_check_bulk(
-    resolver: &Resolver,
     #[pyo3(from_py_with = args::targets)] targets: Vec<Bound<'_, PyAny>>,
     #[pyo3(from_py_with = args::lists)] lists: Vec<PyRef<'_, DnsblList>>,
     #[pyo3(from_py_with = args::int)] concurrency: i128,
     fetch_reasons: bool,
     #[pyo3(from_py_with = args::optional_float)] deadline: Option<f64>,
+    resolver: Option<&Resolver>,
 ) -> PyResult<DnsblBulk> {
     let concurrency: usize = args::range("concurrency", concurrency, 1..=100_000)?;
     let targets = targets
         .iter()
         .map(target)
         .collect::<BindingResult<Vec<_>>>()?;
-    let (dns, lists) = (resolver.dns(), core_lists(&lists));
+    let (dns, lists) = (dns(resolver)?, core_lists(&lists));
     let options = options(fetch_reasons, deadline)?;
     let (sender, receiver) = mpsc::channel(concurrency.saturating_mul(8));
     runtime().spawn(async move {
-        let mut reports = dnsbl::check_bulk(&*dns, targets, &lists, concurrency, options);
+        let mut reports = dnsbl::check_bulk(&*dns, targets, &lists, concurrency, &options);
         while let Some(report) = reports.next().await {
             if sender.send(DnsblReport::from(report)).await.is_err() {
                 break;
@@ -495,12 +495,13 @@ pub(crate) struct ZoneHealthReport {
 
 /// The list's health from its test points; awaitable.
 #[pyfunction(name = "dnsbl_zone_health")]
+#[pyo3(signature = (list, *, resolver = None))]
 pub(crate) fn dnsbl_zone_health_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     list: &DnsblList,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (dns, list) = (resolver.dns(), list.0.clone());
+    let (dns, list) = (dns(resolver)?, list.0.clone());
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         let report = dnsbl::zone_health(&*dns, &list).await;
         let (status, detail) = health_token(report.overall());

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use crate::args;
 use crate::dnsbl::DnsblList;
 use crate::error::BindingResult;
-use crate::resolver::{Resolver, ip_from_py, runtime};
+use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// One check's outcome.
 #[pyclass(frozen, get_all, module = "mailauth")]
@@ -133,7 +133,7 @@ fn setup(
 }
 
 async fn run_doctor(dns: Arc<dyn DnsResolver>, setup: SendingSetup) -> DoctorReport {
-    DoctorReport(doctor::diagnose(dns, &setup).await)
+    DoctorReport(doctor::diagnose(&*dns, &setup).await)
 }
 
 async fn run_domain(dns: Arc<dyn DnsResolver>, domain: String) -> BindingResult<DoctorReport> {
@@ -144,11 +144,10 @@ async fn run_domain(dns: Arc<dyn DnsResolver>, domain: String) -> BindingResult<
 /// its evidence, receivers' reactions and fix. `dnsbl_lists=None` asks
 /// Spamhaus ZEN and SpamCop.
 #[pyfunction(name = "doctor")]
-#[pyo3(signature = (resolver, ip, helo, mail_from, *, from_domain = None, dkim_domains = Vec::new(), dnsbl_lists = None))]
+#[pyo3(signature = (ip, helo, mail_from, *, from_domain = None, dkim_domains = Vec::new(), dnsbl_lists = None, resolver = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn doctor_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     ip: &Bound<'py, PyAny>,
     helo: String,
     mail_from: String,
@@ -157,19 +156,19 @@ pub(crate) fn doctor_async<'py>(
     #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
         Vec<PyRef<'py, DnsblList>>,
     >,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let setup = setup(ip, helo, mail_from, from_domain, dkim_domains, dnsbl_lists)?;
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(run_doctor(dns, setup).await) })
 }
 
 /// `doctor`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (resolver, ip, helo, mail_from, *, from_domain = None, dkim_domains = Vec::new(), dnsbl_lists = None))]
+#[pyo3(signature = (ip, helo, mail_from, *, from_domain = None, dkim_domains = Vec::new(), dnsbl_lists = None, resolver = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn doctor_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     ip: &Bound<'_, PyAny>,
     helo: String,
     mail_from: String,
@@ -178,21 +177,23 @@ pub(crate) fn doctor_sync(
     #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
         Vec<PyRef<'_, DnsblList>>,
     >,
+    resolver: Option<&Resolver>,
 ) -> PyResult<DoctorReport> {
     let setup = setup(ip, helo, mail_from, from_domain, dkim_domains, dnsbl_lists)?;
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_doctor(dns, setup))))
 }
 
 /// Audits a domain's SPF and DMARC records, awaitable; raises
 /// `InvalidInputError` for an invalid domain.
 #[pyfunction(name = "doctor_domain")]
+#[pyo3(signature = (domain, *, resolver = None))]
 pub(crate) fn doctor_domain_async<'py>(
     py: Python<'py>,
-    resolver: &Resolver,
     domain: String,
+    resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(
         py,
         async move { Ok(run_domain(dns, domain).await?) },
@@ -201,11 +202,12 @@ pub(crate) fn doctor_domain_async<'py>(
 
 /// `doctor_domain`, blocking (GIL released).
 #[pyfunction]
+#[pyo3(signature = (domain, *, resolver = None))]
 pub(crate) fn doctor_domain_sync(
     py: Python<'_>,
-    resolver: &Resolver,
     domain: String,
+    resolver: Option<&Resolver>,
 ) -> PyResult<DoctorReport> {
-    let dns = resolver.dns();
+    let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_domain(dns, domain)))?)
 }

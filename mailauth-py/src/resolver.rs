@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use mailauth_core::dns::{
     DnsResolver, Fault, HickoryResolver, HickoryResolverBuilder, LookupResult, MemoryResolver,
@@ -51,6 +51,7 @@ pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
 /// A DNS resolver: real nameservers (`Resolver.system`,
 /// `Resolver.nameservers`) or an in-memory zone (`Resolver.from_zone`).
 #[pyclass(frozen, module = "mailauth")]
+#[derive(Clone)]
 pub(crate) struct Resolver {
     inner: Arc<dyn DnsResolver>,
     memory: Option<Arc<MemoryResolver>>,
@@ -187,6 +188,47 @@ fn parse_fault(fault: &Bound<'_, PyAny>) -> BindingResult<Fault> {
 /// The shared system resolver of [`Resolver::default`], built on first use.
 static SYSTEM: OnceLock<Arc<HickoryResolver>> = OnceLock::new();
 
+/// The shared system resolver, built on first use (its error says what to
+/// use instead when the system configuration cannot be read).
+fn shared_system() -> BindingResult<Arc<HickoryResolver>> {
+    if let Some(shared) = SYSTEM.get() {
+        return Ok(Arc::clone(shared));
+    }
+    let built = Arc::new(system_resolver()?);
+    Ok(Arc::clone(SYSTEM.get_or_init(|| built)))
+}
+
+/// The resolver `Resolver.set_default` installed; `None`: the shared
+/// system resolver.
+static DEFAULT: RwLock<Option<Resolver>> = RwLock::new(None);
+
+/// The resolver of checks called without `resolver=`: the one
+/// `Resolver.set_default` installed, else the shared system resolver.
+fn default_resolver() -> BindingResult<Resolver> {
+    if let Some(chosen) = DEFAULT
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+    {
+        return Ok(chosen.clone());
+    }
+    Ok(Resolver::wrap(
+        shared_system()?,
+        None,
+        "system nameservers (shared)".into(),
+    ))
+}
+
+/// The DNS a check asks: the caller's `resolver=`, else the default
+/// resolver, so that every check works without one as pyspf's,
+/// checkdmarc's and pydnsbl's do.
+pub(crate) fn dns(resolver: Option<&Resolver>) -> BindingResult<Arc<dyn DnsResolver>> {
+    match resolver {
+        Some(resolver) => Ok(resolver.dns()),
+        None => Ok(default_resolver()?.dns()),
+    }
+}
+
 fn system_resolver() -> BindingResult<HickoryResolver> {
     build(HickoryResolver::builder()).map_err(|e| match e {
         BindingError::Resolver(e) => BindingError::SystemResolver(e),
@@ -208,22 +250,21 @@ impl Resolver {
         ))
     }
 
-    /// One system resolver (as `Resolver()`) shared by every caller in the
-    /// process, built on first use: its cache serves them all.
+    /// The resolver of every check called without `resolver=`: one system
+    /// resolver (as `Resolver()`) shared by every caller in the process,
+    /// built on first use so that its cache serves them all, unless
+    /// `Resolver.set_default` chose another.
     #[staticmethod]
     fn default() -> PyResult<Self> {
-        let shared = match SYSTEM.get() {
-            Some(shared) => Arc::clone(shared),
-            None => {
-                let built = Arc::new(system_resolver()?);
-                Arc::clone(SYSTEM.get_or_init(|| built))
-            }
-        };
-        Ok(Self::wrap(
-            shared,
-            None,
-            "system nameservers (shared)".into(),
-        ))
+        Ok(default_resolver()?)
+    }
+
+    /// Makes `resolver` the default of every check called without
+    /// `resolver=` in this process (`Resolver.default()` returns it); `None`
+    /// restores the shared system resolver.
+    #[staticmethod]
+    fn set_default(resolver: Option<&Resolver>) {
+        *DEFAULT.write().unwrap_or_else(PoisonError::into_inner) = resolver.cloned();
     }
 
     /// A resolver using the system's nameservers (`/etc/resolv.conf`).

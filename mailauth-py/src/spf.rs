@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use mailauth_core::dns::DnsResolver;
+
 use mailauth_core::spf::{
     ClientIp, HeaderContext, Identity, SpfCause, SpfConfig, SpfOutput as CoreOutput,
     SpfRecord as CoreRecord, SpfResult as CoreResult, SpfVerifier as CoreVerifier,
@@ -11,7 +13,7 @@ use pyo3::types::PyString;
 
 use crate::args;
 use crate::error::{BindingError, BindingResult};
-use crate::resolver::{Resolver, ip_from_py, parse_ip_text, runtime};
+use crate::resolver::{Resolver, dns, ip_from_py, parse_ip_text, runtime};
 
 /// The result of check_host(), RFC 7208 §2.6.
 #[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
@@ -315,17 +317,18 @@ struct Check {
 }
 
 impl Check {
-    async fn run(self, verifier: Arc<CoreVerifier>) -> SpfOutput {
+    async fn run(self, verifier: Arc<CoreVerifier>, dns: Arc<dyn DnsResolver>) -> SpfOutput {
+        let dns = &*dns;
         let inner = match (&self.domain, self.identity) {
             (Some(domain), _) => {
                 verifier
-                    .check_host(self.ip, domain, &self.sender, &self.helo)
+                    .check_host(dns, self.ip, domain, &self.sender, &self.helo)
                     .await
             }
-            (None, Identity::Helo) => verifier.check_helo(self.ip, &self.helo).await,
+            (None, Identity::Helo) => verifier.check_helo(dns, self.ip, &self.helo).await,
             (None, _) => {
                 verifier
-                    .check_mail_from(self.ip, &self.sender, &self.helo)
+                    .check_mail_from(dns, self.ip, &self.sender, &self.helo)
                     .await
             }
         };
@@ -354,8 +357,10 @@ struct Combined {
 impl Combined {
     /// Runs the core's combined check (which decides the §2.3/§2.4 order)
     /// and wraps both outputs.
-    async fn run(self, verifier: Arc<CoreVerifier>) -> SpfVerdict {
-        let verdict = verifier.check(self.ip, &self.mail_from, &self.helo).await;
+    async fn run(self, verifier: Arc<CoreVerifier>, dns: Arc<dyn DnsResolver>) -> SpfVerdict {
+        let verdict = verifier
+            .check(&*dns, self.ip, &self.mail_from, &self.helo)
+            .await;
         let wrap = |inner, identity, envelope_from: String| SpfOutput {
             inner,
             identity,
@@ -403,14 +408,27 @@ impl SpfVerifier {
         })
     }
 
-    fn spawn<'py>(&self, py: Python<'py>, check: Check) -> PyResult<Bound<'py, PyAny>> {
-        let verifier = Arc::clone(&self.inner);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(check.run(verifier).await) })
+    fn spawn<'py>(
+        &self,
+        py: Python<'py>,
+        check: Check,
+        resolver: Option<&Resolver>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (verifier, dns) = (Arc::clone(&self.inner), dns(resolver)?);
+        pyo3_async_runtimes::tokio::future_into_py(
+            py,
+            async move { Ok(check.run(verifier, dns).await) },
+        )
     }
 
-    fn block(&self, py: Python<'_>, check: Check) -> SpfOutput {
-        let verifier = Arc::clone(&self.inner);
-        py.detach(|| runtime().block_on(check.run(verifier)))
+    fn block(
+        &self,
+        py: Python<'_>,
+        check: Check,
+        resolver: Option<&Resolver>,
+    ) -> PyResult<SpfOutput> {
+        let (verifier, dns) = (Arc::clone(&self.inner), dns(resolver)?);
+        Ok(py.detach(|| runtime().block_on(check.run(verifier, dns))))
     }
 }
 
@@ -420,69 +438,90 @@ const MAX_LIMIT: u32 = 1000;
 
 #[pymethods]
 impl SpfVerifier {
-    /// A verifier over `resolver` with the RFC 7208 limits unless given.
+    /// A verifier with the RFC 7208 limits unless given. It holds no
+    /// resolver: each check takes `resolver=` (default: the shared system
+    /// resolver), so one verifier and its record cache serve them all.
     #[new]
-    #[pyo3(signature = (resolver, *, max_lookups = 10, max_void_lookups = 2, max_mx_names = 10,
+    #[pyo3(signature = (*, max_lookups = 10, max_void_lookups = 2, max_mx_names = 10,
                         max_ptr_names = 10, deadline = 20.0, default_explanation = None,
                         receiver = "unknown", trace = false, record_cache_size = 1024))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        resolver: &Resolver,
         #[pyo3(from_py_with = args::int)] max_lookups: i128,
         #[pyo3(from_py_with = args::int)] max_void_lookups: i128,
         #[pyo3(from_py_with = args::int)] max_mx_names: i128,
         #[pyo3(from_py_with = args::int)] max_ptr_names: i128,
         #[pyo3(from_py_with = args::float)] deadline: f64,
-        default_explanation: Option<String>,
+        default_explanation: Option<&str>,
         receiver: &str,
         trace: bool,
         #[pyo3(from_py_with = args::int)] record_cache_size: i128,
     ) -> PyResult<Self> {
-        let mut config = SpfConfig::default();
-        config.max_lookups = args::range("max_lookups", max_lookups, 0..=MAX_LIMIT)?;
-        config.max_void_lookups = args::range("max_void_lookups", max_void_lookups, 0..=MAX_LIMIT)?;
-        config.max_mx_names = args::range("max_mx_names", max_mx_names, 0..=MAX_LIMIT as usize)?;
-        config.max_ptr_names = args::range("max_ptr_names", max_ptr_names, 0..=MAX_LIMIT as usize)?;
-        config.deadline = args::seconds("deadline", deadline, false)?;
+        let mut config = SpfConfig::default()
+            .max_lookups(args::range("max_lookups", max_lookups, 0..=MAX_LIMIT)?)
+            .max_void_lookups(args::range(
+                "max_void_lookups",
+                max_void_lookups,
+                0..=MAX_LIMIT,
+            )?)
+            .max_mx_names(args::range(
+                "max_mx_names",
+                max_mx_names,
+                0..=MAX_LIMIT as usize,
+            )?)
+            .max_ptr_names(args::range(
+                "max_ptr_names",
+                max_ptr_names,
+                0..=MAX_LIMIT as usize,
+            )?)
+            .deadline(args::seconds("deadline", deadline, false)?)
+            .receiver(receiver)
+            .trace(trace)
+            .record_cache_size(args::range(
+                "record_cache_size",
+                record_cache_size,
+                0..=1_000_000,
+            )?);
         if let Some(text) = default_explanation {
-            config.default_explanation = text;
+            config = config
+                .default_explanation(text)
+                .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
         }
-        config.receiver = receiver.to_owned();
-        config.trace = trace;
-        config.record_cache_size =
-            args::range("record_cache_size", record_cache_size, 0..=1_000_000)?;
-        let inner = CoreVerifier::with_config(resolver.dns(), config)
-            .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
         Ok(Self {
-            inner: Arc::new(inner),
+            inner: Arc::new(CoreVerifier::new(config)),
         })
     }
 
     /// check_host() for the MAIL FROM identity (the HELO identity when
     /// `mail_from` is empty), awaitable.
+    #[pyo3(signature = (ip, mail_from, helo, *, resolver = None))]
     fn check_mail_from<'py>(
         &self,
         py: Python<'py>,
         ip: &Bound<'py, PyAny>,
         mail_from: &str,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let check = Self::prepare(ip, Identity::MailFrom, None, mail_from, helo)?;
-        self.spawn(py, check)
+        self.spawn(py, check, resolver)
     }
 
     /// check_host() for the HELO identity, awaitable.
+    #[pyo3(signature = (ip, helo, *, resolver = None))]
     fn check_helo<'py>(
         &self,
         py: Python<'py>,
         ip: &Bound<'py, PyAny>,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let check = Self::prepare(ip, Identity::Helo, None, "", helo)?;
-        self.spawn(py, check)
+        self.spawn(py, check, resolver)
     }
 
     /// The raw check_host(ip, domain, sender), awaitable.
+    #[pyo3(signature = (ip, domain, sender, helo, *, resolver = None))]
     fn check_host<'py>(
         &self,
         py: Python<'py>,
@@ -490,64 +529,73 @@ impl SpfVerifier {
         domain: String,
         sender: &str,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let check = Self::prepare(ip, Identity::MailFrom, Some(domain), sender, helo)?;
-        self.spawn(py, check)
+        self.spawn(py, check, resolver)
     }
 
     /// Both identities, HELO first (RFC 7208 §2.3, §2.4), awaitable.
+    #[pyo3(signature = (ip, mail_from, helo, *, resolver = None))]
     fn check<'py>(
         &self,
         py: Python<'py>,
         ip: &Bound<'py, PyAny>,
         mail_from: &str,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let combined = Self::combined(ip, mail_from, helo)?;
-        let verifier = Arc::clone(&self.inner);
-        pyo3_async_runtimes::tokio::future_into_py(
-            py,
-            async move { Ok(combined.run(verifier).await) },
-        )
+        let (verifier, dns) = (Arc::clone(&self.inner), dns(resolver)?);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            Ok(combined.run(verifier, dns).await)
+        })
     }
 
     /// `check`, blocking (GIL released).
+    #[pyo3(signature = (ip, mail_from, helo, *, resolver = None))]
     fn check_sync(
         &self,
         py: Python<'_>,
         ip: &Bound<'_, PyAny>,
         mail_from: &str,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<SpfVerdict> {
         let combined = Self::combined(ip, mail_from, helo)?;
-        let verifier = Arc::clone(&self.inner);
-        Ok(py.detach(|| runtime().block_on(combined.run(verifier))))
+        let (verifier, dns) = (Arc::clone(&self.inner), dns(resolver)?);
+        Ok(py.detach(|| runtime().block_on(combined.run(verifier, dns))))
     }
 
     /// `check_mail_from`, blocking (GIL released).
+    #[pyo3(signature = (ip, mail_from, helo, *, resolver = None))]
     fn check_mail_from_sync(
         &self,
         py: Python<'_>,
         ip: &Bound<'_, PyAny>,
         mail_from: &str,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<SpfOutput> {
         let check = Self::prepare(ip, Identity::MailFrom, None, mail_from, helo)?;
-        Ok(self.block(py, check))
+        self.block(py, check, resolver)
     }
 
     /// `check_helo`, blocking (GIL released).
+    #[pyo3(signature = (ip, helo, *, resolver = None))]
     fn check_helo_sync(
         &self,
         py: Python<'_>,
         ip: &Bound<'_, PyAny>,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<SpfOutput> {
         let check = Self::prepare(ip, Identity::Helo, None, "", helo)?;
-        Ok(self.block(py, check))
+        self.block(py, check, resolver)
     }
 
     /// `check_host`, blocking (GIL released).
+    #[pyo3(signature = (ip, domain, sender, helo, *, resolver = None))]
     fn check_host_sync(
         &self,
         py: Python<'_>,
@@ -555,8 +603,9 @@ impl SpfVerifier {
         domain: String,
         sender: &str,
         helo: &str,
+        resolver: Option<&Resolver>,
     ) -> PyResult<SpfOutput> {
         let check = Self::prepare(ip, Identity::MailFrom, Some(domain), sender, helo)?;
-        Ok(self.block(py, check))
+        self.block(py, check, resolver)
     }
 }

@@ -37,7 +37,7 @@ def test_a_senders_failing_dns_cannot_turn_fail_into_temperror() -> None:
     zone = "_dmarc.org.example. 300 IN TXT \"v=DMARC1; p=reject\"\n"
     faults = [("_dmarc.spoof.example", None, "servfail"), ("_dmarc.x.spoof.example", None, "timeout")]
     dns = mailauth.Resolver.from_zone(zone, faults=faults)
-    out = mailauth.dmarc_evaluate_sync(dns, "org.example", spf=("spoof.example", SpfResult.PASS), dkim=[("x.spoof.example", True)])
+    out = mailauth.dmarc_evaluate_sync("org.example", spf=("spoof.example", SpfResult.PASS), dkim=[("x.spoof.example", True)], resolver=dns)
     assert (out.result, out.disposition) == (DmarcResult.FAIL, "reject")
 
 
@@ -70,68 +70,68 @@ def test_validator_mode_diagnostics() -> None:
 
 
 def test_discovery_tree_walk(memory: mailauth.Resolver) -> None:
-    discovery = mailauth.dmarc_discover_sync(memory, "a.b.c.d.e.f.g.h.i.j.mail.long.example")
+    discovery = mailauth.dmarc_discover_sync("a.b.c.d.e.f.g.h.i.j.mail.long.example", resolver=memory)
     assert discovery.outcome == "found"
     assert len(discovery.queries) == 8
     assert discovery.queries[1] == "TXT _dmarc.g.h.i.j.mail.long.example"
     assert discovery.organizational_domain == "long.example"
     assert (discovery.source, discovery.policy_domain) == ("organizational_domain", "long.example")
     assert discovery.applied_policy == "quarantine"
-    ghost = mailauth.dmarc_discover_sync(memory, "ghost.org.example")
+    ghost = mailauth.dmarc_discover_sync("ghost.org.example", resolver=memory)
     assert (ghost.author_domain_exists, ghost.declared_policy) == (False, "reject")
-    multi = mailauth.dmarc_discover_sync(memory, "multi.example")
+    multi = mailauth.dmarc_discover_sync("multi.example", resolver=memory)
     assert multi.outcome == "no_record"
     assert multi.walk[0] == ("multi.example", "discarded")
     with pytest.raises(InvalidInputError):
-        mailauth.dmarc_discover_sync(memory, "a..b")
+        mailauth.dmarc_discover_sync("a..b", resolver=memory)
 
 
 async def test_discovery_through_the_real_server(served: mailauth.Resolver, memory: mailauth.Resolver) -> None:
     for domain in ["mail.org.example", "mail.dept.corp.example", "gone.shop.psd.example"]:
-        real = await mailauth.dmarc_discover(served, domain)
-        expected = mailauth.dmarc_discover_sync(memory, domain)
+        real = await mailauth.dmarc_discover(domain, resolver=served)
+        expected = mailauth.dmarc_discover_sync(domain, resolver=memory)
         assert (real.queries, real.applied_policy, real.organizational_domain) == (
             expected.queries,
             expected.applied_policy,
             expected.organizational_domain,
         )
     # Every name under slow.mailauth.test answers SERVFAIL: temperror at once.
-    failed = await mailauth.dmarc_discover(served, "x.slow.mailauth.test")
+    failed = await mailauth.dmarc_discover("x.slow.mailauth.test", resolver=served)
     assert failed.outcome == "temperror"
     assert failed.error == "_dmarc.x.slow.mailauth.test: server failure: SERVFAIL"
     assert len(failed.queries) == 1
     # The server is authoritative for mailauth.test but not for test.: the
     # walk's last query is REFUSED, a server failure too.
-    refused = await mailauth.dmarc_discover(served, "www.mailauth.test")
+    refused = await mailauth.dmarc_discover("www.mailauth.test", resolver=served)
     assert refused.error == "_dmarc.test: server failure: REFUSED"
     assert len(refused.queries) == 3
 
 
 async def test_evaluate(memory: mailauth.Resolver) -> None:
-    passed = await mailauth.dmarc_evaluate(memory, "news.org.example", spf=("bounce.org.example", SpfResult.PASS))
+    passed = await mailauth.dmarc_evaluate("news.org.example", spf=("bounce.org.example", SpfResult.PASS), resolver=memory)
     assert passed.result == DmarcResult.PASS
     assert passed.spf is not None and passed.spf.alignment == "relaxed"
     assert passed.authentication_results() == "dmarc=pass header.from=news.org.example policy.dmarc=quarantine"
     siblings = mailauth.dmarc_evaluate_sync(
-        memory, "news.sibling.example", spf=("bounce.sibling.example", "pass"), dkim=[("news.sibling.example", False)]
+        "news.sibling.example", spf=("bounce.sibling.example", "pass"), dkim=[("news.sibling.example", False)], resolver=memory
     )
     assert siblings.result == DmarcResult.FAIL
     assert siblings.disposition == "reject"
     assert [d.alignment for d in siblings.dkim] == ["identical"]
-    testing = mailauth.dmarc_evaluate_sync(memory, "testing.example", dkim=[("other.example", True)])
+    testing = mailauth.dmarc_evaluate_sync("testing.example", dkim=[("other.example", True)], resolver=memory)
     assert (str(testing.result), testing.disposition) == ("fail", "quarantine")
-    assert mailauth.dmarc_evaluate_sync(memory, "a..b").result == DmarcResult.PERMERROR
-    assert mailauth.dmarc_evaluate_sync(memory, "nothing.example").result == DmarcResult.NONE
+    assert mailauth.dmarc_evaluate_sync("a..b", resolver=memory).result == DmarcResult.PERMERROR
+    assert mailauth.dmarc_evaluate_sync("nothing.example", resolver=memory).result == DmarcResult.NONE
     with pytest.raises(InvalidInputError):
-        mailauth.dmarc_evaluate_sync(memory, "org.example", spf=("org.example", "great"))
+        mailauth.dmarc_evaluate_sync("org.example", spf=("org.example", "great"), resolver=memory)
     with pytest.raises(InvalidInputError):
-        mailauth.dmarc_evaluate_sync(memory, "org.example", spf=("org.example", 3))  # type: ignore[arg-type]
+        mailauth.dmarc_evaluate_sync("org.example", spf=("org.example", 3), resolver=memory)  # type: ignore[arg-type]
 
 
 async def test_report_destinations(memory: mailauth.Resolver) -> None:
-    discovery = mailauth.dmarc_discover_sync(memory, "ext.example")
+    discovery = mailauth.dmarc_discover_sync("ext.example", resolver=memory)
     assert discovery.record is not None
-    destinations = await mailauth.dmarc_report_destinations(memory, "ext.example", discovery.record)
+    destinations = await mailauth.dmarc_report_destinations("ext.example", discovery.record, resolver=memory)
     assert [(d.tag, d.uri.host, d.status, d.authorized) for d in destinations] == [
         ("rua", "reports.vendor.example", "authorized", True),
         ("rua", "other.vendor.example", "not_authorized", False),

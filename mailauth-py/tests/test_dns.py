@@ -178,7 +178,7 @@ def test_multiplexed_udp_refuses_public_nameservers() -> None:
 def test_multiplexed_udp_on_one_socket(dns_server: str) -> None:
     one = mailauth.Resolver.nameservers([dns_server], transport="udp-multiplexed", udp_sockets=1, cache=False)
     zen = mailauth.DnsblList("test-zen", "zen.dnsbl.test", codes={"127.0.0.2": "SBL", "127.0.0.10": "PBL"})
-    report = mailauth.dnsbl_check_sync(one, "192.0.2.99", [zen])
+    report = mailauth.dnsbl_check_sync("192.0.2.99", [zen], resolver=one)
     assert report.listed and sorted(c for c, _ in report.results[0].listings) == ["127.0.0.10", "127.0.0.2"]
 
 

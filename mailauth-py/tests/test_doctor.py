@@ -18,7 +18,7 @@ def demo() -> mailauth.Resolver:
 
 
 async def test_bare_helo_case(demo: mailauth.Resolver) -> None:
-    report = await mailauth.doctor(demo, "192.0.2.30", "bare.example", "news@bare.example")
+    report = await mailauth.doctor("192.0.2.30", "bare.example", "news@bare.example", resolver=demo)
     assert (report.worst, report.exit_code) == ("fail", 2)
     assert [f.check for f in report.findings] == [
         "spf-mailfrom", "spf-helo", "iprev", "helo", "sender-domain", "dnsbl", "dmarc", "spf-record", "dmarc-record",
@@ -36,10 +36,10 @@ async def test_bare_helo_case(demo: mailauth.Resolver) -> None:
 
 
 def test_relay_cases_and_options(demo: mailauth.Resolver) -> None:
-    relayed = mailauth.doctor_sync(demo, "198.51.100.25", "smtp.isp.example", "me@relayed.example")
+    relayed = mailauth.doctor_sync("198.51.100.25", "smtp.isp.example", "me@relayed.example", resolver=demo)
     assert relayed.worst == "ok"
     wrong = mailauth.doctor_sync(
-        demo, "198.51.100.25", "smtp.isp.example", "info@hostinc.example", dnsbl_lists=[], dkim_domains=["isp.example"]
+        "198.51.100.25", "smtp.isp.example", "info@hostinc.example", dnsbl_lists=[], dkim_domains=["isp.example"], resolver=demo
     )
     spf = wrong.finding("spf-mailfrom")
     assert spf is not None and spf.verdict == "fail"
@@ -49,23 +49,23 @@ def test_relay_cases_and_options(demo: mailauth.Resolver) -> None:
     dmarc = wrong.finding("dmarc")
     assert dmarc is not None and any("DKIM d=isp.example" in seen for seen in dmarc.evidence)
     own = mailauth.doctor_sync(
-        demo, "198.51.100.25", "smtp.isp.example", "x@ownip.example", from_domain="good.example",
-        dnsbl_lists=[mailauth.DnsblList.builtin("spamcop")],
+        "198.51.100.25", "smtp.isp.example", "x@ownip.example", from_domain="good.example",
+        dnsbl_lists=[mailauth.DnsblList.builtin("spamcop")], resolver=demo,
     )
     assert "From domain good.example" in own.to_text()
 
 
 async def test_domain_mode(demo: mailauth.Resolver) -> None:
-    report = await mailauth.doctor_domain(demo, "ghost.example")
+    report = await mailauth.doctor_domain("ghost.example", resolver=demo)
     assert [f.check for f in report.findings] == ["sender-domain", "spf-record", "dmarc-record"]
     assert report.worst == "fail"
     assert report.subject == "ghost.example"
-    good = mailauth.doctor_domain_sync(demo, "good.example")
+    good = mailauth.doctor_domain_sync("good.example", resolver=demo)
     assert good.worst == "ok", good.to_text()
 
 
 def test_bad_input(demo: mailauth.Resolver) -> None:
     with pytest.raises(mailauth.InvalidInputError):
-        mailauth.doctor_sync(demo, "192.0.2.300", "h.example", "a@b.example")
+        mailauth.doctor_sync("192.0.2.300", "h.example", "a@b.example", resolver=demo)
     with pytest.raises(mailauth.InvalidInputError):
-        mailauth.doctor_domain_sync(demo, "a..b")
+        mailauth.doctor_domain_sync("a..b", resolver=demo)

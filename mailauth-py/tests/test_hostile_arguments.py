@@ -18,7 +18,7 @@ Hypothesis property then draws calls, parameters and values at random.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -39,10 +39,19 @@ _dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"
 
 DNS = mailauth.Resolver.from_zone(ZONE)
 LIST = mailauth.DnsblList("test", "dnsbl.test", bits={2: "listed"})
-VERIFIER = mailauth.SpfVerifier(DNS)
-OUTPUT = VERIFIER.check_mail_from_sync("192.0.2.9", "a@example.com", "mail.example.com")
+VERIFIER = mailauth.SpfVerifier()
+OUTPUT = VERIFIER.check_mail_from_sync("192.0.2.9", "a@example.com", "mail.example.com", resolver=DNS)
 RECORD = mailauth.DmarcRecord.parse("v=DMARC1; p=reject; rua=mailto:d@other.example")
-REPORT = mailauth.doctor_domain_sync(DNS, "example.com")
+REPORT = mailauth.doctor_domain_sync("example.com", resolver=DNS)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def default_is_the_test_zone() -> Iterator[None]:
+    """``resolver=None`` is a valid value that means the default resolver:
+    here the test zone, so that no sweep reaches the system's nameservers."""
+    mailauth.Resolver.set_default(DNS)
+    yield
+    mailauth.Resolver.set_default(None)
 
 
 def run(start: Callable[[], Awaitable[Any]]) -> Any:
@@ -98,7 +107,7 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
     ("SpfRecord.parse", lambda text: mailauth.SpfRecord.parse(text), {"text": "v=spf1 -all"}),
     (
         "SpfVerifier",
-        lambda **kw: mailauth.SpfVerifier(DNS, **kw),
+        mailauth.SpfVerifier,
         {
             "max_lookups": 10,
             "max_void_lookups": 2,
@@ -113,17 +122,17 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
     ),
     (
         "SpfVerifier.check_sync",
-        lambda ip, mail_from, helo: VERIFIER.check_sync(ip, mail_from, helo),
+        lambda ip, mail_from, helo: VERIFIER.check_sync(ip, mail_from, helo, resolver=DNS),
         {"ip": "192.0.2.1", "mail_from": "a@example.com", "helo": "mail.example.com"},
     ),
     (
         "SpfVerifier.check_host_sync",
-        lambda ip, domain, sender, helo: VERIFIER.check_host_sync(ip, domain, sender, helo),
+        lambda ip, domain, sender, helo: VERIFIER.check_host_sync(ip, domain, sender, helo, resolver=DNS),
         {"ip": "192.0.2.1", "domain": "example.com", "sender": "a@example.com", "helo": "h.example"},
     ),
     (
         "SpfVerifier.check_helo",
-        lambda ip, helo: run(lambda: VERIFIER.check_helo(ip, helo)),
+        lambda ip, helo: run(lambda: VERIFIER.check_helo(ip, helo, resolver=DNS)),
         {"ip": "192.0.2.1", "helo": "mail.example.com"},
     ),
     ("SpfOutput.received_spf", lambda receiver: OUTPUT.received_spf(receiver), {"receiver": "mx.example"}),
@@ -301,13 +310,13 @@ def test_random_hostile_arguments(data: st.DataObject) -> None:
 
 def test_out_of_range_numbers_name_their_range() -> None:
     cases: list[tuple[Callable[[], Any], str]] = [
-        (lambda: mailauth.SpfVerifier(DNS, max_lookups=-1), "max_lookups must be an integer from 0 to 1000, not -1"),
-        (lambda: mailauth.SpfVerifier(DNS, deadline=1e19), "deadline must be a number of seconds above 0 and at most 86400"),
+        (lambda: mailauth.SpfVerifier(max_lookups=-1), "max_lookups must be an integer from 0 to 1000, not -1"),
+        (lambda: mailauth.SpfVerifier(deadline=1e19), "deadline must be a number of seconds above 0 and at most 86400"),
         (lambda: mailauth.Resolver.system(attempts=2**70), "attempts must be an integer from 1 to 16, not a larger number"),
         (lambda: mailauth.Resolver.system(timeout=float("nan")), "timeout must be a number of seconds"),
         (lambda: mailauth.DnsblList("x", "dnsbl.test", bits={256: "x"}), "a bit must be an integer from 1 to 255, not 256"),
-        (lambda: mailauth.dnsbl_check_sync(DNS, "192.0.2.1", [LIST], deadline=1e19), "deadline must be"),
-        (lambda: mailauth.iprev_sync(DNS, "192.0.2.1", max_names=0), "max_names must be an integer from 1 to 1000, not 0"),
+        (lambda: mailauth.dnsbl_check_sync("192.0.2.1", [LIST], deadline=1e19, resolver=DNS), "deadline must be"),
+        (lambda: mailauth.iprev_sync("192.0.2.1", max_names=0, resolver=DNS), "max_names must be an integer from 1 to 1000, not 0"),
     ]
     for call, message in cases:
         with pytest.raises(mailauth.InvalidInputError) as raised:
@@ -324,13 +333,13 @@ def untyped(value: object) -> Any:
 def test_type_errors_say_what_was_expected() -> None:
     zen = mailauth.DnsblList.builtin("spamhaus-zen")
     cases: list[tuple[Callable[[], Any], str]] = [
-        (lambda: mailauth.dnsbl_check_sync(DNS, "192.0.2.1", untyped("zen")), "lists must be a sequence of DnsblList, not str"),
-        (lambda: mailauth.dnsbl_check_sync(DNS, "192.0.2.1", untyped(zen)), "lists must be a sequence of DnsblList, not DnsblList"),
-        (lambda: mailauth.dnsbl_check_sync(DNS, "192.0.2.1", [zen, untyped(1)]), "lists must be a sequence of DnsblList; item 1 is int"),
+        (lambda: mailauth.dnsbl_check_sync("192.0.2.1", untyped("zen"), resolver=DNS), "lists must be a sequence of DnsblList, not str"),
+        (lambda: mailauth.dnsbl_check_sync("192.0.2.1", untyped(zen), resolver=DNS), "lists must be a sequence of DnsblList, not DnsblList"),
+        (lambda: mailauth.dnsbl_check_sync("192.0.2.1", [zen, untyped(1)], resolver=DNS), "lists must be a sequence of DnsblList; item 1 is int"),
         (lambda: mailauth.Resolver.nameservers("127.0.0.1"), "servers must be a sequence of str, not str"),
-        (lambda: mailauth.dmarc_evaluate_sync(DNS, "a.example", dkim=untyped("a.example")), "dkim must be a sequence of (domain, verified) tuples, not str"),
-        (lambda: mailauth.doctor_sync(DNS, "192.0.2.1", "h", "m", dkim_domains=untyped(b"x")), "dkim_domains must be a sequence of str, not bytes"),
-        (lambda: mailauth.check_helo_sync(DNS, "192.0.2.1", "h", confirmed_ptr="x"), "confirmed_ptr must be a sequence of str, not str"),
+        (lambda: mailauth.dmarc_evaluate_sync("a.example", dkim=untyped("a.example"), resolver=DNS), "dkim must be a sequence of (domain, verified) tuples, not str"),
+        (lambda: mailauth.doctor_sync("192.0.2.1", "h", "m", dkim_domains=untyped(b"x"), resolver=DNS), "dkim_domains must be a sequence of str, not bytes"),
+        (lambda: mailauth.check_helo_sync("192.0.2.1", "h", confirmed_ptr="x", resolver=DNS), "confirmed_ptr must be a sequence of str, not str"),
         (lambda: mailauth.Resolver.from_zone("", faults=untyped(5)), "faults must be a sequence of (name, type or None, fault) tuples, not int"),
     ]
     for call, message in cases:

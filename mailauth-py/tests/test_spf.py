@@ -32,12 +32,12 @@ $ORIGIN example.test.
 """
 
 
+DNS = mailauth.Resolver.from_zone(ZONE, faults=[("temp.example.test", "TXT", "timeout")])
+
+
 @pytest.fixture
 def verifier() -> mailauth.SpfVerifier:
-    zone = mailauth.Resolver.from_zone(
-        ZONE, faults=[("temp.example.test", "TXT", "timeout")]
-    )
-    return mailauth.SpfVerifier(zone, default_explanation="DEFAULT", trace=True)
+    return mailauth.SpfVerifier(default_explanation="DEFAULT", trace=True)
 
 
 @pytest.mark.parametrize(
@@ -55,54 +55,54 @@ def verifier() -> mailauth.SpfVerifier:
     ],
 )
 def test_every_result(verifier: mailauth.SpfVerifier, sender: str, expected: SpfResult) -> None:
-    out = verifier.check_mail_from_sync("192.0.2.1", sender, "mail.example.test")
+    out = verifier.check_mail_from_sync("192.0.2.1", sender, "mail.example.test", resolver=DNS)
     assert out.result == expected, out.cause
     assert str(out.result) == str(expected)
 
 
 def test_output_details(verifier: mailauth.SpfVerifier) -> None:
-    out = verifier.check_mail_from_sync("192.0.2.1", "a@fail.example.test", "mail.example.test")
+    out = verifier.check_mail_from_sync("192.0.2.1", "a@fail.example.test", "mail.example.test", resolver=DNS)
     assert out.matched == "-all"
     assert out.domain == "fail.example.test"
     assert out.explanation == "192.0.2.1 may not send for fail.example.test"
     assert out.lookups == 0 and out.void_lookups == 0
     assert any("record: v=spf1 -all" in step for step in out.trace)
-    broken = verifier.check_mail_from_sync("192.0.2.1", "a@broken.example.test", "h.example.test")
+    broken = verifier.check_mail_from_sync("192.0.2.1", "a@broken.example.test", "h.example.test", resolver=DNS)
     assert broken.error == "Syntax" and "invalid IPv4 network" in broken.cause
 
 
 def test_relay_through_include(verifier: mailauth.SpfVerifier) -> None:
-    relayed = verifier.check_mail_from_sync("198.51.100.25", "a@relay.example.test", "smtp.isp.test")
+    relayed = verifier.check_mail_from_sync("198.51.100.25", "a@relay.example.test", "smtp.isp.test", resolver=DNS)
     assert relayed.result == SpfResult.PASS and relayed.lookups == 1
-    own = verifier.check_mail_from_sync("192.0.2.1", "a@relay.example.test", "smtp.isp.test")
+    own = verifier.check_mail_from_sync("192.0.2.1", "a@relay.example.test", "smtp.isp.test", resolver=DNS)
     assert own.result == SpfResult.FAIL and own.explanation == "DEFAULT"
 
 
 def test_helo_identity_and_null_sender(verifier: mailauth.SpfVerifier) -> None:
     ip = ipaddress.IPv4Address("192.0.2.7")
-    assert verifier.check_helo_sync(ip, "helo.example.test").result == SpfResult.PASS
+    assert verifier.check_helo_sync(ip, "helo.example.test", resolver=DNS).result == SpfResult.PASS
     # The null reverse-path checks the HELO identity (RFC 7208 §2.4).
-    assert verifier.check_mail_from_sync(ip, "", "helo.example.test").result == SpfResult.PASS
-    raw = verifier.check_host_sync("192.0.2.1", "pass.example.test", "x@pass.example.test", "h")
+    assert verifier.check_mail_from_sync(ip, "", "helo.example.test", resolver=DNS).result == SpfResult.PASS
+    raw = verifier.check_host_sync("192.0.2.1", "pass.example.test", "x@pass.example.test", "h", resolver=DNS)
     assert raw.result == SpfResult.PASS
 
 
 async def test_async_checks(verifier: mailauth.SpfVerifier) -> None:
     outs = await asyncio.gather(
-        verifier.check_mail_from("192.0.2.1", "a@pass.example.test", "h.example.test"),
-        verifier.check_helo("192.0.2.7", "helo.example.test"),
-        verifier.check_host("192.0.2.9", "softfail.example.test", "a@softfail.example.test", "h"),
+        verifier.check_mail_from("192.0.2.1", "a@pass.example.test", "h.example.test", resolver=DNS),
+        verifier.check_helo("192.0.2.7", "helo.example.test", resolver=DNS),
+        verifier.check_host("192.0.2.9", "softfail.example.test", "a@softfail.example.test", "h", resolver=DNS),
     )
     assert [o.result for o in outs] == [SpfResult.PASS, SpfResult.PASS, SpfResult.SOFTFAIL]
 
 
 def test_headers(verifier: mailauth.SpfVerifier) -> None:
-    out = verifier.check_mail_from_sync("192.0.2.1", "a@pass.example.test", "h.example.test")
+    out = verifier.check_mail_from_sync("192.0.2.1", "a@pass.example.test", "h.example.test", resolver=DNS)
     received = out.received_spf("mx.receiver.test")
     assert received.startswith("pass (mx.receiver.test: matched ip4:192.0.2.0/24")
     assert 'envelope-from="a@pass.example.test"' in received and "identity=mailfrom;" in received
     assert out.authentication_results() == "spf=pass smtp.mailfrom=a@pass.example.test"
-    hostile = verifier.check_mail_from_sync("192.0.2.1", "a\r\nX-Evil: 1@pass.example.test", "h\r\n")
+    hostile = verifier.check_mail_from_sync("192.0.2.1", "a\r\nX-Evil: 1@pass.example.test", "h\r\n", resolver=DNS)
     for text in (hostile.received_spf("r\n"), hostile.authentication_results()):
         assert "\r" not in text and "\n" not in text
 
@@ -140,24 +140,23 @@ def test_parse_errors(text: str, offset: int) -> None:
 @pytest.mark.parametrize("bad", ["192.0.2.300", "", "mail.example.test"])
 def test_bad_ip(verifier: mailauth.SpfVerifier, bad: str) -> None:
     with pytest.raises(mailauth.InvalidInputError):
-        verifier.check_mail_from_sync(bad, "a@pass.example.test", "h")
+        verifier.check_mail_from_sync(bad, "a@pass.example.test", "h", resolver=DNS)
 
 
 def test_bad_options() -> None:
-    zone = mailauth.Resolver.from_zone("")
     with pytest.raises(mailauth.InvalidInputError, match="deadline"):
-        mailauth.SpfVerifier(zone, deadline=0)
+        mailauth.SpfVerifier(deadline=0)
     with pytest.raises(mailauth.InvalidInputError, match="default explanation"):
-        mailauth.SpfVerifier(zone, default_explanation="%{x}")
+        mailauth.SpfVerifier(default_explanation="%{x}")
 
 
 async def test_combined_check(verifier: mailauth.SpfVerifier) -> None:
-    verdict = verifier.check_sync("192.0.2.7", "a@fail.example.test", "helo.example.test")
+    verdict = verifier.check_sync("192.0.2.7", "a@fail.example.test", "helo.example.test", resolver=DNS)
     assert verdict.helo.result == SpfResult.PASS
     assert verdict.mail_from is not None and verdict.mail_from.result == SpfResult.FAIL
     assert (verdict.identity, verdict.result) == ("mailfrom", SpfResult.FAIL)
-    conclusive = await verifier.check("192.0.2.9", "a@pass.example.test", "helo.example.test")
+    conclusive = await verifier.check("192.0.2.9", "a@pass.example.test", "helo.example.test", resolver=DNS)
     assert conclusive.helo.result == SpfResult.FAIL and conclusive.mail_from is None
     assert conclusive.identity == "helo"
-    null_sender = verifier.check_sync("192.0.2.7", "", "helo.example.test")
+    null_sender = verifier.check_sync("192.0.2.7", "", "helo.example.test", resolver=DNS)
     assert (null_sender.result, null_sender.mail_from) == (SpfResult.PASS, None)

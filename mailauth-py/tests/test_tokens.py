@@ -37,10 +37,10 @@ def test_values_python_returns_are_tokens() -> None:
     record = mailauth.DmarcRecord.parse("v=DMARC1; p=reject; psd=n; adkim=s")
     core = _mailauth._tokens()
     assert record.psd in core["PsdFlag"] and record.adkim in core["AlignmentMode"]
-    out = mailauth.dmarc_evaluate_sync(zone, "example.org", spf=("example.org", "pass"))
+    out = mailauth.dmarc_evaluate_sync("example.org", spf=("example.org", "pass"), resolver=zone)
     assert out.spf is not None and out.spf.alignment in core["Alignment"]
-    helo = mailauth.check_helo_sync(zone, "192.0.2.1", "x")
+    helo = mailauth.check_helo_sync("192.0.2.1", "x", resolver=zone)
     assert helo.matches_ptr.status in core["CheckStatus"]
-    report = mailauth.check_mail_domain_sync(zone, "example.org", "recipient")
+    report = mailauth.check_mail_domain_sync("example.org", "recipient", resolver=zone)
     assert report.role == "recipient"
     assert mailauth.DnsblList("x", "dnsbl.test", kind="domain", policy="allow").kind == "domain"

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use mailauth_core::dns::{HickoryResolver, Transport};
-use mailauth_core::dnsbl::{CheckOptions, Codes, DnsblList, Target, check_bulk};
+use mailauth_core::dnsbl::{Codes, DnsblConfig, DnsblList, Target, check_bulk};
 use mailauth_examples::knot::TestDnsServer;
 
 const COUNT: u32 = 10_000;
@@ -118,18 +118,13 @@ fn main() {
     let lists = lists();
     let want = expected();
     let queries = u64::from(COUNT) * LISTS as u64;
+    let config = DnsblConfig::default();
     for run in 1..=runs {
         let targets: Vec<Target> = (0..COUNT)
             .map(|i| Target::Ip(IpAddr::V4(Ipv4Addr::from(FIRST + i))))
             .collect();
         let (cpu, started) = (cpu_time(), Instant::now());
-        let bulk = check_bulk(
-            &resolver,
-            targets,
-            &lists,
-            concurrency,
-            CheckOptions::default(),
-        );
+        let bulk = check_bulk(&resolver, targets, &lists, concurrency, &config);
         let reports: Vec<_> = runtime.block_on(bulk.collect());
         let (wall, cpu) = (started.elapsed(), cpu_time() - cpu);
         let errors: usize = reports.iter().map(|r| r.errors().len()).sum();

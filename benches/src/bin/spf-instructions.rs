@@ -11,7 +11,6 @@
 //! from an N-round run so that start-up costs cancel out.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use mailauth_benches::SpfCorpus;
 use mailauth_core::spf::{SpfConfig, SpfRecord, SpfVerifier};
@@ -52,9 +51,9 @@ fn evaluate(corpus: SpfCorpus, warm: bool, rounds: usize) -> usize {
     } = corpus;
     let mut config = SpfConfig::default();
     if !warm {
-        config.record_cache_size = 0;
+        config = config.record_cache_size(0);
     }
-    let verifier = SpfVerifier::with_config(Arc::new(resolver), config).expect("config");
+    let verifier = SpfVerifier::new(config);
     let queries: Vec<_> = scenarios.iter().flat_map(|s| s.queries.iter()).collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -62,12 +61,20 @@ fn evaluate(corpus: SpfCorpus, warm: bool, rounds: usize) -> usize {
     runtime.block_on(async {
         if warm {
             for q in &queries {
-                std::hint::black_box(verifier.check_mail_from(q.ip, &q.sender, &q.helo).await);
+                std::hint::black_box(
+                    verifier
+                        .check_mail_from(&resolver, q.ip, &q.sender, &q.helo)
+                        .await,
+                );
             }
         }
         for _ in 0..rounds {
             for q in &queries {
-                std::hint::black_box(verifier.check_mail_from(q.ip, &q.sender, &q.helo).await);
+                std::hint::black_box(
+                    verifier
+                        .check_mail_from(&resolver, q.ip, &q.sender, &q.helo)
+                        .await,
+                );
             }
         }
     });

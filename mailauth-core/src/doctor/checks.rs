@@ -2,7 +2,6 @@
 //! output into a [`Finding`] with evidence, receivers' reactions and a fix.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use super::spf_audit::{SpfAudit, audit_spf};
 use super::{CheckKind, DoctorReport, Finding, SendingSetup, Subject, Verdict};
@@ -11,9 +10,9 @@ use crate::dmarc::{
     Policy, PolicyDiscovery, ReportDestination, Severity,
 };
 use crate::dns::{DnsResolver, normalize_ip, reverse_name};
-use crate::dnsbl::{self, CheckOptions, DnsblList, DnsblReport, ListOutcome, ListPolicy};
+use crate::dnsbl::{self, DnsblConfig, DnsblList, DnsblReport, ListOutcome, ListPolicy};
 use crate::helo::{CheckStatus, HeloReport, check_helo};
-use crate::iprev::{ForwardOutcome, IprevOutput, IprevResult, iprev};
+use crate::iprev::{ForwardOutcome, IprevConfig, IprevOutput, IprevResult, iprev};
 use crate::maildomain::{AddressRole, MailDomainReport, MailDomainStatus, check_mail_domain};
 use crate::spf::{NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, SpfVerifier};
 
@@ -50,22 +49,22 @@ fn canonical(domain: &str) -> String {
     domain.trim_end_matches('.').to_ascii_lowercase()
 }
 
-pub(super) async fn diagnose(resolver: Arc<dyn DnsResolver>, setup: &SendingSetup) -> DoctorReport {
-    let dns: &dyn DnsResolver = &*resolver;
-    let verifier = SpfVerifier::new(Arc::clone(&resolver));
+pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> DoctorReport {
+    let verifier = SpfVerifier::default();
+    let iprev_config = IprevConfig::default();
     let ip = normalize_ip(setup.ip);
     let mail_domain = canonical(setup.mail_from_domain());
     let from_domain = setup
         .from_domain
         .as_deref()
         .map_or_else(|| mail_domain.clone(), canonical);
-    let options = CheckOptions::default().fetch_reasons(true);
+    let options = DnsblConfig::default().fetch_reasons(true);
     let (spf_mail, spf_helo, client, sender, listed, audit) = futures_util::join!(
-        verifier.check_mail_from(ip, &setup.mail_from, &setup.helo),
-        verifier.check_helo(ip, &setup.helo),
-        iprev(dns, ip),
+        verifier.check_mail_from(dns, ip, &setup.mail_from, &setup.helo),
+        verifier.check_helo(dns, ip, &setup.helo),
+        iprev(dns, ip, &iprev_config),
         check_mail_domain(dns, &mail_domain, AddressRole::Sender),
-        dnsbl::check_ip(dns, ip, &setup.dnsbl_lists, options),
+        dnsbl::check_ip(dns, ip, &setup.dnsbl_lists, &options),
         audit_spf(dns, &mail_domain),
     );
     let mut input = DmarcInput::new(from_domain.clone()).spf(mail_domain.clone(), spf_mail.result);
@@ -84,15 +83,7 @@ pub(super) async fn diagnose(resolver: Arc<dyn DnsResolver>, setup: &SendingSetu
     let (helo, dmarc_out, spf_fix) = futures_util::join!(
         check_helo(dns, ip, &setup.helo, confirmed),
         dmarc::evaluate(dns, &input),
-        spf_fix(
-            &verifier,
-            ip,
-            &setup.helo,
-            &client,
-            &audit,
-            &spf_mail,
-            end_user
-        ),
+        spf_fix(dns, ip, &setup.helo, &client, &audit, &spf_mail, end_user),
     );
     let destinations = report_destinations(dns, dmarc_out.discovery.as_ref()).await;
     let findings = vec![
@@ -161,7 +152,7 @@ async fn report_destinations(
 /// policy blocklist such as Spamhaus PBL), which should send through a
 /// relay instead. Returns the fix lines.
 async fn spf_fix(
-    verifier: &SpfVerifier,
+    resolver: &dyn DnsResolver,
     ip: IpAddr,
     helo: &str,
     client: &IprevOutput,
@@ -201,12 +192,19 @@ async fn spf_fix(
         }
     }
     let mut authoriser = None;
+    let verifier = SpfVerifier::default();
     for candidate in candidates.iter().take(8) {
         if audit.includes_without_record.contains(candidate) || *candidate == audit.domain {
             continue;
         }
         let check = verifier
-            .check_host(ip, candidate, &format!("postmaster@{candidate}"), helo)
+            .check_host(
+                resolver,
+                ip,
+                candidate,
+                &format!("postmaster@{candidate}"),
+                helo,
+            )
             .await;
         if check.result == SpfResult::Pass {
             authoriser = Some(candidate.clone());

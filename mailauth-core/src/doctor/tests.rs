@@ -141,7 +141,7 @@ fn diagnose_names_causes_and_fixes() {
         "info@example.org",
     )
     .dnsbl_lists(Vec::new());
-    let report = run(diagnose(Arc::new(dns), &setup));
+    let report = run(diagnose(&dns, &setup));
     let spf = report.finding(CheckKind::SpfMailFrom).unwrap();
     assert_eq!(spf.verdict, Verdict::Fail);
     assert!(spf.receivers[0].contains("550 5.7.26"));
@@ -188,7 +188,7 @@ fn dns_failures_are_errors() {
         "a@example.org",
     )
     .dnsbl_lists(Vec::new());
-    let report = run(diagnose(Arc::new(dns), &setup));
+    let report = run(diagnose(&dns, &setup));
     assert_eq!(
         report.finding(CheckKind::SpfMailFrom).unwrap().verdict,
         Verdict::Error
@@ -216,7 +216,7 @@ fn hostile_names_reach_the_terminal_escaped() {
         "a\r\nb@evil.example",
     )
     .dnsbl_lists(Vec::new());
-    let report = run(diagnose(Arc::new(dns), &setup));
+    let report = run(diagnose(&dns, &setup));
     let text = report.to_text();
     assert!(
         text.bytes()

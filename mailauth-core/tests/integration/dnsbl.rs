@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use mailauth_core::dns::{HickoryResolver, Transport};
 use mailauth_core::dnsbl::{
-    CheckOptions, DnsblList, ListError, ListOutcome, Target, ZoneHealth, check_bulk, check_domain,
+    DnsblConfig, DnsblList, ListError, ListOutcome, Target, ZoneHealth, check_bulk, check_domain,
     check_ip, zone_health,
 };
 
@@ -37,7 +37,7 @@ async fn zen_like_list_with_several_codes_and_reasons() {
             &resolver,
             ip("192.0.2.99"),
             &lists,
-            CheckOptions::default().fetch_reasons(true),
+            &DnsblConfig::default().fetch_reasons(true),
         )
         .await;
         let ListOutcome::Listed { listings, reasons } = &report.results[0].outcome else {
@@ -50,7 +50,7 @@ async fn zen_like_list_with_several_codes_and_reasons() {
             reasons,
             &["https://check.spamhaus.org/listed/?ip=192.0.2.99".to_owned()]
         );
-        let clean = check_ip(&resolver, ip("192.0.2.1"), &lists, CheckOptions::default()).await;
+        let clean = check_ip(&resolver, ip("192.0.2.1"), &lists, &DnsblConfig::default()).await;
         assert_eq!(
             clean.results[0].outcome,
             ListOutcome::NotListed,
@@ -67,7 +67,7 @@ async fn every_operator_error_code_is_an_error() {
             &resolver,
             ip(&format!("192.0.2.{last}")),
             &[zen()],
-            CheckOptions::default(),
+            &DnsblConfig::default(),
         )
         .await;
         assert!(!report.listed(), "{last}");
@@ -87,7 +87,7 @@ async fn ipv6_entries_and_domain_lists() {
         &resolver,
         ip("2001:db8::99"),
         &[zen()],
-        CheckOptions::default(),
+        &DnsblConfig::default(),
     )
     .await;
     assert!(v6.listed());
@@ -98,7 +98,7 @@ async fn ipv6_entries_and_domain_lists() {
         ("Phish.Example.", true),
         ("clean.example", false),
     ] {
-        let report = check_domain(&resolver, domain, &lists, CheckOptions::default())
+        let report = check_domain(&resolver, domain, &lists, &DnsblConfig::default())
             .await
             .expect("valid domain");
         assert_eq!(report.listed(), listed, "{domain}");
@@ -107,7 +107,7 @@ async fn ipv6_entries_and_domain_lists() {
         &resolver,
         "ipquery.example",
         &lists,
-        CheckOptions::default(),
+        &DnsblConfig::default(),
     )
     .await
     .unwrap();
@@ -125,7 +125,7 @@ async fn answers_outside_127_are_never_listings() {
         &resolver,
         ip("192.0.2.99"),
         &[hijacked],
-        CheckOptions::default(),
+        &DnsblConfig::default(),
     )
     .await;
     assert!(!report.listed());
@@ -144,7 +144,7 @@ async fn a_list_that_times_out() {
     let resolver = DnsServer::shared().resolver_with(Transport::UdpWithTcpFallback, timeout, 1);
     let lists = [zen(), like("spamcop", "silent", "bl.silent.mailauth.test")];
     let started = std::time::Instant::now();
-    let report = check_ip(&resolver, ip("192.0.2.99"), &lists, CheckOptions::default()).await;
+    let report = check_ip(&resolver, ip("192.0.2.99"), &lists, &DnsblConfig::default()).await;
     assert!(report.listed(), "the other list still answers");
     assert_eq!(report.errors(), [("silent", &ListError::Timeout)]);
     assert!(
@@ -164,8 +164,8 @@ async fn the_overall_deadline_ends_a_check() {
     let lists = [zen(), like("spamcop", "silent", "bl.silent.mailauth.test")];
     let started = std::time::Instant::now();
     let deadline = Duration::from_secs(1);
-    let options = CheckOptions::default().deadline(deadline);
-    let report = check_ip(&resolver, ip("192.0.2.99"), &lists, options).await;
+    let options = DnsblConfig::default().deadline(deadline);
+    let report = check_ip(&resolver, ip("192.0.2.99"), &lists, &options).await;
     let took = started.elapsed();
     assert!(report.listed(), "the other list answered in time");
     assert_eq!(report.errors(), [("silent", &ListError::Timeout)]);
@@ -213,7 +213,7 @@ async fn bulk_over_the_network() {
     let targets: Vec<Target> = (90..=99)
         .map(|i| Target::Ip(ip(&format!("192.0.2.{i}"))))
         .collect();
-    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 4, CheckOptions::default())
+    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 4, &DnsblConfig::default())
         .collect()
         .await;
     assert_eq!(reports.len(), 10);
@@ -245,7 +245,7 @@ async fn bulk_over_tcp_under_sustained_load() {
     let targets: Vec<Target> = (0..1000u32)
         .map(|i| Target::Ip(IpAddr::from([198, 18, (i >> 8) as u8, i as u8])))
         .collect();
-    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 100, CheckOptions::default())
+    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 100, &DnsblConfig::default())
         .collect()
         .await;
     assert_eq!(reports.len(), 1000);
@@ -286,7 +286,7 @@ async fn bulk_over_multiplexed_udp_reuses_ids_safely() {
     let targets: Vec<Target> = (0..10_000u32)
         .map(|i| Target::Ip(IpAddr::from([198, 18, (i >> 8) as u8, i as u8])))
         .collect();
-    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 200, CheckOptions::default())
+    let reports: Vec<_> = check_bulk(&resolver, targets, &lists, 200, &DnsblConfig::default())
         .collect()
         .await;
     assert_eq!(reports.len(), 10_000);

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use mailauth_core::dns::Transport;
 use mailauth_core::helo::{CheckStatus, check_helo};
-use mailauth_core::iprev::{ForwardOutcome, IprevResult, PeerStatus, iprev};
+use mailauth_core::iprev::{ForwardOutcome, IprevConfig, IprevResult, PeerStatus, iprev};
 use mailauth_core::maildomain::{AddressRole, MailDomainStatus, check_mail_domain};
 
 use crate::dns_server::{self, DnsServer};
@@ -17,16 +17,16 @@ fn ip(text: &str) -> IpAddr {
 async fn iprev_over_udp_and_tcp() {
     for transport in [Transport::UdpWithTcpFallback, Transport::Tcp] {
         let resolver = DnsServer::shared().resolver(transport);
-        let v4 = iprev(&resolver, ip("192.0.2.80")).await;
+        let v4 = iprev(&resolver, ip("192.0.2.80"), &IprevConfig::default()).await;
         assert_eq!(v4.result, IprevResult::Pass, "{transport:?}");
         assert_eq!(v4.confirmed, ["www.mailauth.test"]);
-        let v6 = iprev(&resolver, ip("2001:db8::80")).await;
+        let v6 = iprev(&resolver, ip("2001:db8::80"), &IprevConfig::default()).await;
         assert_eq!(v6.result, IprevResult::Pass, "{transport:?}");
         assert_eq!(
             v6.authentication_results(),
             "iprev=pass policy.iprev=\"2001:db8::80\""
         );
-        let none = iprev(&resolver, ip("192.0.2.7")).await;
+        let none = iprev(&resolver, ip("192.0.2.7"), &IprevConfig::default()).await;
         assert_eq!(none.result, IprevResult::PermError, "{transport:?}");
     }
 }
@@ -34,7 +34,7 @@ async fn iprev_over_udp_and_tcp() {
 #[tokio::test]
 async fn only_the_third_of_several_names_confirms() {
     let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
-    let out = iprev(&resolver, ip("192.0.2.40")).await;
+    let out = iprev(&resolver, ip("192.0.2.40"), &IprevConfig::default()).await;
     assert_eq!(out.result, IprevResult::Pass);
     assert_eq!(out.ptr_names.len(), 3);
     assert_eq!(out.confirmed, ["third.mailauth.test"]);
@@ -59,7 +59,7 @@ async fn only_the_third_of_several_names_confirms() {
 #[tokio::test]
 async fn names_past_the_limit_are_not_evaluated() {
     let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
-    let out = iprev(&resolver, ip("192.0.2.50")).await;
+    let out = iprev(&resolver, ip("192.0.2.50"), &IprevConfig::default()).await;
     assert_eq!(out.ptr_names.len(), 11);
     assert_eq!(out.forward.len(), 10);
     // Which ten the server lists first is its choice: the result is pass
@@ -76,7 +76,7 @@ async fn names_past_the_limit_are_not_evaluated() {
 #[tokio::test]
 async fn a_failing_forward_lookup_is_a_temperror() {
     let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
-    let out = iprev(&resolver, ip("192.0.2.60")).await;
+    let out = iprev(&resolver, ip("192.0.2.60"), &IprevConfig::default()).await;
     assert_eq!(out.result, IprevResult::TempError);
     assert!(matches!(out.forward[0].outcome, ForwardOutcome::Error(_)));
     assert_eq!(out.postfix.name_status, PeerStatus::Temporary);
@@ -88,7 +88,7 @@ async fn a_forward_lookup_that_times_out() {
     let timeout = std::time::Duration::from_secs(1);
     let resolver = DnsServer::shared().resolver_with(Transport::UdpWithTcpFallback, timeout, 1);
     let started = std::time::Instant::now();
-    let out = iprev(&resolver, ip("192.0.2.70")).await;
+    let out = iprev(&resolver, ip("192.0.2.70"), &IprevConfig::default()).await;
     assert_eq!(out.result, IprevResult::TempError);
     assert_eq!(out.ptr_names, ["host.silent.mailauth.test"]);
     assert_eq!(
@@ -101,7 +101,9 @@ async fn a_forward_lookup_that_times_out() {
 #[tokio::test]
 async fn helo_and_mail_domain_checks() {
     let resolver = DnsServer::shared().resolver(Transport::UdpWithTcpFallback);
-    let confirmed = iprev(&resolver, ip("192.0.2.25")).await.confirmed;
+    let confirmed = iprev(&resolver, ip("192.0.2.25"), &IprevConfig::default())
+        .await
+        .confirmed;
     let good = check_helo(
         &resolver,
         ip("192.0.2.25"),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use mailauth_core::dns::DnsResolver;
 use mailauth_core::dns::{
     Fault, MemoryResolver, Mx, RecordData, RecordType, Soa, Transport, Txt, Zone, ZoneRecord,
 };
@@ -221,18 +222,22 @@ impl Scenario {
 /// The configuration `SOURCE.md` prescribes: RFC limits, default
 /// explanation `DEFAULT`.
 pub(crate) fn suite_config() -> SpfConfig {
-    let mut config = SpfConfig::default();
-    config.default_explanation = "DEFAULT".to_owned();
-    config
+    SpfConfig::default()
+        .default_explanation("DEFAULT")
+        .expect("a literal explanation")
 }
 
 /// Runs a case; `None` when it passes, else what went wrong.
-pub(crate) async fn run_case(verifier: &SpfVerifier, case: &Case) -> Option<String> {
+pub(crate) async fn run_case(
+    verifier: &SpfVerifier,
+    resolver: &dyn DnsResolver,
+    case: &Case,
+) -> Option<String> {
     let out: SpfOutput = if case.mail_from.is_empty() {
-        verifier.check_helo(case.host, &case.helo).await
+        verifier.check_helo(resolver, case.host, &case.helo).await
     } else {
         verifier
-            .check_mail_from(case.host, &case.mail_from, &case.helo)
+            .check_mail_from(resolver, case.host, &case.mail_from, &case.helo)
             .await
     };
     if !case.results.contains(&out.result) {
@@ -258,14 +263,15 @@ pub(crate) async fn run_case(verifier: &SpfVerifier, case: &Case) -> Option<Stri
 /// returns (passed, failures).
 pub(crate) async fn run_suite<F>(scenarios: &[Scenario], make: F) -> (usize, Vec<String>)
 where
-    F: Fn(&Scenario) -> Arc<dyn mailauth_core::dns::DnsResolver>,
+    F: Fn(&Scenario) -> Arc<dyn DnsResolver>,
 {
     let mut passed = 0;
     let mut failures = Vec::new();
     for scenario in scenarios {
-        let verifier = SpfVerifier::with_config(make(scenario), suite_config()).expect("config");
+        let verifier = SpfVerifier::new(suite_config());
+        let resolver = make(scenario);
         for case in &scenario.cases {
-            match run_case(&verifier, case).await {
+            match run_case(&verifier, &*resolver, case).await {
                 None => passed += 1,
                 Some(why) => {
                     failures.push(format!("{} / {}: {why}", scenario.description, case.name))

@@ -1,7 +1,8 @@
 """mailauth: the questions a receiving mail server asks, answered as the RFCs say.
 
-- SPF (RFC 7208): ``SpfVerifier`` with ``check_mail_from``, ``check_helo``,
-  ``check_host`` and ``check``; ``SpfRecord.parse``.
+- SPF (RFC 7208): ``SpfVerifier`` (its configuration and a cache of parsed
+  records) with ``check_mail_from``, ``check_helo``, ``check_host`` and
+  ``check``; ``SpfRecord.parse``.
 - iprev (RFC 8601 section 3): ``iprev``; the HELO name: ``check_helo``;
   does a domain receive mail: ``check_mail_domain``.
 - DNS blocklists (RFC 5782): ``DnsblList``, ``dnsbl_check``,
@@ -12,8 +13,10 @@
   about a sending setup and what to change.
 
 Every check is an ``async`` function with a blocking ``_sync`` twin, and
-takes a ``Resolver``: ``Resolver()`` (or the shared ``Resolver.default()``)
-asks the system's nameservers, ``Resolver.nameservers([...])`` others, and
+asks DNS through the keyword ``resolver=``; without it, through
+``Resolver.default()``, the system's nameservers shared by the process
+(``Resolver.set_default`` chooses another). ``Resolver()`` is a system
+resolver of its own, ``Resolver.nameservers([...])`` asks others, and
 ``Resolver.from_zone(text)`` answers from zone-file text, offline::
 
     import mailauth

@@ -82,7 +82,8 @@ __all__ = [
     "__version__",
 ]
 
-def _tokens() -> dict[str, list[str]]: ...
+def _tokens() -> dict[str, list[str]]:
+    """Every token enum the Python API speaks, by the core's type name."""
 
 @final
 class Outcome:
@@ -97,20 +98,25 @@ class Outcome:
     def __int__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     @property
-    def is_void(self) -> bool: ...
+    def is_void(self) -> bool:
+        """NXDOMAIN or NODATA: a void lookup in the sense of RFC 7208 §4.6.4."""
     @property
-    def is_temporary(self) -> bool: ...
+    def is_temporary(self) -> bool:
+        """A timeout or server failure: asking later may answer otherwise."""
 
 @final
 class TxtRecord:
     """One TXT record."""
 
     @property
-    def strings(self) -> list[bytes]: ...
+    def strings(self) -> list[bytes]:
+        """The character-strings, as sent."""
     @property
-    def joined(self) -> bytes: ...
+    def joined(self) -> bytes:
+        """The strings joined without separators, as SPF and DMARC read them."""
     @property
-    def text(self) -> str: ...
+    def text(self) -> str:
+        """The joined strings decoded as UTF-8, invalid bytes replaced."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -119,9 +125,11 @@ class MxRecord:
     """One MX record."""
 
     @property
-    def preference(self) -> int: ...
+    def preference(self) -> int:
+        """Lower is preferred."""
     @property
-    def exchange(self) -> str: ...
+    def exchange(self) -> str:
+        """The exchange, without a trailing dot; `""` for a null MX (RFC 7505)."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -132,13 +140,22 @@ class Answer:
     """The answer to one lookup: an outcome and its records."""
 
     @property
-    def outcome(self) -> Outcome: ...
+    def outcome(self) -> Outcome:
+        """How the lookup ended."""
     @property
-    def detail(self) -> str | None: ...
+    def detail(self) -> str | None:
+        """For anything but records: a sentence saying what happened."""
     @property
-    def rcode(self) -> int | None: ...
+    def rcode(self) -> int | None:
+        """For a server failure with an error RCODE: its number (2 SERVFAIL,
+        5 REFUSED, ...).
+        """
     @property
-    def records(self) -> list[Record]: ...
+    def records(self) -> list[Record]:
+        """The records: `TxtRecord`, `ipaddress.IPv4Address`,
+        `ipaddress.IPv6Address`, `MxRecord` or `str` (PTR); empty unless the
+        outcome is `Outcome.RECORDS`.
+        """
     def __len__(self) -> int: ...
     def __bool__(self) -> bool: ...
     def __iter__(self) -> Iterator[Record]: ...
@@ -155,10 +172,20 @@ class Resolver:
         ...
     @staticmethod
     def default() -> Resolver:
-        """One system resolver shared by every caller, built on first use."""
-        ...
+        """The resolver of every check called without `resolver=`: one system
+        resolver (as `Resolver()`) shared by every caller in the process,
+        built on first use so that its cache serves them all, unless
+        `Resolver.set_default` chose another.
+        """
     @staticmethod
-    def system(*, timeout: float = 5.0, attempts: int = 2, cache: bool = True) -> Resolver: ...
+    def set_default(resolver: Resolver | None) -> None:
+        """Makes `resolver` the default of every check called without
+        `resolver=` in this process (`Resolver.default()` returns it); `None`
+        restores the shared system resolver.
+        """
+    @staticmethod
+    def system(*, timeout: float = 5.0, attempts: int = 2, cache: bool = True) -> Resolver:
+        """A resolver using the system's nameservers (`/etc/resolv.conf`)."""
     @staticmethod
     def nameservers(
         servers: Sequence[str],
@@ -169,29 +196,62 @@ class Resolver:
         cache: bool = True,
         udp_sockets: int = 2,
         multiplex_public_servers: bool = False,
-    ) -> Resolver: ...
+    ) -> Resolver:
+        """A resolver asking these nameservers, each `"IP:PORT"` (IPv6 as
+        `"[::1]:53"`) or a bare IP for port 53. `transport` is `"udp"` (with
+        TCP fallback on truncation), `"tcp"`, or `"udp-multiplexed"`: many
+        queries on a few long-lived UDP sockets, for bulk work such as DNSBL
+        checks towards a trusted local resolver (no cache, no fresh source
+        port per query; a lost query is sent again once its answer is
+        overdue by the measured round-trip time, at least 50 ms, instead of
+        after `timeout`). `udp_sockets` is the number of those sockets per
+        nameserver (at least 1). The multiplexed transport asks only
+        nameservers on loopback or a private network (its few source ports
+        leave the 16-bit ID as the only defence against forged answers)
+        unless `multiplex_public_servers` is true.
+        """
     @staticmethod
     def from_zone(
         text: str,
         *,
         faults: Sequence[tuple[str, str | None, Fault]] = ...,
         latency: float | None = None,
-    ) -> Resolver: ...
-    def txt(self, name: str) -> Awaitable[Answer]: ...
-    def a(self, name: str) -> Awaitable[Answer]: ...
-    def aaaa(self, name: str) -> Awaitable[Answer]: ...
-    def mx(self, name: str) -> Awaitable[Answer]: ...
-    def ptr(self, ip: IpLike) -> Awaitable[Answer]: ...
-    def txt_sync(self, name: str) -> Answer: ...
-    def a_sync(self, name: str) -> Answer: ...
-    def aaaa_sync(self, name: str) -> Answer: ...
-    def mx_sync(self, name: str) -> Answer: ...
-    def ptr_sync(self, ip: IpLike) -> Answer: ...
+    ) -> Resolver:
+        """An in-memory resolver answering from RFC 1035 zone-file text.
+
+        `faults` makes some queries fail: `(name, type or None, fault)`, the
+        type `"A"`, `"AAAA"`, `"MX"`, `"PTR"` or `"TXT"` (None: every type),
+        the fault `"timeout"`, `"servfail"`, `"refused"` or an RCODE number.
+        `latency` (seconds) delays every answer.
+        """
+    def txt(self, name: str) -> Awaitable[Answer]:
+        """TXT records of `name` (awaitable)."""
+    def a(self, name: str) -> Awaitable[Answer]:
+        """IPv4 addresses of `name` (awaitable)."""
+    def aaaa(self, name: str) -> Awaitable[Answer]:
+        """IPv6 addresses of `name` (awaitable)."""
+    def mx(self, name: str) -> Awaitable[Answer]:
+        """MX records of `name`, lowest preference first (awaitable)."""
+    def ptr(self, ip: IpLike) -> Awaitable[Answer]:
+        """PTR names of `ip` (awaitable)."""
+    def txt_sync(self, name: str) -> Answer:
+        """TXT records of `name`, blocking."""
+    def a_sync(self, name: str) -> Answer:
+        """IPv4 addresses of `name`, blocking."""
+    def aaaa_sync(self, name: str) -> Answer:
+        """IPv6 addresses of `name`, blocking."""
+    def mx_sync(self, name: str) -> Answer:
+        """MX records of `name`, blocking."""
+    def ptr_sync(self, ip: IpLike) -> Answer:
+        """PTR names of `ip`, blocking."""
     @property
-    def query_count(self) -> int: ...
+    def query_count(self) -> int:
+        """In-memory resolvers: how many queries were asked."""
     @property
-    def peak_in_flight(self) -> int: ...
-    def reset_counters(self) -> None: ...
+    def peak_in_flight(self) -> int:
+        """In-memory resolvers: the most queries in flight at once."""
+    def reset_counters(self) -> None:
+        """In-memory resolvers: set the counters back to zero."""
 
 @final
 class SpfResult:
@@ -213,13 +273,19 @@ class SpfRecord:
     """A parsed SPF record; ``str()`` is the canonical text."""
 
     @staticmethod
-    def parse(text: str) -> SpfRecord: ...
+    def parse(text: str) -> SpfRecord:
+        """Parses record text; raises `SpfParseError` (a `ValueError`) with
+        `.offset` and `.kind` when it is not a valid SPF record.
+        """
     @property
-    def terms(self) -> list[str]: ...
+    def terms(self) -> list[str]:
+        """The terms, each in canonical text."""
     @property
-    def redirect(self) -> str | None: ...
+    def redirect(self) -> str | None:
+        """The `redirect=` target, if any."""
     @property
-    def exp(self) -> str | None: ...
+    def exp(self) -> str | None:
+        """The `exp=` domain, if any."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -228,38 +294,57 @@ class SpfOutput:
     """What check_host() found."""
 
     @property
-    def result(self) -> SpfResult: ...
+    def result(self) -> SpfResult:
+        """The result."""
     @property
-    def explanation(self) -> str | None: ...
+    def explanation(self) -> str | None:
+        """On `fail`, the explanation; otherwise `None`."""
     @property
-    def matched(self) -> str | None: ...
+    def matched(self) -> str | None:
+        """The directive that matched, in canonical text, if any."""
     @property
-    def domain(self) -> str | None: ...
+    def domain(self) -> str | None:
+        """The domain whose record decided (or where the error arose)."""
     @property
-    def error(self) -> str | None: ...
+    def error(self) -> str | None:
+        """For temperror and permerror: what went wrong, as a short token
+        (`Syntax`, `LookupLimit`, `Dns`, ...).
+        """
     @property
-    def cause(self) -> str: ...
+    def cause(self) -> str:
+        """A one-line explanation of the cause."""
     @property
-    def lookups(self) -> int: ...
+    def lookups(self) -> int:
+        """DNS-querying terms evaluated."""
     @property
-    def void_lookups(self) -> int: ...
+    def void_lookups(self) -> int:
+        """Void lookups seen."""
     @property
-    def trace(self) -> list[str]: ...
-    def received_spf(self, receiver: str) -> str: ...
-    def authentication_results(self) -> str: ...
+    def trace(self) -> list[str]:
+        """The step-by-step trace (when the verifier traces)."""
+    def received_spf(self, receiver: str) -> str:
+        """The `Received-SPF:` field value (RFC 7208 §9.1)."""
+    def authentication_results(self) -> str:
+        """The `spf=` method of `Authentication-Results:` (RFC 8601)."""
 
 @final
 class SpfVerdict:
     """Both identities, HELO first (RFC 7208 §2.3, §2.4)."""
 
     @property
-    def helo(self) -> SpfOutput: ...
+    def helo(self) -> SpfOutput:
+        """The HELO identity's output."""
     @property
-    def mail_from(self) -> SpfOutput | None: ...
+    def mail_from(self) -> SpfOutput | None:
+        """The MAIL FROM identity's output; `None` when the HELO result was
+        `fail` (conclusive) or the reverse-path was null.
+        """
     @property
-    def identity(self) -> SpfIdentityToken: ...
+    def identity(self) -> SpfIdentityToken:
+        """The deciding identity: `"mailfrom"` or `"helo"`."""
     @property
-    def result(self) -> SpfResult: ...
+    def result(self) -> SpfResult:
+        """The deciding result."""
 
 @final
 class SpfVerifier:
@@ -267,7 +352,6 @@ class SpfVerifier:
 
     def __new__(
         cls,
-        resolver: Resolver,
         *,
         max_lookups: int = 10,
         max_void_lookups: int = 2,
@@ -279,14 +363,80 @@ class SpfVerifier:
         trace: bool = False,
         record_cache_size: int = 1024,
     ) -> SpfVerifier: ...
-    def check_mail_from(self, ip: IpLike, mail_from: str, helo: str) -> Awaitable[SpfOutput]: ...
-    def check_helo(self, ip: IpLike, helo: str) -> Awaitable[SpfOutput]: ...
-    def check_host(self, ip: IpLike, domain: str, sender: str, helo: str) -> Awaitable[SpfOutput]: ...
-    def check(self, ip: IpLike, mail_from: str, helo: str) -> Awaitable[SpfVerdict]: ...
-    def check_sync(self, ip: IpLike, mail_from: str, helo: str) -> SpfVerdict: ...
-    def check_mail_from_sync(self, ip: IpLike, mail_from: str, helo: str) -> SpfOutput: ...
-    def check_helo_sync(self, ip: IpLike, helo: str) -> SpfOutput: ...
-    def check_host_sync(self, ip: IpLike, domain: str, sender: str, helo: str) -> SpfOutput: ...
+    def check_mail_from(
+        self,
+        ip: IpLike,
+        mail_from: str,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> Awaitable[SpfOutput]:
+        """check_host() for the MAIL FROM identity (the HELO identity when
+        `mail_from` is empty), awaitable.
+        """
+    def check_helo(
+        self,
+        ip: IpLike,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> Awaitable[SpfOutput]:
+        """check_host() for the HELO identity, awaitable."""
+    def check_host(
+        self,
+        ip: IpLike,
+        domain: str,
+        sender: str,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> Awaitable[SpfOutput]:
+        """The raw check_host(ip, domain, sender), awaitable."""
+    def check(
+        self,
+        ip: IpLike,
+        mail_from: str,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> Awaitable[SpfVerdict]:
+        """Both identities, HELO first (RFC 7208 §2.3, §2.4), awaitable."""
+    def check_sync(
+        self,
+        ip: IpLike,
+        mail_from: str,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> SpfVerdict:
+        """`check`, blocking (GIL released)."""
+    def check_mail_from_sync(
+        self,
+        ip: IpLike,
+        mail_from: str,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> SpfOutput:
+        """`check_mail_from`, blocking (GIL released)."""
+    def check_helo_sync(
+        self,
+        ip: IpLike,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> SpfOutput:
+        """`check_helo`, blocking (GIL released)."""
+    def check_host_sync(
+        self,
+        ip: IpLike,
+        domain: str,
+        sender: str,
+        helo: str,
+        *,
+        resolver: Resolver | None = None,
+    ) -> SpfOutput:
+        """`check_host`, blocking (GIL released)."""
 
 @final
 class IprevResult:
@@ -305,114 +455,187 @@ class ForwardCheck:
     """One PTR name and its forward lookup."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The PTR name."""
     @property
-    def outcome(self) -> str: ...
+    def outcome(self) -> str:
+        """`confirmed`, `mismatch`, `no-address` or `error`."""
     @property
-    def addresses(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]: ...
+    def addresses(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        """For `mismatch`: the addresses found."""
     @property
-    def detail(self) -> str | None: ...
+    def detail(self) -> str | None:
+        """For `no-address` and `error`: the DNS outcome."""
 
 @final
 class PostfixClient:
     """How Postfix would classify the client."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The client name Postfix would log (`unknown` unless confirmed)."""
     @property
-    def reverse_status(self) -> PeerStatusToken: ...
+    def reverse_status(self) -> PeerStatusToken:
+        """`ok`, `temporary` or `permanent`: the PTR step."""
     @property
-    def name_status(self) -> PeerStatusToken: ...
+    def name_status(self) -> PeerStatusToken:
+        """`ok`, `temporary`, `permanent` or `forged`."""
     @property
-    def reverse_reject(self) -> str | None: ...
+    def reverse_reject(self) -> str | None:
+        """The reply of `reject_unknown_reverse_client_hostname`, if it rejects."""
     @property
-    def client_reject(self) -> str | None: ...
+    def client_reject(self) -> str | None:
+        """The reply of `reject_unknown_client_hostname`, if it rejects."""
 
 @final
 class IprevOutput:
     """What iprev found."""
 
     @property
-    def result(self) -> IprevResult: ...
+    def result(self) -> IprevResult:
+        """The result."""
     @property
-    def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address: ...
+    def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+        """The client IP checked (IPv4-mapped addresses as IPv4)."""
     @property
-    def ptr_names(self) -> list[str]: ...
+    def ptr_names(self) -> list[str]:
+        """Every PTR name."""
     @property
-    def ptr_error(self) -> str | None: ...
+    def ptr_error(self) -> str | None:
+        """For a failed PTR lookup, what it gave."""
     @property
-    def forward(self) -> list[ForwardCheck]: ...
+    def forward(self) -> list[ForwardCheck]:
+        """The names evaluated and their forward lookups."""
     @property
-    def confirmed(self) -> list[str]: ...
+    def confirmed(self) -> list[str]:
+        """The names that resolve back."""
     @property
-    def postfix(self) -> PostfixClient: ...
-    def authentication_results(self) -> str: ...
+    def postfix(self) -> PostfixClient:
+        """Postfix's classification of the same DNS data."""
+    def authentication_results(self) -> str:
+        """`iprev=... policy.iprev=...` for `Authentication-Results:`."""
 
 @final
 class HeloCheck:
     """One HELO check: its status, what was seen, Postfix's reply."""
 
     @property
-    def status(self) -> CheckStatusToken: ...
+    def status(self) -> CheckStatusToken:
+        """`pass`, `fail`, `temperror` or `not-applicable`."""
     @property
-    def evidence(self) -> str: ...
+    def evidence(self) -> str:
+        """What was seen."""
     @property
-    def postfix(self) -> str | None: ...
+    def postfix(self) -> str | None:
+        """The reply of the matching Postfix restriction, if it rejects."""
 
 @final
 class HeloReport:
     """Every HELO check."""
 
     @property
-    def helo(self) -> str: ...
+    def helo(self) -> str:
+        """The HELO argument as given."""
     @property
-    def syntax(self) -> HeloCheck: ...
+    def syntax(self) -> HeloCheck:
+        """A valid host name or address literal."""
     @property
-    def fqdn(self) -> HeloCheck: ...
+    def fqdn(self) -> HeloCheck:
+        """Fully qualified (or an address literal)."""
     @property
-    def resolves(self) -> HeloCheck: ...
+    def resolves(self) -> HeloCheck:
+        """Has an A, AAAA or MX record."""
     @property
-    def resolves_to_client(self) -> HeloCheck: ...
+    def resolves_to_client(self) -> HeloCheck:
+        """Resolves to the client IP."""
     @property
-    def matches_ptr(self) -> HeloCheck: ...
+    def matches_ptr(self) -> HeloCheck:
+        """Equals a confirmed PTR name."""
     @property
-    def literal_matches_client(self) -> HeloCheck: ...
+    def literal_matches_client(self) -> HeloCheck:
+        """An address literal equal to the client IP."""
 
 @final
 class MailDomainReport:
     """Whether a mail domain receives mail."""
 
     @property
-    def domain(self) -> str: ...
+    def domain(self) -> str:
+        """The domain checked."""
     @property
-    def role(self) -> AddressRoleToken: ...
+    def role(self) -> AddressRoleToken:
+        """`sender` or `recipient`."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """`mx`, `implicit-mx`, `null-mx`, `not-found`, `temperror` or
+        `invalid-domain`.
+        """
     @property
-    def detail(self) -> str: ...
+    def detail(self) -> str:
+        """What DNS said, in words."""
     @property
-    def receives_mail(self) -> bool: ...
+    def receives_mail(self) -> bool:
+        """Whether mail can be delivered to it."""
     @property
-    def mx(self) -> list[MxRecord]: ...
+    def mx(self) -> list[MxRecord]:
+        """The MX records, for `mx`."""
     @property
-    def addresses(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]: ...
+    def addresses(self) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        """The addresses, for `implicit-mx`."""
     @property
-    def postfix(self) -> str | None: ...
+    def postfix(self) -> str | None:
+        """The reply of Postfix's `reject_unknown_*_domain`, if it rejects."""
 
 def iprev(
-    resolver: Resolver, ip: IpLike, *, max_names: int = 10, unknown_client_reject_code: int = 450
-) -> Awaitable[IprevOutput]: ...
+    ip: IpLike,
+    *,
+    max_names: int = 10,
+    unknown_client_reject_code: int = 450,
+    resolver: Resolver | None = None,
+) -> Awaitable[IprevOutput]:
+    """iprev (RFC 8601 §3) of `ip`, awaitable."""
 def iprev_sync(
-    resolver: Resolver, ip: IpLike, *, max_names: int = 10, unknown_client_reject_code: int = 450
-) -> IprevOutput: ...
+    ip: IpLike,
+    *,
+    max_names: int = 10,
+    unknown_client_reject_code: int = 450,
+    resolver: Resolver | None = None,
+) -> IprevOutput:
+    """`iprev`, blocking (GIL released)."""
 def check_helo(
-    resolver: Resolver, ip: IpLike, helo: str, confirmed_ptr: Sequence[str] | None = None
-) -> Awaitable[HeloReport]: ...
+    ip: IpLike,
+    helo: str,
+    confirmed_ptr: Sequence[str] | None = None,
+    *,
+    resolver: Resolver | None = None,
+) -> Awaitable[HeloReport]:
+    """The HELO checks, awaitable. `confirmed_ptr`: the client's confirmed PTR
+    names (`IprevOutput.confirmed`), or None to skip that comparison.
+    """
 def check_helo_sync(
-    resolver: Resolver, ip: IpLike, helo: str, confirmed_ptr: Sequence[str] | None = None
-) -> HeloReport: ...
-def check_mail_domain(resolver: Resolver, domain: str, role: AddressRoleToken = "sender") -> Awaitable[MailDomainReport]: ...
-def check_mail_domain_sync(resolver: Resolver, domain: str, role: AddressRoleToken = "sender") -> MailDomainReport: ...
+    ip: IpLike,
+    helo: str,
+    confirmed_ptr: Sequence[str] | None = None,
+    *,
+    resolver: Resolver | None = None,
+) -> HeloReport:
+    """`check_helo`, blocking (GIL released)."""
+def check_mail_domain(
+    domain: str,
+    role: AddressRoleToken = "sender",
+    *,
+    resolver: Resolver | None = None,
+) -> Awaitable[MailDomainReport]:
+    """Whether `domain` receives mail, as a sender's or recipient's domain;
+    awaitable.
+    """
+def check_mail_domain_sync(
+    domain: str,
+    role: AddressRoleToken = "sender",
+    *,
+    resolver: Resolver | None = None,
+) -> MailDomainReport:
+    """`check_mail_domain`, blocking (GIL released)."""
 
 @final
 class DnsblList:
@@ -434,70 +657,99 @@ class DnsblList:
         note: str | None = None,
     ) -> DnsblList: ...
     @staticmethod
-    def builtin(id: str) -> DnsblList: ...
+    def builtin(id: str) -> DnsblList:
+        """A built-in list by id (`spamhaus-zen`, `spamcop`, `dnswl`, ...)."""
     @staticmethod
-    def builtins() -> list[DnsblList]: ...
+    def builtins() -> list[DnsblList]:
+        """Every built-in list."""
     @staticmethod
-    def spamhaus_dqs(list: str, key: str) -> DnsblList: ...
+    def spamhaus_dqs(list: str, key: str) -> DnsblList:
+        """A Spamhaus DQS list (`zen`, `sbl`, `xbl`, `pbl`, `dbl`, `zrd`,
+        `authbl`) with your key.
+        """
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The list's id."""
     @property
-    def zone(self) -> str: ...
+    def zone(self) -> str:
+        """The zone queried."""
     @property
-    def kind(self) -> ListKindToken: ...
+    def kind(self) -> ListKindToken:
+        """`ip` or `domain`."""
     @property
-    def policy(self) -> ListPolicyToken: ...
+    def policy(self) -> ListPolicyToken:
+        """`block` or `allow`."""
     @property
-    def note(self) -> str | None: ...
+    def note(self) -> str | None:
+        """What to know about the list."""
 
 @final
 class DnsblListResult:
     """One list's answer."""
 
     @property
-    def list_id(self) -> str: ...
+    def list_id(self) -> str:
+        """The list's id."""
     @property
-    def policy(self) -> ListPolicyToken: ...
+    def policy(self) -> ListPolicyToken:
+        """`block` or `allow`."""
     @property
-    def query(self) -> str: ...
+    def query(self) -> str:
+        """The name queried."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """`listed`, `not-listed` or `error`."""
     @property
-    def listings(self) -> list[tuple[str, str]]: ...
+    def listings(self) -> list[tuple[str, str]]:
+        """For `listed`: (code, meaning) pairs."""
     @property
-    def reasons(self) -> list[str]: ...
+    def reasons(self) -> list[str]:
+        """For `listed`: TXT reasons, when fetched."""
     @property
-    def error(self) -> str | None: ...
+    def error(self) -> str | None:
+        """For `error`: what went wrong."""
 
 @final
 class DnsblReport:
     """Every list's answer for one target."""
 
     @property
-    def target(self) -> str: ...
+    def target(self) -> str:
+        """The IP or domain checked."""
     @property
-    def listed(self) -> bool: ...
+    def listed(self) -> bool:
+        """Whether a blocklist lists it (an error never does)."""
     @property
-    def blocked_by(self) -> list[str]: ...
+    def blocked_by(self) -> list[str]:
+        """The blocklists that list it."""
     @property
-    def allowed_by(self) -> list[str]: ...
+    def allowed_by(self) -> list[str]:
+        """The allowlists that list it."""
     @property
-    def errors(self) -> list[tuple[str, str]]: ...
+    def errors(self) -> list[tuple[str, str]]:
+        """(list, error) for lists without a usable answer."""
     @property
-    def results(self) -> list[DnsblListResult]: ...
+    def results(self) -> list[DnsblListResult]:
+        """Each list's result, in the order given."""
 
 @final
 class ZoneHealthReport:
     """What the RFC 5782 section 5 test points say about a list."""
 
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """The worse of the two verdicts below: `healthy`, `dead`,
+        `lists-everything`, `hijacked`, `refusing` or `unknown`.
+        """
     @property
-    def detail(self) -> str | None: ...
+    def detail(self) -> str | None:
+        """For `hijacked`, `refusing` and `unknown`: what was seen."""
     @property
-    def primary(self) -> str: ...
+    def primary(self) -> str:
+        """The verdict of the IPv4 (or domain) test points."""
     @property
-    def ipv6(self) -> str | None: ...
+    def ipv6(self) -> str | None:
+        """The verdict of the IPv6 test points, for lists that take IPv6."""
 
 @final
 class DnsblBulk:
@@ -507,31 +759,45 @@ class DnsblBulk:
     def __anext__(self) -> Awaitable[DnsblReport]: ...
 
 def dnsbl_check(
-    resolver: Resolver,
     target: IpLike,
     lists: Sequence[DnsblList],
     *,
     fetch_reasons: bool = False,
     deadline: float | None = None,
-) -> Awaitable[DnsblReport]: ...
+    resolver: Resolver | None = None,
+) -> Awaitable[DnsblReport]:
+    """Checks one IP or domain against `lists`, all at once; awaitable.
+    `deadline`: seconds the whole check may take (lists without an answer
+    by then time out).
+    """
 def dnsbl_check_sync(
-    resolver: Resolver,
     target: IpLike,
     lists: Sequence[DnsblList],
     *,
     fetch_reasons: bool = False,
     deadline: float | None = None,
-) -> DnsblReport: ...
+    resolver: Resolver | None = None,
+) -> DnsblReport:
+    """`dnsbl_check`, blocking (GIL released)."""
 def dnsbl_check_bulk(
-    resolver: Resolver,
     targets: Sequence[IpLike],
     lists: Sequence[DnsblList],
     *,
     concurrency: int = 100,
     fetch_reasons: bool = False,
     deadline: float | None = None,
-) -> DnsblBulk: ...
-def dnsbl_zone_health(resolver: Resolver, list: DnsblList) -> Awaitable[ZoneHealthReport]: ...
+    resolver: Resolver | None = None,
+) -> DnsblBulk:
+    """Checks many targets, at most `concurrency` at a time (each against all
+    lists at once): `async for report in dnsbl_check_bulk(...)` gives the
+    reports as they complete.
+    """
+def dnsbl_zone_health(
+    list: DnsblList,
+    *,
+    resolver: Resolver | None = None,
+) -> Awaitable[ZoneHealthReport]:
+    """The list's health from its test points; awaitable."""
 
 @final
 class DmarcResult:
@@ -551,15 +817,20 @@ class ReportUri:
     """One ``rua``/``ruf`` destination."""
 
     @property
-    def uri(self) -> str: ...
+    def uri(self) -> str:
+        """The URI as written, without `!size`."""
     @property
-    def scheme(self) -> str: ...
+    def scheme(self) -> str:
+        """`mailto` or `https`."""
     @property
-    def host(self) -> str: ...
+    def host(self) -> str:
+        """The destination host (lower case)."""
     @property
-    def address(self) -> str | None: ...
+    def address(self) -> str | None:
+        """For `mailto`: the mailbox."""
     @property
-    def size_limit(self) -> str | None: ...
+    def size_limit(self) -> str | None:
+        """The obsolete `!size` suffix, if any."""
 
 @final
 class DmarcRecord:
@@ -567,41 +838,63 @@ class DmarcRecord:
     canonical text."""
 
     @staticmethod
-    def parse(text: str) -> DmarcRecord: ...
+    def parse(text: str) -> DmarcRecord:
+        """Receiver mode: raises `DmarcParseError` (a `ValueError`) with
+        `.offset` and `.reason` only when the text is not DMARC at all.
+        """
     @staticmethod
-    def validate(text: str) -> DmarcValidation: ...
+    def validate(text: str) -> DmarcValidation:
+        """Validator mode: the record (or None) and every diagnostic."""
     @property
-    def p(self) -> PolicyToken | None: ...
+    def p(self) -> PolicyToken | None:
+        """`p` as published (None when absent or invalid)."""
     @property
-    def sp(self) -> PolicyToken | None: ...
+    def sp(self) -> PolicyToken | None:
+        """`sp` as published."""
     @property
-    def np(self) -> PolicyToken | None: ...
+    def np(self) -> PolicyToken | None:
+        """`np` as published."""
     @property
-    def policy(self) -> PolicyToken | None: ...
+    def policy(self) -> PolicyToken | None:
+        """The policy for the domain: `p`, else `none` with a valid `rua`,
+        else None (no DMARC policy applies).
+        """
     @property
-    def subdomain_policy(self) -> PolicyToken | None: ...
+    def subdomain_policy(self) -> PolicyToken | None:
+        """The policy for existing subdomains (`sp`, else the policy)."""
     @property
-    def nonexistent_policy(self) -> PolicyToken | None: ...
+    def nonexistent_policy(self) -> PolicyToken | None:
+        """The policy for non-existent subdomains (`np`, `sp`, the policy)."""
     @property
-    def adkim(self) -> AlignmentModeToken: ...
+    def adkim(self) -> AlignmentModeToken:
+        """DKIM alignment: `r` or `s`."""
     @property
-    def aspf(self) -> AlignmentModeToken: ...
+    def aspf(self) -> AlignmentModeToken:
+        """SPF alignment: `r` or `s`."""
     @property
-    def fo(self) -> str: ...
+    def fo(self) -> str:
+        """Failure-reporting options, e.g. `0` or `1:d`."""
     @property
-    def rua(self) -> list[ReportUri]: ...
+    def rua(self) -> list[ReportUri]:
+        """Aggregate-report destinations."""
     @property
-    def ruf(self) -> list[ReportUri]: ...
+    def ruf(self) -> list[ReportUri]:
+        """Failure-report destinations."""
     @property
-    def psd(self) -> PsdFlagToken: ...
+    def psd(self) -> PsdFlagToken:
+        """`y`, `n` or `u`."""
     @property
-    def testing(self) -> bool: ...
+    def testing(self) -> bool:
+        """Test mode (`t=y`)."""
     @property
-    def pct(self) -> int | None: ...
+    def pct(self) -> int | None:
+        """The obsolete RFC 7489 `pct`, if published."""
     @property
-    def rf(self) -> str | None: ...
+    def rf(self) -> str | None:
+        """The obsolete RFC 7489 `rf`, if published."""
     @property
-    def ri(self) -> int | None: ...
+    def ri(self) -> int | None:
+        """The obsolete RFC 7489 `ri`, if published."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -610,172 +903,270 @@ class DmarcDiagnostic:
     """One validator finding, with the byte offset it refers to."""
 
     @property
-    def offset(self) -> int: ...
+    def offset(self) -> int:
+        """Byte offset in the record text."""
     @property
-    def severity(self) -> SeverityToken: ...
+    def severity(self) -> SeverityToken:
+        """`error` or `warning`."""
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> str:
+        """What kind of finding, e.g. `invalid_value`, `obsolete_tag`."""
     @property
-    def tag(self) -> str | None: ...
+    def tag(self) -> str | None:
+        """The tag concerned, if any."""
     @property
-    def message(self) -> str: ...
+    def message(self) -> str:
+        """A sentence saying what was found."""
 
 @final
 class DmarcValidation:
     """A record checked in validator mode."""
 
     @property
-    def record(self) -> DmarcRecord | None: ...
+    def record(self) -> DmarcRecord | None:
+        """The record as receivers read it; None if the text is not DMARC."""
     @property
-    def diagnostics(self) -> list[DmarcDiagnostic]: ...
+    def diagnostics(self) -> list[DmarcDiagnostic]:
+        """Every error and warning, with byte offsets."""
     @property
-    def is_valid(self) -> bool: ...
+    def is_valid(self) -> bool:
+        """A DMARC record without errors."""
 
 @final
 class DmarcDiscovery:
     """Policy discovery for one domain (RFC 9989 §4.10)."""
 
     @property
-    def domain(self) -> str: ...
+    def domain(self) -> str:
+        """The domain, as its lower-case A-label."""
     @property
-    def organizational_domain(self) -> str | None: ...
+    def organizational_domain(self) -> str | None:
+        """Its Organizational Domain (§4.10.2); `None` when a query of the
+        walk failed or the walk was not needed (an evaluation stops at a
+        record at the Author Domain unless an alignment needs more).
+        """
     @property
-    def walk_error(self) -> str | None: ...
+    def walk_error(self) -> str | None:
+        """The walk's query that failed, as `name: error`, if one did; with a
+        record at the domain itself the policy is still known.
+        """
     @property
-    def outcome(self) -> str: ...
+    def outcome(self) -> str:
+        """`found`, `no_record` or `temperror`."""
     @property
-    def error(self) -> str | None: ...
+    def error(self) -> str | None:
+        """For `temperror`: the failed name and how it failed."""
     @property
-    def policy_domain(self) -> str | None: ...
+    def policy_domain(self) -> str | None:
+        """The domain that published the applicable record."""
     @property
-    def source(self) -> PolicySourceToken | None: ...
+    def source(self) -> PolicySourceToken | None:
+        """`author_domain`, `organizational_domain` or
+        `public_suffix_domain`.
+        """
     @property
-    def record(self) -> DmarcRecord | None: ...
+    def record(self) -> DmarcRecord | None:
+        """The applicable record."""
     @property
-    def diagnostics(self) -> list[DmarcDiagnostic]: ...
+    def diagnostics(self) -> list[DmarcDiagnostic]:
+        """The validator's findings about that record."""
     @property
-    def author_domain_exists(self) -> bool | None: ...
+    def author_domain_exists(self) -> bool | None:
+        """For `sp`/`np`: whether the domain exists (None if not asked)."""
     @property
-    def declared_policy(self) -> PolicyToken | None: ...
+    def declared_policy(self) -> PolicyToken | None:
+        """`p`, `sp` or `np` as the record declares it for the domain."""
     @property
-    def applied_policy(self) -> PolicyToken | None: ...
+    def applied_policy(self) -> PolicyToken | None:
+        """The policy to apply to failing mail (after `t=y`)."""
     @property
-    def walk(self) -> list[tuple[str, str]]: ...
+    def walk(self) -> list[tuple[str, str]]:
+        """The tree walk: `(domain, status)` with status `none`, `record` or
+        `discarded` (several DMARC records at the name).
+        """
     @property
-    def queries(self) -> list[str]: ...
+    def queries(self) -> list[str]:
+        """Every DNS query sent, as `TYPE name`."""
 
 @final
 class IdentifierCheck:
     """One identifier's authentication and alignment."""
 
     @property
-    def domain(self) -> str: ...
+    def domain(self) -> str:
+        """The identifier's domain."""
     @property
-    def authenticated(self) -> bool: ...
+    def authenticated(self) -> bool:
+        """SPF passed / the DKIM signature verified."""
     @property
-    def mode(self) -> AlignmentModeToken: ...
+    def mode(self) -> AlignmentModeToken:
+        """`r` or `s`."""
     @property
-    def alignment(self) -> AlignmentToken: ...
+    def alignment(self) -> AlignmentToken:
+        """`identical`, `relaxed`, `not_aligned`, `temperror` or `not_checked`
+        (it could not change the result).
+        """
     @property
-    def passes(self) -> bool: ...
+    def passes(self) -> bool:
+        """Authenticated and aligned."""
 
 @final
 class DmarcOutput:
     """The DMARC evaluation of one message."""
 
     @property
-    def result(self) -> DmarcResult: ...
+    def result(self) -> DmarcResult:
+        """The result."""
     @property
-    def from_domain(self) -> str: ...
+    def from_domain(self) -> str:
+        """The RFC5322.From domain as given."""
     @property
-    def discovery(self) -> DmarcDiscovery | None: ...
+    def discovery(self) -> DmarcDiscovery | None:
+        """Policy discovery (None for an invalid author domain)."""
     @property
-    def spf(self) -> IdentifierCheck | None: ...
+    def spf(self) -> IdentifierCheck | None:
+        """The SPF identifier, if given."""
     @property
-    def dkim(self) -> list[IdentifierCheck]: ...
+    def dkim(self) -> list[IdentifierCheck]:
+        """The DKIM identifiers."""
     @property
-    def applied_policy(self) -> PolicyToken | None: ...
+    def applied_policy(self) -> PolicyToken | None:
+        """The policy to apply to failing mail (after `t=y`), if any."""
     @property
-    def disposition(self) -> PolicyToken: ...
-    def authentication_results(self) -> str: ...
+    def disposition(self) -> PolicyToken:
+        """What to do with this message: the applied policy on `fail`, else
+        `none`.
+        """
+    def authentication_results(self) -> str:
+        """`dmarc=... header.from=... policy.dmarc=...`."""
 
 @final
 class ReportDestination:
     """One report destination's authorisation (RFC 9990 §3)."""
 
     @property
-    def tag(self) -> ReportTagToken: ...
+    def tag(self) -> ReportTagToken:
+        """`rua` or `ruf`."""
     @property
-    def uri(self) -> ReportUri: ...
+    def uri(self) -> ReportUri:
+        """The destination as published."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """`same_organization`, `authorized`, `overridden`, `not_authorized`,
+        `override_rejected`, `not_checked` (past the first 32) or
+        `temperror`.
+        """
     @property
-    def authorized(self) -> bool: ...
+    def authorized(self) -> bool:
+        """Whether reports may go there (or to its override)."""
     @property
-    def record_name(self) -> str | None: ...
+    def record_name(self) -> str | None:
+        """The `_report._dmarc` name asked, if any."""
     @property
-    def overrides(self) -> list[ReportUri]: ...
+    def overrides(self) -> list[ReportUri]:
+        """For `overridden`: where reports go instead."""
     @property
-    def error(self) -> str | None: ...
+    def error(self) -> str | None:
+        """For `temperror`: the DNS outcome."""
 
-def dmarc_discover(resolver: Resolver, domain: str) -> Awaitable[DmarcDiscovery]: ...
-def dmarc_discover_sync(resolver: Resolver, domain: str) -> DmarcDiscovery: ...
+def dmarc_discover(
+    domain: str,
+    *,
+    resolver: Resolver | None = None,
+) -> Awaitable[DmarcDiscovery]:
+    """Policy discovery for `domain`, awaitable; raises `InvalidInputError` for
+    an invalid domain.
+    """
+def dmarc_discover_sync(
+    domain: str,
+    *,
+    resolver: Resolver | None = None,
+) -> DmarcDiscovery:
+    """`dmarc_discover`, blocking (GIL released)."""
 def dmarc_evaluate(
-    resolver: Resolver,
     from_domain: str,
     *,
     spf: tuple[str, SpfResult | str] | None = None,
     dkim: Sequence[tuple[str, bool]] = ...,
-) -> Awaitable[DmarcOutput]: ...
+    resolver: Resolver | None = None,
+) -> Awaitable[DmarcOutput]:
+    """DMARC evaluation of one message, awaitable. `spf`: `(domain, SpfResult)`;
+    `dkim`: `(signing domain, verified)` pairs.
+    """
 def dmarc_evaluate_sync(
-    resolver: Resolver,
     from_domain: str,
     *,
     spf: tuple[str, SpfResult | str] | None = None,
     dkim: Sequence[tuple[str, bool]] = ...,
-) -> DmarcOutput: ...
+    resolver: Resolver | None = None,
+) -> DmarcOutput:
+    """`dmarc_evaluate`, blocking (GIL released)."""
 def dmarc_report_destinations(
-    resolver: Resolver, policy_domain: str, record: DmarcRecord
-) -> Awaitable[list[ReportDestination]]: ...
+    policy_domain: str,
+    record: DmarcRecord,
+    *,
+    resolver: Resolver | None = None,
+) -> Awaitable[list[ReportDestination]]:
+    """RFC 9990 §3 authorisation of each `rua`/`ruf` destination of `record`
+    as published by `policy_domain`, awaitable.
+    """
 def dmarc_report_destinations_sync(
-    resolver: Resolver, policy_domain: str, record: DmarcRecord
-) -> list[ReportDestination]: ...
+    policy_domain: str,
+    record: DmarcRecord,
+    *,
+    resolver: Resolver | None = None,
+) -> list[ReportDestination]:
+    """`dmarc_report_destinations`, blocking (GIL released)."""
 
 @final
 class DoctorFinding:
     """One check's outcome: verdict, evidence, receivers' reactions, fix."""
 
     @property
-    def check(self) -> CheckKindToken: ...
+    def check(self) -> CheckKindToken:
+        """`spf-mailfrom`, `spf-helo`, `iprev`, `helo`, `sender-domain`,
+        `dnsbl`, `dmarc`, `spf-record` or `dmarc-record`.
+        """
     @property
-    def verdict(self) -> DoctorVerdictToken: ...
+    def verdict(self) -> DoctorVerdictToken:
+        """`ok`, `warn`, `fail` or `error`."""
     @property
-    def summary(self) -> str: ...
+    def summary(self) -> str:
+        """One line: what is the matter."""
     @property
-    def evidence(self) -> list[str]: ...
+    def evidence(self) -> list[str]:
+        """What was seen."""
     @property
-    def receivers(self) -> list[str]: ...
+    def receivers(self) -> list[str]:
+        """How receivers are likely to react."""
     @property
-    def fix(self) -> list[str]: ...
+    def fix(self) -> list[str]:
+        """What to publish or change."""
 
 @final
 class DoctorReport:
     """The doctor's report."""
 
     @property
-    def subject(self) -> str: ...
+    def subject(self) -> str:
+        """What was diagnosed: `"IP HELO MAIL-FROM"` or the domain."""
     @property
-    def findings(self) -> list[DoctorFinding]: ...
-    def finding(self, check: CheckKindToken) -> DoctorFinding | None: ...
+    def findings(self) -> list[DoctorFinding]:
+        """Every finding, in a fixed order."""
+    def finding(self, check: CheckKindToken) -> DoctorFinding | None:
+        """The finding of one check, by name."""
     @property
-    def worst(self) -> DoctorVerdictToken: ...
+    def worst(self) -> DoctorVerdictToken:
+        """The worst verdict."""
     @property
-    def exit_code(self) -> int: ...
-    def to_text(self) -> str: ...
-    def to_json(self) -> str: ...
+    def exit_code(self) -> int:
+        """0 ok, 1 warn, 2 fail, 3 error."""
+    def to_text(self) -> str:
+        """The report as text for an 80-column terminal."""
+    def to_json(self) -> str:
+        """The report as JSON."""
 
 def doctor(
-    resolver: Resolver,
     ip: IpLike,
     helo: str,
     mail_from: str,
@@ -783,9 +1174,13 @@ def doctor(
     from_domain: str | None = None,
     dkim_domains: Sequence[str] = ...,
     dnsbl_lists: Sequence[DnsblList] | None = None,
-) -> Awaitable[DoctorReport]: ...
+    resolver: Resolver | None = None,
+) -> Awaitable[DoctorReport]:
+    """Diagnoses a sending setup, awaitable: every check at once, each with
+    its evidence, receivers' reactions and fix. `dnsbl_lists=None` asks
+    Spamhaus ZEN and SpamCop.
+    """
 def doctor_sync(
-    resolver: Resolver,
     ip: IpLike,
     helo: str,
     mail_from: str,
@@ -793,6 +1188,20 @@ def doctor_sync(
     from_domain: str | None = None,
     dkim_domains: Sequence[str] = ...,
     dnsbl_lists: Sequence[DnsblList] | None = None,
-) -> DoctorReport: ...
-def doctor_domain(resolver: Resolver, domain: str) -> Awaitable[DoctorReport]: ...
-def doctor_domain_sync(resolver: Resolver, domain: str) -> DoctorReport: ...
+    resolver: Resolver | None = None,
+) -> DoctorReport:
+    """`doctor`, blocking (GIL released)."""
+def doctor_domain(
+    domain: str,
+    *,
+    resolver: Resolver | None = None,
+) -> Awaitable[DoctorReport]:
+    """Audits a domain's SPF and DMARC records, awaitable; raises
+    `InvalidInputError` for an invalid domain.
+    """
+def doctor_domain_sync(
+    domain: str,
+    *,
+    resolver: Resolver | None = None,
+) -> DoctorReport:
+    """`doctor_domain`, blocking (GIL released)."""

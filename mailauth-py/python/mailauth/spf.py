@@ -11,24 +11,26 @@ resolver unless a ``mailauth.Resolver`` is given.
 
 from __future__ import annotations
 
-from mailauth._mailauth import Resolver, SpfVerifier
+from mailauth._mailauth import Resolver, SpfOutput, SpfVerifier
 
 __all__ = ["check", "check2"]
 
 _SMTP_CODES = {"fail": 550, "permerror": 550, "temperror": 451}
 
 
-# One verifier over the system resolver per timeout, built on first use.
-_system_verifiers: dict[float, SpfVerifier] = {}
+# One verifier, and one system resolver, per timeout, built on first use.
+_verifiers: dict[float, SpfVerifier] = {}
+_system_resolvers: dict[float, Resolver] = {}
 
 
-def _verifier(resolver: Resolver | None, timeout: float) -> SpfVerifier:
-    if resolver is not None:
-        return SpfVerifier(resolver)
-    if timeout not in _system_verifiers:
-        system = Resolver.system(timeout=timeout)
-        _system_verifiers[timeout] = SpfVerifier(system, deadline=max(timeout * 4, 20.0))
-    return _system_verifiers[timeout]
+def _check_mail_from(i: str, s: str, h: str, resolver: Resolver | None, timeout: float) -> SpfOutput:
+    if timeout not in _verifiers:
+        _verifiers[timeout] = SpfVerifier(deadline=max(timeout * 4, 20.0))
+    if resolver is None:
+        if timeout not in _system_resolvers:
+            _system_resolvers[timeout] = Resolver.system(timeout=timeout)
+        resolver = _system_resolvers[timeout]
+    return _verifiers[timeout].check_mail_from_sync(i, s, h, resolver=resolver)
 
 
 def check2(
@@ -37,7 +39,7 @@ def check2(
     """check_host() for MAIL FROM ``s`` (the HELO ``h`` when ``s`` is empty)
     from client IP ``i``: ``(result, explanation)``. The explanation is the
     domain's on ``fail``, otherwise a sentence saying why."""
-    out = _verifier(resolver, timeout).check_mail_from_sync(i, s, h)
+    out = _check_mail_from(i, s, h, resolver, timeout)
     return str(out.result), out.explanation or out.cause
 
 
