@@ -114,7 +114,8 @@ def test_silent_nameserver_times_out() -> None:
         started = time.monotonic()
         answer = resolver.txt_sync("anything.mailauth.test")
         assert answer.outcome is Outcome.TIMEOUT
-        assert time.monotonic() - started < 0.6
+        # 0.3 s, with a margin for a loaded machine; the default would be 10 s.
+        assert time.monotonic() - started < 1.5
 
 
 def test_zone_parse_error() -> None:

@@ -253,9 +253,11 @@ async fn assert_times_out(resolver: &HickoryResolver, what: &str) {
     let outcome = resolver.txt("anything.mailauth.test").await;
     let took = started.elapsed();
     assert_eq!(outcome, Err(LookupError::Timeout), "{what}");
+    // Within timeout x attempts (300 ms), with a margin for a loaded
+    // machine that still tells it from hickory's defaults (5 s x 2).
     assert!(
-        took < Duration::from_millis(600),
-        "{what}: took {took:?}, more than twice the timeout"
+        took < Duration::from_millis(1500),
+        "{what}: took {took:?}, far more than the 300 ms timeout"
     );
 }
 
