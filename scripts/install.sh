@@ -9,8 +9,8 @@ scripts/setup.sh
 # case has failures on purpose. Anything else (a build failure, a usage
 # error) fails the install.
 code=0
-cargo run --quiet --release -p mailauth-examples --bin mailauth-doctor -- \
-    --ip 192.0.2.30 --helo bare.example --mail-from news@bare.example || code=$?
+# The mailauth command that the wheel installed into .venv.
+.venv/bin/mailauth doctor --demo bare-helo || code=$?
 [ "$code" -le 3 ] || exit "$code"
 echo
-echo "The Python package is installed in .venv: .venv/bin/python -c 'import mailauth'"
+echo "Installed in .venv: the mailauth command (.venv/bin/mailauth --help) and the Python package"

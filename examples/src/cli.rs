@@ -62,10 +62,11 @@ pub fn resolver_option(
 
 /// The bundled demo zone, offline.
 pub fn demo_resolver() -> Result<ResolverChoice, String> {
-    let zone =
-        MemoryResolver::from_zone_text(crate::demo::ZONE).map_err(|e| format!("demo zone: {e}"))?;
+    let mut zone = MemoryResolver::from_zone_text(mailauth_doctor::demo::ZONE)
+        .map_err(|e| format!("demo zone: {e}"))?;
+    zone.set_description(mailauth_doctor::demo::DESCRIPTION);
     Ok(ResolverChoice {
         resolver: Arc::new(zone),
-        source: "the bundled demo zone (offline)".into(),
+        source: mailauth_doctor::demo::DESCRIPTION.into(),
     })
 }

@@ -7,7 +7,7 @@
 //!
 //! A QUESTION is `NAME` (all of TXT, A, AAAA, MX), `NAME/TYPE`, or an IP
 //! address (its PTR). With no resolver option it answers from the bundled
-//! demo zone (`examples/data/demo.zone`), offline; with no question it asks
+//! demo zone (`mailauth-doctor/data/demo.zone`), offline; with no question it asks
 //! a tour of that zone.
 
 use std::net::IpAddr;

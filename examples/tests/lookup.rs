@@ -20,7 +20,7 @@ fn tours_the_demo_zone_offline() {
     let (ok, out, err) = lookup(&[]);
     assert!(ok, "{err}");
     assert!(
-        out.starts_with("Answers from the bundled demo zone (offline):"),
+        out.starts_with("Answers from the bundled demo zone (fictional data, offline):"),
         "{out}"
     );
     assert!(

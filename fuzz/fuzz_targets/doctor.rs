@@ -1,4 +1,4 @@
-//! See mailauth_core::fuzzing::doctor.
+//! See mailauth_doctor::fuzzing::doctor.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mailauth_core::fuzzing::doctor(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mailauth_doctor::fuzzing::doctor(data));

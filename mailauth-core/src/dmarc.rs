@@ -156,7 +156,10 @@ impl std::str::FromStr for DmarcRecord {
 
 /// A domain as its lower-case A-label without a trailing dot, validated
 /// as a DNS name (RFC 9989 §5.3.1: U-labels become A-labels).
-pub(crate) fn normalize_domain(domain: &str) -> Result<String, DmarcError> {
+///
+/// # Errors
+/// [`DmarcError::InvalidDomain`] when `domain` is not a domain name.
+pub fn normalize_domain(domain: &str) -> Result<String, DmarcError> {
     let invalid = || DmarcError::InvalidDomain(domain.to_owned());
     let trimmed = domain.strip_suffix('.').unwrap_or(domain);
     let ascii = idna::domain_to_ascii(trimmed).map_err(|_| invalid())?;

@@ -289,6 +289,13 @@ pub trait DnsResolver: Send + Sync {
     /// The PTR names of `ip`, asked at [`reverse_name`]`(ip)`. The address
     /// is used as given: see [`normalize_ip`].
     async fn ptr(&self, ip: IpAddr) -> LookupResult<String>;
+
+    /// Who answers, in a few words, for reports that must say where their
+    /// DNS data came from ("nameservers 127.0.0.1:53 (UDP, TCP fallback)",
+    /// "an in-memory zone").
+    fn description(&self) -> String {
+        "a custom resolver".to_owned()
+    }
 }
 
 macro_rules! forward_resolver {
@@ -309,6 +316,9 @@ macro_rules! forward_resolver {
             }
             async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
                 (**self).ptr(ip).await
+            }
+            fn description(&self) -> String {
+                (**self).description()
             }
         }
     )*};

@@ -405,7 +405,7 @@ impl crate::dns::DnsResolver for FuzzDns {
 
 /// Splits fuzz input into a few short texts (separated by `\n`) and the
 /// rest, which feeds a [`FuzzDns`].
-fn fields<const N: usize>(data: &[u8]) -> ([String; N], &[u8]) {
+pub fn fields<const N: usize>(data: &[u8]) -> ([String; N], &[u8]) {
     let mut rest = data;
     let fields = std::array::from_fn(|_| {
         let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
@@ -426,7 +426,7 @@ fn assert_safe(what: &str, text: &str) {
 }
 
 /// An IP address from the first bytes of `data`.
-fn ip_from(data: &[u8]) -> std::net::IpAddr {
+pub fn ip_from(data: &[u8]) -> std::net::IpAddr {
     match data {
         [4, a, b, c, d, ..] => std::net::IpAddr::from([*a, *b, *c, *d]),
         [6, rest @ ..] if rest.len() >= 16 => {
@@ -664,35 +664,6 @@ pub fn spf_identities(data: &[u8]) {
     );
 }
 
-/// The doctor over DNS the fuzzer answers, for a setup it chooses: never a
-/// panic; the text report writes nothing but printable ASCII and line
-/// breaks; the JSON report is valid JSON.
-pub fn doctor(data: &[u8]) {
-    use crate::doctor::{SendingSetup, audit_domain, diagnose};
-    let ([helo, mail_from, from, dkim], rest) = fields::<4>(data);
-    let setup = SendingSetup::new(ip_from(rest), helo, mail_from.as_str())
-        .from_domain(from)
-        .dkim_domain(dkim)
-        .dnsbl_lists(
-            crate::dnsbl::DnsblList::builtins()
-                .into_iter()
-                .take(2)
-                .collect(),
-        );
-    let dns = FuzzDns::new(rest.get(17..).unwrap_or_default());
-    let audit = block_on(audit_domain(&dns, &mail_from)).ok();
-    for report in std::iter::once(block_on(diagnose(&dns, &setup))).chain(audit) {
-        let text = report.to_text();
-        assert!(
-            text.bytes()
-                .all(|b| b == b'\n' || (0x20..0x7f).contains(&b)),
-            "{text:?}"
-        );
-        #[cfg(feature = "serde")]
-        assert!(serde_json::from_str::<serde_json::Value>(&report.to_json()).is_ok());
-    }
-}
-
 /// Bytes as one quoted zone-file character-string per 255 bytes.
 fn zone_string(bytes: &[u8]) -> String {
     let zone = crate::dns::Zone {
@@ -712,7 +683,7 @@ fn zone_string(bytes: &[u8]) -> String {
 
 /// Runs a future that never waits: the in-memory zone without latency
 /// answers at once, so one poll completes it.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
     match future.as_mut().poll(&mut context) {
@@ -750,7 +721,7 @@ mod tests {
     type Entry = fn(&[u8]);
 
     /// Every fuzz target by name, as `fuzz/Cargo.toml` names them.
-    const TARGETS: [(&str, Entry); 15] = [
+    const TARGETS: [(&str, Entry); 14] = [
         ("zone_text", super::zone_text),
         ("spf_record", super::spf_record),
         ("spf_macro", super::spf_macro),
@@ -764,7 +735,6 @@ mod tests {
         ("checks", super::checks),
         ("dnsbl_lists", super::dnsbl_lists),
         ("spf_identities", super::spf_identities),
-        ("doctor", super::doctor),
         ("mux_response", super::mux_response),
     ];
 
@@ -781,7 +751,11 @@ mod tests {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         {
             let (name, dir) = line.split_once(' ').unwrap();
-            let (_, target) = TARGETS.iter().find(|(n, _)| *n == name).unwrap();
+            let Some((_, target)) = TARGETS.iter().find(|(n, _)| *n == name) else {
+                // The doctor's crate runs its own seeds.
+                assert_eq!(name, "doctor", "{line}");
+                continue;
+            };
             let mut files = 0;
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();

@@ -8,7 +8,6 @@
 //! - [`dmarc`]: RFC 9989 DMARC records, the DNS tree walk, policy and
 //!   alignment, and RFC 9990 report-destination checks.
 //! - [`dnsbl`]: RFC 5782 blocklists and allowlists.
-//! - [`doctor`]: all of the above for one sending setup, with the fixes.
 //! - [`hostname`]: host names and address literals as SMTP uses them.
 //! - [`text`]: the one rule for text the library renders (replies,
 //!   headers, terminals): printable US-ASCII only.
@@ -37,7 +36,6 @@
 pub mod dmarc;
 pub mod dns;
 pub mod dnsbl;
-pub mod doctor;
 mod error;
 pub mod helo;
 pub mod hostname;

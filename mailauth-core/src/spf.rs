@@ -20,7 +20,7 @@ mod result;
 
 pub use eval::{ClientIp, ConfigError, SpfConfig, SpfVerdict, SpfVerifier};
 pub use macros::{Macro, MacroError, MacroLetter, MacroPart, MacroString};
-pub(crate) use parse::is_spf_record;
+pub use parse::is_spf_record;
 pub use parse::{ParseError, ParseErrorKind};
 pub use record::{Directive, DualCidr, Mechanism, Modifier, Qualifier, SpfRecord, Term};
 pub use result::{

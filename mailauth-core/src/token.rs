@@ -22,7 +22,8 @@ pub struct UnknownToken {
 
 impl UnknownToken {
     /// `token` is not one of `all`.
-    pub(crate) fn new(kind: &'static str, token: &str, all: &[&str]) -> Self {
+    #[doc(hidden)]
+    pub fn new(kind: &'static str, token: &str, all: &[&str]) -> Self {
         Self {
             kind,
             token: token.to_owned(),
@@ -33,7 +34,10 @@ impl UnknownToken {
 
 /// Gives a plain-value enum its one spelling: `tokens! { Type "what it
 /// is" { Variant = "token", ... } }`, every variant listed (the match in
-/// `as_str` makes a missing one a compile error).
+/// `as_str` makes a missing one a compile error). Exported, hidden, for the
+/// doctor's crate: its enums speak the same way.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! tokens {
     ($ty:ident $kind:literal { $($variant:ident = $token:literal),+ $(,)? }) => {
         impl $ty {
@@ -55,7 +59,7 @@ macro_rules! tokens {
         }
 
         impl ::std::str::FromStr for $ty {
-            type Err = $crate::token::UnknownToken;
+            type Err = $crate::UnknownToken;
 
             /// The value with this token, ignoring ASCII case.
             fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -64,7 +68,7 @@ macro_rules! tokens {
                     .copied()
                     .find(|value| value.as_str().eq_ignore_ascii_case(text))
                     .ok_or_else(|| {
-                        $crate::token::UnknownToken::new($kind, text, &[$($token),+])
+                        $crate::UnknownToken::new($kind, text, &[$($token),+])
                     })
             }
         }
@@ -123,7 +127,6 @@ mod tests {
             ReportTag, Severity,
         };
         use crate::dnsbl::{ListKind, ListPolicy};
-        use crate::doctor::{CheckKind, Verdict};
         use crate::helo::CheckStatus;
         use crate::iprev::{IprevResult, PeerStatus};
         use crate::maildomain::AddressRole;
@@ -142,8 +145,6 @@ mod tests {
             Severity,
             ListKind,
             ListPolicy,
-            CheckKind,
-            Verdict,
             CheckStatus,
             IprevResult,
             PeerStatus,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use mailauth_core::dns::DnsResolver;
-use mailauth_core::doctor::{self, SendingSetup, Subject};
+use mailauth_doctor::{self as doctor, SendingSetup, Subject};
 use pyo3::prelude::*;
 
 use crate::args;
@@ -61,6 +61,13 @@ impl DoctorReport {
         }
     }
 
+    /// Which resolver answered: real nameservers, a zone, or the fictional
+    /// demo zone.
+    #[getter]
+    fn resolver(&self) -> &str {
+        &self.0.resolver
+    }
+
     /// Every finding, in a fixed order.
     #[getter]
     fn findings(&self) -> Vec<DoctorFinding> {
@@ -91,7 +98,7 @@ impl DoctorReport {
 
     /// 0 ok, 1 warn, 2 fail, 3 error.
     #[getter]
-    fn exit_code(&self) -> i32 {
+    fn exit_code(&self) -> u8 {
         self.0.worst().exit_code()
     }
 

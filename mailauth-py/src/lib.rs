@@ -14,9 +14,19 @@ mod tokens;
 
 use pyo3::prelude::*;
 
+/// Runs the `mailauth` command on `args` (without the program name), with
+/// the GIL released, and returns its exit code: the console script and
+/// `python -m mailauth`.
+#[pyfunction]
+fn _cli(py: Python<'_>, args: Vec<String>) -> u8 {
+    py.detach(|| mailauth_doctor::cli::run(args))
+}
+
 /// The native part of the `mailauth` package.
 #[pymodule]
 mod _mailauth {
+    #[pymodule_export]
+    use super::_cli;
     #[pymodule_export]
     use crate::checks::{
         ForwardCheck, HeloCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport,

@@ -8,11 +8,11 @@ use mailauth_core::dmarc::{
 };
 use mailauth_core::dns::{RecordType, Transport};
 use mailauth_core::dnsbl::{ListKind, ListPolicy};
-use mailauth_core::doctor::{CheckKind, Verdict};
 use mailauth_core::helo::CheckStatus;
 use mailauth_core::iprev::{IprevResult, PeerStatus};
 use mailauth_core::maildomain::AddressRole;
 use mailauth_core::spf::{Identity, SpfResult};
+use mailauth_doctor::{CheckKind, Verdict};
 use pyo3::prelude::*;
 
 fn tokens<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {

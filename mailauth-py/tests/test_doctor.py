@@ -1,4 +1,4 @@
-"""The doctor from Python, on the bundled demo zone (examples/data/demo.zone)."""
+"""The doctor from Python, on the bundled demo zone (mailauth-doctor/data/demo.zone)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 import mailauth
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "data" / "demo.zone"
+DEMO = Path(__file__).resolve().parents[2] / "mailauth-doctor" / "data" / "demo.zone"
 
 
 @pytest.fixture

@@ -267,6 +267,24 @@ impl HickoryResolverBuilder {
             .with_options(options)
             .build()
             .map_err(ResolverError::Build)?;
+        let description = format!(
+            "{} {} ({})",
+            if self.nameservers.is_some() {
+                "nameservers"
+            } else {
+                "the system's nameservers"
+            },
+            addresses
+                .iter()
+                .map(SocketAddr::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            match self.transport {
+                Transport::UdpWithTcpFallback => "UDP, TCP fallback",
+                Transport::Tcp => "TCP",
+                Transport::UdpMultiplexed => "multiplexed UDP",
+            }
+        );
         #[cfg(feature = "udp-mux")]
         let mux = (self.transport == Transport::UdpMultiplexed).then(|| {
             std::sync::Arc::new(UdpMux::new(
@@ -279,6 +297,7 @@ impl HickoryResolverBuilder {
         });
         Ok(HickoryResolver {
             resolver,
+            description,
             #[cfg(feature = "udp-mux")]
             mux,
             deadline,
@@ -324,6 +343,8 @@ impl HickoryResolverBuilder {
 #[derive(Clone)]
 pub struct HickoryResolver {
     resolver: TokioResolver,
+    /// What [`DnsResolver::description`] says.
+    description: String,
     #[cfg(feature = "udp-mux")]
     mux: Option<std::sync::Arc<UdpMux>>,
     deadline: Duration,
@@ -525,6 +546,10 @@ impl DnsResolver for HickoryResolver {
         self.query(&name, HickoryType::PTR, ptr_data)
             .await
             .map(Records::from)
+    }
+
+    fn description(&self) -> String {
+        self.description.clone()
     }
 }
 

@@ -136,6 +136,8 @@ pub struct MemoryResolver {
     counters: Counters,
     log_enabled: AtomicBool,
     log: Mutex<Vec<QueryRecord>>,
+    /// What [`DnsResolver::description`] says; `None`: "an in-memory zone".
+    label: Option<String>,
 }
 
 impl std::fmt::Debug for MemoryResolver {
@@ -249,6 +251,12 @@ impl MemoryResolver {
             .or_default()
             .push((record_type, fault));
         Ok(())
+    }
+
+    /// Names the zone in [`DnsResolver::description`], so that reports say
+    /// where their data came from ("the bundled demo zone (fictional)").
+    pub fn set_description(&mut self, label: impl Into<String>) {
+        self.label = Some(label.into());
     }
 
     /// Delays every answer (and every fault) by `latency`, so that tests can
@@ -385,6 +393,12 @@ impl DnsResolver for MemoryResolver {
         let name = reverse_name(ip).to_string();
         self.lookup(&name, RecordType::Ptr, |n| n.ptr.as_ref())
             .await
+    }
+
+    fn description(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| "an in-memory zone".to_owned())
     }
 }
 

@@ -143,7 +143,7 @@ pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
 
 /// Whether `text` is an SPF record by RFC 7208 §4.5: it starts with
 /// `v=spf1` (ASCII case-insensitively) followed by a space or nothing.
-pub(crate) fn is_spf_record(text: &[u8]) -> bool {
+pub fn is_spf_record(text: &[u8]) -> bool {
     text.len() >= 6
         && text[..6].eq_ignore_ascii_case(b"v=spf1")
         && matches!(text.get(6), None | Some(b' '))

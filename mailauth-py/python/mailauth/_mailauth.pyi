@@ -78,12 +78,19 @@ __all__ = [
     "doctor_sync",
     "iprev",
     "iprev_sync",
+    "_cli",
     "_tokens",
     "__version__",
 ]
 
 def _tokens() -> dict[str, list[str]]:
     """Every token enum the Python API speaks, by the core's type name."""
+
+def _cli(args: Sequence[str]) -> int:
+    """Runs the `mailauth` command on `args` (without the program name), with
+    the GIL released, and returns its exit code: the console script and
+    `python -m mailauth`.
+    """
 
 @final
 class Outcome:
@@ -1150,6 +1157,11 @@ class DoctorReport:
     @property
     def subject(self) -> str:
         """What was diagnosed: `"IP HELO MAIL-FROM"` or the domain."""
+    @property
+    def resolver(self) -> str:
+        """Which resolver answered: real nameservers, a zone, or the fictional
+        demo zone.
+        """
     @property
     def findings(self) -> list[DoctorFinding]:
         """Every finding, in a fixed order."""

@@ -1,0 +1,975 @@
+//! The doctor's checks: each runs one of the crate's checks and turns its
+//! output into a [`Finding`] with evidence, receivers' reactions and a fix.
+
+use std::net::IpAddr;
+
+use super::spf_audit::{SpfAudit, audit_spf};
+use super::{CheckKind, DoctorReport, Finding, SendingSetup, Subject, Verdict};
+use mailauth_core::dmarc::{
+    self, Alignment, DestinationStatus, DiscoveryOutcome, DmarcInput, DmarcOutput, DmarcResult,
+    Policy, PolicyDiscovery, ReportDestination, Severity,
+};
+use mailauth_core::dns::{DnsResolver, normalize_ip, reverse_name};
+use mailauth_core::dnsbl::{self, DnsblConfig, DnsblList, DnsblReport, ListOutcome, ListPolicy};
+use mailauth_core::helo::{CheckStatus, HeloReport, check_helo};
+use mailauth_core::iprev::{ForwardOutcome, IprevConfig, IprevOutput, IprevResult, iprev};
+use mailauth_core::maildomain::{
+    AddressRole, MailDomainReport, MailDomainStatus, check_mail_domain,
+};
+use mailauth_core::spf::{
+    NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, SpfVerifier,
+};
+
+impl Finding {
+    fn new(check: CheckKind, verdict: Verdict, summary: impl Into<String>) -> Self {
+        Self {
+            check,
+            verdict,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            receivers: Vec::new(),
+            fix: Vec::new(),
+        }
+    }
+
+    fn seen(mut self, line: impl Into<String>) -> Self {
+        self.evidence.push(line.into());
+        self
+    }
+
+    fn receiver(mut self, line: impl Into<String>) -> Self {
+        self.receivers.push(line.into());
+        self
+    }
+
+    fn fix(mut self, line: impl Into<String>) -> Self {
+        self.fix.push(line.into());
+        self
+    }
+}
+
+/// A domain as DNS compares it: lower case, no trailing dot.
+fn canonical(domain: &str) -> String {
+    domain.trim_end_matches('.').to_ascii_lowercase()
+}
+
+pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> DoctorReport {
+    let verifier = SpfVerifier::default();
+    let iprev_config = IprevConfig::default();
+    let ip = normalize_ip(setup.ip);
+    let mail_domain = canonical(setup.mail_from_domain());
+    let from_domain = setup
+        .from_domain
+        .as_deref()
+        .map_or_else(|| mail_domain.clone(), canonical);
+    let options = DnsblConfig::default().fetch_reasons(true);
+    let (spf_mail, spf_helo, client, sender, listed, audit) = futures_util::join!(
+        verifier.check_mail_from(dns, ip, &setup.mail_from, &setup.helo),
+        verifier.check_helo(dns, ip, &setup.helo),
+        iprev(dns, ip, &iprev_config),
+        check_mail_domain(dns, &mail_domain, AddressRole::Sender),
+        dnsbl::check_ip(dns, ip, &setup.dnsbl_lists, &options),
+        audit_spf(dns, &mail_domain),
+    );
+    let mut input = DmarcInput::new(from_domain.clone()).spf(mail_domain.clone(), spf_mail.result);
+    for domain in &setup.dkim_domains {
+        input = input.dkim(domain.clone(), true);
+    }
+    // Without a confirmed PTR name there is nothing to compare the HELO
+    // name with; the iprev finding reports that.
+    let confirmed = (!client.confirmed.is_empty()).then_some(client.confirmed.as_slice());
+    let end_user = listed.results.iter().any(|r| match &r.outcome {
+        ListOutcome::Listed { listings, .. } => {
+            listings.iter().any(|l| l.meaning.starts_with("PBL"))
+        }
+        _ => false,
+    });
+    let (helo, dmarc_out, spf_fix) = futures_util::join!(
+        check_helo(dns, ip, &setup.helo, confirmed),
+        dmarc::evaluate(dns, &input),
+        spf_fix(dns, ip, &setup.helo, &client, &audit, &spf_mail, end_user),
+    );
+    let destinations = report_destinations(dns, dmarc_out.discovery.as_ref()).await;
+    let findings = vec![
+        spf_mail_from_finding(&mail_domain, ip, &spf_mail, spf_fix),
+        spf_helo_finding(&setup.helo, &spf_helo),
+        iprev_finding(&client, &setup.helo, &mail_domain),
+        helo_finding(&helo, &client, &mail_domain),
+        sender_domain_finding(&sender, &setup.mail_from),
+        dnsbl_finding(&listed, &setup.dnsbl_lists),
+        dmarc_finding(&dmarc_out, &mail_domain),
+        spf_record_finding(&audit),
+        dmarc_record_finding(&from_domain, dmarc_out.discovery.as_ref(), &destinations),
+    ];
+    DoctorReport {
+        subject: Subject::Sending {
+            ip,
+            helo: setup.helo.clone(),
+            mail_from: setup.mail_from.clone(),
+            from_domain,
+        },
+        resolver: dns.description(),
+        findings,
+    }
+}
+
+pub(super) async fn audit_domain(
+    resolver: &dyn DnsResolver,
+    domain: &str,
+) -> Result<DoctorReport, dmarc::DmarcError> {
+    let domain = dmarc::normalize_domain(domain)?;
+    let (discovery, audit, mail) = futures_util::join!(
+        dmarc::discover_policy(resolver, &domain),
+        audit_spf(resolver, &domain),
+        check_mail_domain(resolver, &domain, AddressRole::Sender),
+    );
+    let discovery = discovery?;
+    let destinations = report_destinations(resolver, Some(&discovery)).await;
+    let findings = vec![
+        sender_domain_finding(&mail, &format!("postmaster@{}", discovery.domain)),
+        spf_record_finding(&audit),
+        dmarc_record_finding(&discovery.domain, Some(&discovery), &destinations),
+    ];
+    Ok(DoctorReport {
+        subject: Subject::Domain {
+            domain: discovery.domain.clone(),
+        },
+        resolver: resolver.description(),
+        findings,
+    })
+}
+
+async fn report_destinations(
+    resolver: &dyn DnsResolver,
+    discovery: Option<&PolicyDiscovery>,
+) -> Vec<ReportDestination> {
+    let Some(found) = discovery.and_then(PolicyDiscovery::policy) else {
+        return Vec::new();
+    };
+    dmarc::authorize_report_destinations(resolver, &found.policy_domain, &found.record)
+        .await
+        .unwrap_or_default()
+}
+
+/// What would make SPF pass for `ip`: an `include:` of a domain whose SPF
+/// record already authorises it (the relay's own domain, found from a
+/// broken include's parent or from the IP's confirmed PTR names), else the
+/// address itself, unless it is an end-user address (`end_user`: on a
+/// policy blocklist such as Spamhaus PBL), which should send through a
+/// relay instead. Returns the fix lines.
+async fn spf_fix(
+    resolver: &dyn DnsResolver,
+    ip: IpAddr,
+    helo: &str,
+    client: &IprevOutput,
+    audit: &SpfAudit,
+    output: &SpfOutput,
+    end_user: bool,
+) -> Vec<String> {
+    if output.result == SpfResult::Pass || output.result == SpfResult::TempError {
+        return Vec::new();
+    }
+    if let SpfCause::NoRecord {
+        reason: NoRecordReason::NxDomain,
+        domain,
+    } = &output.cause
+    {
+        return vec![format!(
+            "{domain} does not exist: send with a MAIL FROM address in a domain that exists \
+             and publishes SPF (see sender-domain)"
+        )];
+    }
+    let mut candidates: Vec<String> = Vec::new();
+    for name in audit
+        .includes_without_record
+        .iter()
+        .chain(&client.confirmed)
+    {
+        let mut rest = canonical(name);
+        // The name itself for PTR names, then its parents down to two labels.
+        while let Some((_, parent)) = rest.split_once('.') {
+            if !candidates.contains(&rest) {
+                candidates.push(rest.clone());
+            }
+            if !parent.contains('.') {
+                break;
+            }
+            rest = parent.to_owned();
+        }
+    }
+    let mut authoriser = None;
+    let verifier = SpfVerifier::default();
+    for candidate in candidates.iter().take(8) {
+        if audit.includes_without_record.contains(candidate) || *candidate == audit.domain {
+            continue;
+        }
+        let check = verifier
+            .check_host(
+                resolver,
+                ip,
+                candidate,
+                &format!("postmaster@{candidate}"),
+                helo,
+            )
+            .await;
+        if check.result == SpfResult::Pass {
+            authoriser = Some(candidate.clone());
+            break;
+        }
+    }
+    if end_user && authoriser.is_none() {
+        return vec![format!(
+            "do not authorise {ip} in SPF: it is an end-user address (Spamhaus PBL); send \
+             through the relay that the SPF record of {} authorises",
+            audit.domain
+        )];
+    }
+    let term = match (&authoriser, ip) {
+        (Some(domain), _) => format!("include:{domain}"),
+        (None, IpAddr::V4(v4)) => format!("ip4:{v4}"),
+        (None, IpAddr::V6(v6)) => format!("ip6:{v6}"),
+    };
+    let mut fix = Vec::new();
+    let broken = audit.includes_without_record.first();
+    match (broken, &authoriser) {
+        (Some(broken), Some(domain)) => fix.push(format!(
+            "include:{broken} names a host without an SPF record; include {domain} instead, \
+             whose SPF record authorises {ip}"
+        )),
+        (_, Some(domain)) => fix.push(format!(
+            "{domain} publishes an SPF record that authorises {ip} (the relay): include it"
+        )),
+        (_, None) => fix.push(format!(
+            "authorise {ip} in the SPF record of {}",
+            audit.domain
+        )),
+    }
+    let record = fixed_record(audit.record.as_deref(), broken.map(String::as_str), &term);
+    fix.push(format!("publish: {}. TXT \"{record}\"", audit.domain));
+    fix
+}
+
+/// The SPF record with `term` added before its `all` (or `redirect=`), or
+/// replacing `include:<broken>`; a new record when there is none.
+pub(super) fn fixed_record(record: Option<&str>, broken: Option<&str>, term: &str) -> String {
+    let Some(record) = record else {
+        return format!("v=spf1 {term} -all");
+    };
+    let mut terms: Vec<String> = record.split_whitespace().map(str::to_owned).collect();
+    if let Some(broken) = broken {
+        let old = format!("include:{broken}");
+        if let Some(slot) = terms.iter_mut().find(|t| {
+            t.trim_start_matches(['+', '-', '~', '?'])
+                .eq_ignore_ascii_case(&old)
+        }) {
+            *slot = term.to_owned();
+            return terms.join(" ");
+        }
+    }
+    let end = terms
+        .iter()
+        .position(|t| {
+            let lower = t.to_ascii_lowercase();
+            lower.trim_start_matches(['+', '-', '~', '?']) == "all"
+                || lower.starts_with("redirect=")
+        })
+        .unwrap_or(terms.len());
+    terms.insert(end, term.to_owned());
+    terms.join(" ")
+}
+
+fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<String>) -> Finding {
+    let check = CheckKind::SpfMailFrom;
+    let cause = out.cause.summary();
+    let mut finding = match out.result {
+        SpfResult::Pass => Finding::new(
+            check,
+            Verdict::Ok,
+            format!("SPF pass for {domain}: {cause}"),
+        ),
+        SpfResult::Fail => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("SPF fail: {domain} does not authorise {ip}"),
+        )
+        .receiver(format!(
+            "Gmail: 550 5.7.26 ... SPF check did not pass with ip: [{ip}] (without a DKIM pass)"
+        ))
+        .receiver("receivers enforcing SPF reject -all failures outright"),
+        SpfResult::SoftFail => Finding::new(
+            check,
+            Verdict::Warn,
+            format!("SPF softfail: {domain} probably does not authorise {ip}"),
+        )
+        .receiver("most receivers accept ~all failures but score them as spam"),
+        SpfResult::Neutral => Finding::new(
+            check,
+            Verdict::Warn,
+            format!("SPF neutral: {domain} makes no assertion about {ip}"),
+        )
+        .receiver("Gmail counts neutral as not authenticated: 550 5.7.26 without DKIM"),
+        SpfResult::None => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("SPF none: no SPF record for {domain}"),
+        )
+        .receiver("Gmail: 550 5.7.26 ... unauthenticated (needs SPF or DKIM)"),
+        SpfResult::PermError => {
+            let finding = Finding::new(
+                check,
+                Verdict::Fail,
+                format!("SPF permerror: the SPF record of {domain} is broken"),
+            )
+            .receiver("receivers treat permerror like fail or like no SPF at all");
+            if let SpfCause::Error {
+                kind: SpfErrorKind::IncludeNone,
+                ..
+            } = out.cause
+            {
+                finding.receiver(format!(
+                    "Gmail: 550 5.7.26 ... SPF check did not pass with ip: [{ip}]"
+                ))
+            } else {
+                finding
+            }
+        }
+        SpfResult::TempError => Finding::new(
+            check,
+            Verdict::Error,
+            format!("SPF temperror: DNS failed while checking {domain}"),
+        )
+        .receiver("receivers answer 451 4.4.3 and retry later"),
+    };
+    finding = finding.seen(cause).seen(format!(
+        "DNS-querying terms: {} of 10, void lookups: {} of 2",
+        out.lookups, out.void_lookups
+    ));
+    finding.fix = fix;
+    finding
+}
+
+fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
+    let check = CheckKind::SpfHelo;
+    let cause = out.cause.summary();
+    let finding = match out.result {
+        SpfResult::Pass => Finding::new(check, Verdict::Ok, format!("SPF pass for the HELO name {helo}")),
+        // RFC 7208 §2.3 recommends the record; receivers treat its absence
+        // as no assertion, so it is advice, not a problem.
+        SpfResult::None => Finding::new(
+            check,
+            Verdict::Ok,
+            format!("no SPF record for the HELO name {helo} (optional)"),
+        )
+        .fix(format!(
+            "optional, for bounces (checked against the HELO name): publish {}. TXT \"v=spf1 a -all\"",
+            canonical(helo)
+        )),
+        SpfResult::Fail => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("SPF fail for the HELO name {helo}"),
+        )
+        .receiver("RFC 7208 section 2.3: receivers may reject on a HELO fail alone")
+        .fix(format!(
+            "authorise the host in the SPF record of {}, e.g. \"v=spf1 a -all\"",
+            canonical(helo)
+        )),
+        SpfResult::TempError => {
+            Finding::new(check, Verdict::Error, format!("SPF temperror for {helo}"))
+        }
+        other => Finding::new(
+            check,
+            Verdict::Warn,
+            format!("SPF {other} for the HELO name {helo}"),
+        ),
+    };
+    finding.seen(cause)
+}
+
+/// The name a mail host should be known by: the HELO name when it is a
+/// real host name, else `mail.<domain>`.
+fn host_name(helo: &str, mail_domain: &str) -> String {
+    let helo = canonical(helo);
+    if helo.contains('.') && !helo.starts_with('[') && helo != mail_domain {
+        helo
+    } else {
+        format!("mail.{mail_domain}")
+    }
+}
+
+fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
+    let check = CheckKind::Iprev;
+    let ip = out.ip;
+    let reverse = reverse_name(ip).to_string();
+    let postfix = |mut finding: Finding| {
+        if let Some(reply) = &out.postfix.reverse_reject {
+            finding = finding.receiver(format!(
+                "Postfix reject_unknown_reverse_client_hostname: {reply}"
+            ));
+        }
+        if let Some(reply) = &out.postfix.client_reject {
+            finding = finding.receiver(format!("Postfix reject_unknown_client_hostname: {reply}"));
+        }
+        finding
+    };
+    let name = host_name(helo, mail_domain);
+    match out.result {
+        IprevResult::Pass => Finding::new(
+            check,
+            Verdict::Ok,
+            format!(
+                "{ip} has a PTR name that resolves back: {}",
+                out.confirmed.join(", ")
+            ),
+        )
+        .seen(format!("PTR {reverse}: {}", out.ptr_names.join(", "))),
+        IprevResult::PermError => postfix(
+            Finding::new(
+                check,
+                Verdict::Fail,
+                format!("{ip} has no PTR record (reverse DNS)"),
+            )
+            .seen(format!(
+                "PTR {reverse}: {}",
+                out.ptr_error
+                    .as_ref()
+                    .map_or_else(|| "no answer".to_owned(), ToString::to_string)
+            )),
+        )
+        .fix(format!(
+            "ask whoever holds {ip} (hosting provider, ISP) to publish: {reverse}. PTR {name}."
+        ))
+        .fix(format!("and publish: {name}. A {ip}")),
+        IprevResult::Fail => {
+            let mut finding = Finding::new(
+                check,
+                Verdict::Fail,
+                format!("the PTR name of {ip} does not resolve back to it"),
+            )
+            .seen(format!("PTR {reverse}: {}", out.ptr_names.join(", ")));
+            for forward in &out.forward {
+                let seen = match &forward.outcome {
+                    ForwardOutcome::Mismatch(addresses) => {
+                        let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+                        format!("{} resolves to {}, not {ip}", forward.name, list.join(", "))
+                    }
+                    ForwardOutcome::NoAddress(e) => format!("{} has no address: {e}", forward.name),
+                    ForwardOutcome::Error(e) => format!("{}: {e}", forward.name),
+                    _ => format!("{} confirms", forward.name),
+                };
+                finding = finding.seen(seen);
+            }
+            let ptr = out.ptr_names.first().map_or(name, |n| canonical(n));
+            postfix(finding).fix(format!(
+                "make the PTR name resolve back: publish {ptr}. A {ip} (or point the PTR at a name that does)"
+            ))
+        }
+        IprevResult::TempError => Finding::new(
+            check,
+            Verdict::Error,
+            format!("the reverse DNS of {ip} could not be checked (DNS failure)"),
+        )
+        .seen(format!(
+            "PTR {reverse}: {}",
+            out.ptr_error
+                .as_ref()
+                .map_or_else(|| "forward lookup failed".to_owned(), ToString::to_string)
+        ))
+        .receiver("Postfix: 450 4.7.1 ... cannot find your reverse hostname (temporary)"),
+    }
+}
+
+fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) -> Finding {
+    let check = CheckKind::Helo;
+    let helo = &report.helo;
+    let verdicts = [
+        (&report.syntax, Verdict::Fail),
+        (&report.fqdn, Verdict::Fail),
+        (&report.resolves, Verdict::Fail),
+        (&report.resolves_to_client, Verdict::Warn),
+        (&report.matches_ptr, Verdict::Warn),
+        (&report.literal_matches_client, Verdict::Warn),
+    ];
+    let mut worst = Verdict::Ok;
+    let mut finding = Finding::new(check, Verdict::Ok, String::new());
+    for (verdict, severity) in verdicts {
+        let level = match verdict.status {
+            CheckStatus::Pass | CheckStatus::NotApplicable => continue,
+            CheckStatus::Fail => severity,
+            CheckStatus::TempError => Verdict::Error,
+        };
+        worst = worst.max(level);
+        finding = finding.seen(verdict.evidence.clone());
+        if let Some(reply) = &verdict.postfix {
+            finding = finding.receiver(format!("Postfix: {reply}"));
+        }
+    }
+    let ptr = client.confirmed.first().map(|n| canonical(n));
+    let bare = canonical(helo) == mail_domain;
+    finding.verdict = worst;
+    finding.summary = match worst {
+        Verdict::Ok => format!("HELO {helo} is the host's name and resolves to it"),
+        _ if bare => format!("HELO {helo} is the bare domain, not the host's name"),
+        Verdict::Error => format!("HELO {helo} could not be checked (DNS failure)"),
+        _ => format!("HELO {helo} does not identify this host"),
+    };
+    if worst != Verdict::Ok {
+        let name = ptr.unwrap_or_else(|| host_name(helo, mail_domain));
+        if report.matches_ptr.status == CheckStatus::Fail || bare {
+            finding = finding.receiver(
+                "spam filters (SpamAssassin, rspamd) score a HELO that matches no PTR name",
+            );
+        }
+        if canonical(helo) != name {
+            finding = finding.fix(format!(
+                "send HELO {name}: Postfix smtp_helo_name = {name} (or myhostname = {name})"
+            ));
+        } else if report.resolves_to_client.status == CheckStatus::Fail {
+            finding = finding.fix(format!("publish: {name}. A {}", client.ip));
+        }
+    }
+    finding
+}
+
+fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding {
+    let check = CheckKind::SenderDomain;
+    let domain = &report.domain;
+    let finding = match &report.status {
+        MailDomainStatus::Mx(_) | MailDomainStatus::ImplicitMx(_) => Finding::new(
+            check,
+            Verdict::Ok,
+            format!("{domain} receives mail: bounces can come back"),
+        ),
+        MailDomainStatus::NullMx => Finding::new(
+            check,
+            Verdict::Warn,
+            format!("{domain} publishes a null MX: it receives no mail, not even bounces"),
+        )
+        .fix(format!("send with a MAIL FROM address in a domain that receives mail, not {mail_from}")),
+        MailDomainStatus::NotFound(_) | MailDomainStatus::InvalidDomain => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("the MAIL FROM domain {domain} does not resolve: no MX, no address"),
+        )
+        .receiver("bounces to it are lost, and servers that accept such mail flood others with backscatter")
+        .fix(format!("publish MX records for {domain} (or an A record), or send with a MAIL FROM address in a domain that receives mail")),
+        // A status of a newer core: no conclusion.
+        MailDomainStatus::TempError(_) | _ => Finding::new(
+            check,
+            Verdict::Error,
+            format!("{domain} could not be checked (DNS failure)"),
+        ),
+    };
+    let finding = finding.seen(format!("{domain}: {}", report.status));
+    match &report.postfix {
+        Some(reply) => finding.receiver(format!("Postfix reject_unknown_sender_domain: {reply}")),
+        None => finding,
+    }
+}
+
+/// What the operator's code means for the fix.
+fn delisting(list: &str, meaning: &str) -> String {
+    let code = meaning.split(':').next().unwrap_or_default();
+    match code {
+        "PBL" => "the address is in an end-user range that should not send mail directly: \
+                  send through your provider's relay (Postfix: relayhost = [smtp.your-isp]:587 \
+                  with SASL), or, for a static mail server, request PBL removal at \
+                  https://check.spamhaus.org"
+            .to_owned(),
+        "CSS" => "Spamhaus saw spam-like sending from this address (bad HELO, missing \
+                  reverse DNS, a compromised account): fix the cause, then request removal at \
+                  https://check.spamhaus.org"
+            .to_owned(),
+        "XBL" => "the host looks infected or is an open proxy: clean it, then request removal \
+                  at https://check.spamhaus.org"
+            .to_owned(),
+        "SBL" | "DROP" => "the address is in a Spamhaus SBL listing: contact the holder of the \
+                           range (your provider); see https://check.spamhaus.org"
+            .to_owned(),
+        _ => format!(
+            "find the listing and its removal procedure on the operator's lookup page ({list})"
+        ),
+    }
+}
+
+fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
+    let check = CheckKind::Dnsbl;
+    let ip = &report.target;
+    let blocked = report.blocked_by();
+    let errors = report.errors();
+    // The lists that take this target (SpamCop, say, takes no IPv6).
+    let names: Vec<&str> = lists
+        .iter()
+        .filter(|l| {
+            report.results.iter().any(|r| {
+                r.list == l.id && r.outcome != ListOutcome::Error(dnsbl::ListError::NotApplicable)
+            })
+        })
+        .map(|l| l.zone.as_str())
+        .collect();
+    let mut finding = if !blocked.is_empty() {
+        Finding::new(
+            check,
+            Verdict::Fail,
+            format!("{ip} is listed on {}", blocked.join(", ")),
+        )
+    } else if !errors.is_empty() {
+        Finding::new(
+            check,
+            Verdict::Error,
+            format!("{ip}: some blocklists gave no usable answer"),
+        )
+    } else if lists.is_empty() {
+        Finding::new(check, Verdict::Ok, "no blocklist asked")
+    } else if names.is_empty() {
+        Finding::new(
+            check,
+            Verdict::Ok,
+            format!("none of the blocklists takes {ip}"),
+        )
+    } else {
+        Finding::new(
+            check,
+            Verdict::Ok,
+            format!("{ip} is on none of {}", names.join(", ")),
+        )
+    };
+    for result in &report.results {
+        let zone = lists
+            .iter()
+            .find(|l| l.id == result.list)
+            .map_or(result.list.as_str(), |l| l.zone.as_str());
+        match &result.outcome {
+            ListOutcome::Listed { listings, reasons } => {
+                for listing in listings {
+                    finding = finding.seen(format!(
+                        "{}: {} {}",
+                        result.query, listing.code, listing.meaning
+                    ));
+                    if result.policy == ListPolicy::Block {
+                        let fix = delisting(zone, &listing.meaning);
+                        if !finding.fix.contains(&fix) {
+                            finding = finding.fix(fix);
+                        }
+                    }
+                }
+                for reason in reasons {
+                    finding = finding.seen(format!("{}: \"{reason}\"", result.query));
+                }
+                if result.policy == ListPolicy::Block {
+                    finding = finding.receiver(format!(
+                        "Postfix reject_rbl_client {zone}: 554 5.7.1 Service unavailable; Client host [{ip}] blocked using {zone}"
+                    ));
+                }
+            }
+            ListOutcome::Error(error) if *error != dnsbl::ListError::NotApplicable => {
+                finding = finding.seen(format!("{}: {error}", result.list));
+                if zone.ends_with("spamhaus.org") {
+                    finding = finding.fix(
+                        "Spamhaus answers only through your own recursive resolver (not \
+                         8.8.8.8 or 1.1.1.1), or through DQS with a free key",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    if !blocked.is_empty() {
+        finding = finding.receiver(
+            "the sender's log still says status=sent when a relay accepted the mail; \
+             the final receiver rejects it or files it as spam",
+        );
+    }
+    finding
+}
+
+fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
+    let check = CheckKind::Dmarc;
+    let domain = out
+        .discovery
+        .as_ref()
+        .map_or(out.from_domain.as_str(), |d| d.domain.as_str());
+    let applied = out.applied_policy();
+    let mut finding = match out.result {
+        DmarcResult::Pass => Finding::new(check, Verdict::Ok, format!("DMARC pass for {domain}")),
+        DmarcResult::Fail => {
+            let verdict = if applied == Some(Policy::None) {
+                Verdict::Warn
+            } else {
+                Verdict::Fail
+            };
+            let finding = Finding::new(
+                check,
+                verdict,
+                format!(
+                    "DMARC fail for {domain}: no aligned SPF or DKIM pass; policy {}",
+                    applied.map_or("none", Policy::as_str)
+                ),
+            );
+            match applied {
+                Some(Policy::Reject) => finding.receiver(format!(
+                    "Gmail: 550 5.7.26 Unauthenticated email from {domain} is not accepted due to domain's DMARC policy"
+                )),
+                Some(Policy::Quarantine) => finding.receiver("receivers deliver it to the spam folder"),
+                _ => finding.receiver("p=none: delivered, but Gmail and Yahoo count it as unauthenticated"),
+            }
+            .fix(format!(
+                "make SPF pass for a MAIL FROM address in {domain}'s organisation, or sign with DKIM d={domain}"
+            ))
+        }
+        DmarcResult::None => Finding::new(
+            check,
+            Verdict::Warn,
+            format!("no DMARC policy applies to {domain}"),
+        ),
+        DmarcResult::TempError => Finding::new(
+            check,
+            Verdict::Error,
+            format!("DMARC for {domain} could not be evaluated (DNS failure)"),
+        ),
+        DmarcResult::PermError => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("the From domain {domain} is not a valid domain"),
+        ),
+    };
+    finding = finding.seen(out.authentication_results());
+    if let Some(spf) = &out.spf {
+        let alignment = match spf.alignment {
+            Alignment::Identical => "identical to the From domain",
+            Alignment::Relaxed => "same organisation as the From domain",
+            Alignment::NotAligned => "not aligned with the From domain",
+            Alignment::TempError => "alignment unknown (DNS failure)",
+            Alignment::NotChecked => "alignment not checked",
+        };
+        let result = if spf.authenticated {
+            "passed"
+        } else {
+            "did not pass"
+        };
+        finding = finding.seen(format!("SPF {result} for {mail_domain} ({alignment})"));
+    }
+    for dkim in &out.dkim {
+        let aligned = match dkim.alignment {
+            Alignment::Identical | Alignment::Relaxed => "aligned",
+            Alignment::NotChecked => "alignment not checked",
+            Alignment::TempError => "alignment unknown (DNS failure)",
+            Alignment::NotAligned => "not aligned",
+        };
+        finding = finding.seen(format!("DKIM d={} (assumed valid), {aligned}", dkim.domain));
+    }
+    finding
+}
+
+fn spf_record_finding(audit: &SpfAudit) -> Finding {
+    let check = CheckKind::SpfRecord;
+    let domain = &audit.domain;
+    let Some(record) = &audit.record else {
+        let problem = audit
+            .problem
+            .clone()
+            .unwrap_or_else(|| format!("{domain} publishes no SPF record"));
+        return Finding::new(check, Verdict::Fail, problem)
+            .receiver("Gmail and Yahoo require SPF or DKIM from every sender")
+            .fix(format!("publish one record: {domain}. TXT \"v=spf1 mx -all\" (the hosts that send for {domain})"));
+    };
+    let mut problems: Vec<(Verdict, String)> = Vec::new();
+    if audit.dns_terms > 10 {
+        problems.push((
+            Verdict::Fail,
+            format!(
+                "{} DNS-querying terms, more than 10: every receiver returns permerror",
+                audit.dns_terms
+            ),
+        ));
+    }
+    for target in &audit.includes_without_record {
+        problems.push((
+            Verdict::Fail,
+            format!("include:{target} publishes no SPF record: permerror"),
+        ));
+    }
+    if audit.void_lookups > 2 {
+        problems.push((
+            Verdict::Fail,
+            format!(
+                "{} void lookups, more than 2: permerror",
+                audit.void_lookups
+            ),
+        ));
+    }
+    if audit.plus_all {
+        problems.push((
+            Verdict::Fail,
+            "+all authorises every host on the internet".to_owned(),
+        ));
+    }
+    if audit.uses_ptr {
+        problems.push((
+            Verdict::Warn,
+            "ptr is slow and discouraged (RFC 7208 section 5.5)".to_owned(),
+        ));
+    }
+    if audit.missing_all {
+        problems.push((
+            Verdict::Warn,
+            "no all term: unknown hosts get neutral".to_owned(),
+        ));
+    }
+    let worst = problems
+        .iter()
+        .map(|(v, _)| *v)
+        .max()
+        .unwrap_or(Verdict::Ok);
+    let mut finding = Finding::new(
+        check,
+        worst,
+        match problems.first() {
+            None => format!("the SPF record of {domain} is sound"),
+            Some((_, first)) => format!("the SPF record of {domain}: {first}"),
+        },
+    )
+    .seen(format!("{domain}: \"{record}\""))
+    .seen(format!(
+        "DNS-querying terms: {} of 10, void lookups: {} of 2",
+        audit.dns_terms, audit.void_lookups
+    ));
+    for (_, problem) in problems.iter().skip(1) {
+        finding = finding.seen(problem.clone());
+    }
+    for error in &audit.dns_errors {
+        finding = finding.seen(error.clone());
+    }
+    if audit.truncated {
+        finding = finding.seen(
+            "the audit stopped at its limits (30 records, 50 targets): the counts are lower bounds",
+        );
+    }
+    if audit.plus_all {
+        finding = finding.fix("end the record with -all (or ~all), never +all");
+    }
+    if audit.dns_terms > 10 {
+        finding = finding
+            .fix("replace includes by the ip4:/ip6: ranges they stand for, or drop unused ones");
+    }
+    if audit.missing_all {
+        finding = finding.fix(format!("end the record with -all: \"{record} -all\""));
+    }
+    finding
+}
+
+fn dmarc_record_finding(
+    domain: &str,
+    discovery: Option<&PolicyDiscovery>,
+    destinations: &[ReportDestination],
+) -> Finding {
+    let check = CheckKind::DmarcRecord;
+    let org = discovery
+        .and_then(|d| d.organizational_domain.as_deref())
+        .unwrap_or(domain);
+    let suggested = format!(
+        "publish: _dmarc.{org}. TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@{org}\", then p=quarantine once reports show only your own mail failing"
+    );
+    let Some(discovery) = discovery else {
+        return Finding::new(
+            check,
+            Verdict::Fail,
+            format!("{domain} is not a valid domain"),
+        );
+    };
+    let found = match &discovery.outcome {
+        DiscoveryOutcome::Found(found) => found,
+        DiscoveryOutcome::NoRecord => {
+            return Finding::new(check, Verdict::Warn, format!("no DMARC record for {domain} or its organisation"))
+                .seen(format!("queried: {}", query_list(discovery)))
+                .receiver("Gmail and Yahoo require a DMARC record from bulk senders; without one, spoofed mail in your name is not stopped")
+                .fix(suggested);
+        }
+        DiscoveryOutcome::TempError { name, error } => {
+            return Finding::new(
+                check,
+                Verdict::Error,
+                format!("DMARC discovery failed: {name}: {error}"),
+            );
+        }
+        other => {
+            return Finding::new(check, Verdict::Error, format!("DMARC discovery: {other:?}"));
+        }
+    };
+    let record_name = format!("_dmarc.{}", found.policy_domain);
+    let mut finding = Finding::new(
+        check,
+        Verdict::Ok,
+        format!("{record_name} publishes a DMARC policy"),
+    )
+    .seen(format!("{record_name}: \"{}\"", found.record));
+    let mut worst = Verdict::Ok;
+    for diagnostic in &found.diagnostics {
+        finding = finding.seen(format!("{}", diagnostic));
+        if diagnostic.severity == Severity::Error {
+            worst = worst.max(Verdict::Warn);
+        }
+    }
+    match found.declared_policy {
+        None => {
+            worst = Verdict::Fail;
+            finding.summary =
+                format!("{record_name} has no valid p= and no rua: no DMARC policy applies");
+            finding = finding.fix(suggested.clone());
+        }
+        Some(Policy::None) => {
+            worst = worst.max(Verdict::Warn);
+            finding.summary =
+                format!("{record_name} is p=none: mail failing DMARC is still delivered");
+            finding = finding
+                .receiver("spoofed mail in your name reaches inboxes; Gmail and Yahoo accept p=none but it protects nothing")
+                .fix(format!(
+                    "after checking the aggregate reports, publish: {record_name}. TXT \"{}\"",
+                    stricter(&found.record, org)
+                ));
+        }
+        Some(policy) => {
+            finding.summary = format!(
+                "{record_name} asks receivers to {} failing mail",
+                match policy {
+                    Policy::Reject => "reject",
+                    _ => "quarantine",
+                }
+            );
+        }
+    }
+    for destination in destinations {
+        if destination.status == DestinationStatus::NotChecked {
+            let (tag, uri) = (destination.tag.as_str(), &destination.uri);
+            finding = finding.seen(format!("{tag} {uri}: not checked (too many destinations)"));
+        } else if !destination.status.is_authorized() {
+            worst = worst.max(Verdict::Warn);
+            finding = finding
+                .seen(format!("{} {}: not authorised by {}", destination.tag.as_str(), destination.uri, destination.uri.host))
+                .fix(format!(
+                    "reports to {} are dropped: {} must publish {}._report._dmarc.{}. TXT \"v=DMARC1\"",
+                    destination.uri, destination.uri.host, found.policy_domain, destination.uri.host
+                ));
+        }
+    }
+    finding.verdict = worst;
+    finding
+}
+
+/// The record with `p=quarantine`, no `t=y`, and an aggregate-report
+/// address in `org` when it has none, for the fix line.
+fn stricter(record: &dmarc::DmarcRecord, org: &str) -> String {
+    let mut record = record.clone();
+    record.p = Some(Policy::Quarantine);
+    record.t = None;
+    let mut text = record.to_string();
+    if record.rua.is_empty() {
+        text.push_str(&format!("; rua=mailto:dmarc-reports@{org}"));
+    }
+    text
+}
+
+fn query_list(discovery: &PolicyDiscovery) -> String {
+    let names: Vec<&str> = discovery.queries.iter().map(|q| q.name.as_str()).collect();
+    names.join(", ")
+}

@@ -1,0 +1,136 @@
+//! The doctor's report as text for an 80-column terminal. Every piece of
+//! text goes through [`wrap`], which escapes what is not printable ASCII
+//! ([`mailauth_core::text::escape`]): names and records come from DNS data and
+//! arguments that others control, and must not reach the terminal raw.
+
+use super::{DoctorReport, Subject, Verdict};
+
+/// The width text is wrapped to.
+const WIDTH: usize = 80;
+
+/// The column findings' details start at.
+const INDENT: usize = 7;
+
+pub(super) fn text(report: &DoctorReport) -> String {
+    let mut out = String::new();
+    let title = match &report.subject {
+        Subject::Sending {
+            ip,
+            helo,
+            mail_from,
+            from_domain,
+        } => format!(
+            "mailauth doctor: {ip}, HELO {helo}, MAIL FROM <{mail_from}>, From domain {from_domain}"
+        ),
+        Subject::Domain { domain } => format!("mailauth doctor: the records of {domain}"),
+    };
+    wrap(&mut out, "", &title, 2);
+    wrap(
+        &mut out,
+        "",
+        &format!("DNS answers from {}", report.resolver),
+        2,
+    );
+    out.push('\n');
+    for finding in &report.findings {
+        let lead = format!("{:<INDENT$}", label(finding.verdict));
+        let head = format!("{}: {}", finding.check.as_str(), finding.summary);
+        wrap(&mut out, &lead, &head, INDENT);
+        let indent = " ".repeat(INDENT);
+        for (key, lines) in [
+            ("seen", &finding.evidence),
+            ("receivers", &finding.receivers),
+            ("fix", &finding.fix),
+        ] {
+            for line in lines {
+                wrap(&mut out, &indent, &format!("{key}: {line}"), INDENT + 2);
+            }
+        }
+    }
+    out.push('\n');
+    let worst = report.worst();
+    let last = format!("worst: {} (exit code {})", label(worst), worst.exit_code());
+    wrap(&mut out, "", &last, 2);
+    out
+}
+
+fn label(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ok => "OK",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+        Verdict::Error => "ERROR",
+    }
+}
+
+/// Appends `lead` and then `text` wrapped at [`WIDTH`] on spaces, the
+/// continuation lines indented by `rest`. A word longer than a line stands
+/// on its own line. Each word is [escaped](mailauth_core::text::escape): a line
+/// break, an escape sequence or any other control in `text` is written as
+/// `\xNN`.
+fn wrap(out: &mut String, lead: &str, text: &str, rest: usize) {
+    out.push_str(lead);
+    let mut column = lead.chars().count();
+    let mut line_empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let word = mailauth_core::text::escape(word);
+        let len = word.len();
+        if !line_empty && column + 1 + len > WIDTH {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', rest));
+            column = rest;
+            line_empty = true;
+        }
+        if !line_empty {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(&word);
+        column += len;
+        line_empty = false;
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_eighty_columns() {
+        let mut out = String::new();
+        let long = "word ".repeat(40);
+        wrap(&mut out, "  ", &long, 4);
+        for line in out.lines() {
+            assert!(line.len() <= WIDTH, "{line:?}");
+        }
+        assert!(out.starts_with("  word"));
+        assert!(
+            out.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("    word"))
+        );
+        let mut out = String::new();
+        wrap(&mut out, "", &"x".repeat(100), 2);
+        assert_eq!(out, format!("{}\n", "x".repeat(100)));
+    }
+
+    /// A PTR name that would retitle the window and clear the screen, and a
+    /// line break that would fake a finding, reach the terminal escaped.
+    #[test]
+    fn controls_are_escaped() {
+        let mut out = String::new();
+        let hostile = "seen: mail.\u{1b}]0;pwned\u{7}\u{1b}[2J.example\nOK     spf: pass \u{9b}1m";
+        wrap(&mut out, "  ", hostile, 4);
+        assert!(
+            out.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)),
+            "{out:?}"
+        );
+        assert_eq!(out.matches('\n').count(), 1, "{out:?}");
+        assert!(
+            out.contains("mail.\\x1b]0;pwned\\x07\\x1b[2J.example\\x0aOK"),
+            "{out:?}"
+        );
+        assert!(out.contains("\\xc2\\x9b1m"), "{out:?}");
+    }
+}

@@ -1,0 +1,387 @@
+//! The doctor on every case of the bundled demo zone: snapshots of the
+//! text and JSON reports (`tests/snapshots/`; `UPDATE_SNAPSHOTS=1`
+//! rewrites them), the cause and fix each case must name, the binary's
+//! exit codes, and the same diagnosis through a real DNS server (Knot
+//! serving the demo zone as the root zone).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mailauth_core::dns::{DnsResolver, HickoryResolver, MemoryResolver};
+use mailauth_doctor::demo::{self, CASES};
+use mailauth_doctor::{CheckKind, DoctorReport, Verdict, diagnose};
+
+// The examples' launcher of the project's test DNS server.
+#[path = "../../examples/src/knot.rs"]
+#[allow(unreachable_pub)]
+mod knot;
+use knot::TestDnsServer;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn report(resolver: Arc<dyn DnsResolver>, case: &str) -> DoctorReport {
+    let setup = demo::case(case).expect("demo case").setup();
+    runtime().block_on(diagnose(&*resolver, &setup))
+}
+
+fn memory() -> Arc<dyn DnsResolver> {
+    let mut zone = MemoryResolver::from_zone_text(demo::ZONE).expect("demo zone");
+    zone.set_description(demo::DESCRIPTION);
+    Arc::new(zone)
+}
+
+fn snapshot_path(case: &str, ext: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/snapshots/{case}.{ext}"))
+}
+
+/// Compares `actual` with the stored snapshot, or stores it.
+fn check_snapshot(case: &str, ext: &str, actual: &str) {
+    let path = snapshot_path(case, ext);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
+    assert!(
+        expected == actual,
+        "{case}.{ext} differs from its snapshot; actual:\n{actual}"
+    );
+}
+
+#[test]
+fn snapshots_of_every_case() {
+    for case in CASES {
+        let report = report(memory(), case.name);
+        check_snapshot(case.name, "txt", &report.to_text());
+        check_snapshot(case.name, "json", &report.to_json());
+        for line in report.to_text().lines() {
+            // Only a single word longer than the terminal may overflow.
+            assert!(
+                line.chars().count() <= 80 || !line.trim().contains(' '),
+                "{}: line over 80 columns: {line}",
+                case.name
+            );
+        }
+    }
+}
+
+/// The finding of `check` in `case`: its verdict, and a word that its
+/// summary and fixes must contain.
+fn expect(case: &str, check: CheckKind, verdict: Verdict, summary: &str, fix: &str) {
+    let report = report(memory(), case);
+    let finding = report
+        .finding(check)
+        .unwrap_or_else(|| panic!("{case}: no {check:?} finding"));
+    assert_eq!(finding.verdict, verdict, "{case} {check:?}: {finding:?}");
+    assert!(
+        finding.summary.contains(summary),
+        "{case} {check:?}: {}",
+        finding.summary
+    );
+    let fixes = finding.fix.join("\n");
+    assert!(fixes.contains(fix), "{case} {check:?} fix: {fixes}");
+}
+
+#[test]
+fn each_case_names_its_cause_and_fix() {
+    let good = report(memory(), "good");
+    assert_eq!(good.worst(), Verdict::Ok, "{}", good.to_text());
+    expect(
+        "no-ptr",
+        CheckKind::Iprev,
+        Verdict::Fail,
+        "has no PTR record",
+        "99.2.0.192.in-addr.arpa. PTR mail.noptr.example.",
+    );
+    let no_ptr = report(memory(), "no-ptr");
+    let receivers = no_ptr
+        .finding(CheckKind::Iprev)
+        .map(|f| f.receivers.join("\n"))
+        .unwrap_or_default();
+    assert!(
+        receivers.contains(
+            "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.99]"
+        ),
+        "{receivers}"
+    );
+    expect(
+        "ptr-mismatch",
+        CheckKind::Iprev,
+        Verdict::Fail,
+        "does not resolve back",
+        "publish mail.mismatch.example. A 192.0.2.98",
+    );
+    expect(
+        "bare-helo",
+        CheckKind::Helo,
+        Verdict::Warn,
+        "is the bare domain",
+        "smtp_helo_name = mail.bare.example",
+    );
+    expect(
+        "bare-helo",
+        CheckKind::Dnsbl,
+        Verdict::Fail,
+        "listed on spamhaus-zen",
+        "request removal",
+    );
+    let bare = report(memory(), "bare-helo");
+    let dnsbl = bare
+        .finding(CheckKind::Dnsbl)
+        .map(|f| f.evidence.join("\n"))
+        .unwrap_or_default();
+    assert!(dnsbl.contains("127.0.0.3 CSS"), "{dnsbl}");
+    expect(
+        "bare-helo",
+        CheckKind::DmarcRecord,
+        Verdict::Warn,
+        "p=none",
+        "p=quarantine",
+    );
+    expect(
+        "ghost-sender",
+        CheckKind::SenderDomain,
+        Verdict::Fail,
+        "does not resolve",
+        "publish MX records for ghost.example",
+    );
+    expect(
+        "pbl-direct",
+        CheckKind::Dnsbl,
+        Verdict::Fail,
+        "listed on spamhaus-zen",
+        "relayhost",
+    );
+    expect(
+        "pbl-direct",
+        CheckKind::SpfMailFrom,
+        Verdict::Fail,
+        "does not authorise 203.0.113.50",
+        "do not authorise 203.0.113.50",
+    );
+    let relay = report(memory(), "isp-relay");
+    assert_eq!(relay.worst(), Verdict::Ok, "{}", relay.to_text());
+    assert!(
+        relay
+            .finding(CheckKind::SpfMailFrom)
+            .is_some_and(|f| f.summary.contains("include:isp.example"))
+    );
+    expect(
+        "relay-not-in-spf",
+        CheckKind::SpfMailFrom,
+        Verdict::Fail,
+        "does not authorise 198.51.100.25",
+        "publish: ownip.example. TXT \"v=spf1 ip4:203.0.113.60 include:isp.example -all\"",
+    );
+    expect(
+        "relay-not-in-spf",
+        CheckKind::Dmarc,
+        Verdict::Fail,
+        "DMARC fail",
+        "DKIM d=ownip.example",
+    );
+    expect(
+        "include-host",
+        CheckKind::SpfMailFrom,
+        Verdict::Fail,
+        "permerror",
+        "include isp.example instead",
+    );
+    expect(
+        "include-host",
+        CheckKind::SpfRecord,
+        Verdict::Fail,
+        "include:smtp.isp.example publishes no SPF record",
+        "",
+    );
+}
+
+/// The README shows the report of `bare-helo` as it is.
+#[test]
+fn the_readme_shows_the_current_report() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README");
+    let report = report(memory(), "bare-helo").to_text();
+    assert!(
+        readme.contains(&report),
+        "update the README's doctor output:\n{report}"
+    );
+}
+
+fn mailauth(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mailauth"))
+        .args(args)
+        .output()
+        .expect("run mailauth");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The binary: text, JSON, exit codes, domain mode, usage errors.
+#[test]
+fn the_binary() {
+    let (code, text) = mailauth(&["doctor", "--demo", "bare-helo"]);
+    assert_eq!(code, 2);
+    assert!(
+        text.contains("\nDNS answers from the bundled demo zone (fictional data, offline)\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("worst: FAIL (exit code 2)\n"), "{text}");
+    let (code, json) = mailauth(&["doctor", "--demo", "isp-relay", "--json"]);
+    assert_eq!(code, 0);
+    assert!(json.contains("\"worst\": \"ok\""), "{json}");
+    assert!(
+        json.contains("\"resolver\": \"the bundled demo zone (fictional data, offline)\""),
+        "{json}"
+    );
+    let zone = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo.zone");
+    let zone = zone.to_str().expect("path");
+    let (code, text) = mailauth(&[
+        "doctor",
+        "--zone",
+        zone,
+        "--ip",
+        "192.0.2.10",
+        "--helo",
+        "mail.good.example",
+        "--mail-from",
+        "<a@good.example>",
+        "--dnsbl",
+        "none",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("no blocklist asked"), "{text}");
+    assert!(text.contains("DNS answers from the zone file "), "{text}");
+    let (code, text) = mailauth(&["domain", "--zone", zone, "ghost.example"]);
+    assert_eq!(code, 2, "{text}");
+    let (code, lines) = mailauth(&[
+        "domain",
+        "--zone",
+        zone,
+        "--json",
+        "good.example",
+        "bare.example",
+    ]);
+    assert_eq!(code, 1, "{lines}");
+    assert_eq!(lines.lines().count(), 2, "JSON lines: {lines}");
+    for line in lines.lines() {
+        assert!(
+            line.starts_with('{') && line.contains("\"resolver\": \"the zone file "),
+            "{line}"
+        );
+    }
+    let (code, list) = mailauth(&["doctor", "--list-demos"]);
+    assert_eq!(code, 0);
+    assert_eq!(list.lines().count(), CASES.len());
+    assert_eq!(mailauth(&["doctor", "--demo", "nope"]).0, 64);
+    assert_eq!(mailauth(&["doctor", "--ip", "192.0.2.1"]).0, 64);
+    assert_eq!(
+        mailauth(&["doctor", "--demo", "good", "--dnsbl", "nope"]).0,
+        64
+    );
+    assert_eq!(mailauth(&["nonsense"]).0, 64);
+    let (code, help) = mailauth(&["doctor", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        help.contains("Examples:") && help.contains("--demo <CASE>"),
+        "{help}"
+    );
+    let (code, version) = mailauth(&["--version"]);
+    assert_eq!(
+        (code, version.trim()),
+        (0, concat!("mailauth ", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+/// Each one-check subcommand against the demo zone file: its answer, its
+/// exit code, and the resolver named.
+#[test]
+fn the_check_subcommands() {
+    let zone = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo.zone");
+    let zone = zone.to_str().expect("path");
+    let (code, text) = mailauth(&[
+        "spf",
+        "--zone",
+        zone,
+        "--ip",
+        "198.51.100.25",
+        "--mail-from",
+        "info@ownip.example",
+        "--helo",
+        "smtp.isp.example",
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("result: fail"), "{text}");
+    let (code, text) = mailauth(&["iprev", "--zone", zone, "192.0.2.99"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("cannot find your reverse hostname"), "{text}");
+    let (code, text) = mailauth(&["iprev", "--zone", zone, "192.0.2.10", "--json"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("\"result\": \"pass\""), "{text}");
+    let (code, text) = mailauth(&["dmarc", "--zone", zone, "good.example"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("p=reject"), "{text}");
+    let (code, text) = mailauth(&[
+        "dnsbl",
+        "--zone",
+        zone,
+        "192.0.2.30",
+        "--lists",
+        "spamhaus-zen",
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("LISTED"), "{text}");
+}
+
+/// Every case gives the same report through Knot as from memory, and the
+/// binary's `--dns` works.
+#[test]
+fn the_same_diagnosis_through_a_real_dns_server() {
+    let zone = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo.zone");
+    // The demo zone is a root zone.
+    let knot = TestDnsServer::start(&[format!(".={}", zone.display())]).expect("Knot");
+    let hickory = HickoryResolver::builder()
+        .nameservers([knot.addr])
+        .timeout(Duration::from_secs(3))
+        .cache(false)
+        .build()
+        .expect("resolver");
+    let real: Arc<dyn DnsResolver> = Arc::new(hickory);
+    for case in CASES {
+        let mut served = report(Arc::clone(&real), case.name);
+        let expected = report(memory(), case.name);
+        assert!(
+            served.resolver.starts_with("nameservers 127.0.0.1:"),
+            "{}",
+            served.resolver
+        );
+        served.resolver = expected.resolver.clone();
+        assert_eq!(served.to_text(), expected.to_text(), "{}", case.name);
+        assert_eq!(served, expected, "{}", case.name);
+    }
+    let case = demo::case("no-ptr").expect("case");
+    let (code, text) = mailauth(&[
+        "doctor",
+        "--dns",
+        &knot.addr.to_string(),
+        "--ip",
+        case.ip,
+        "--helo",
+        case.helo,
+        "--mail-from",
+        case.mail_from,
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("192.0.2.99 has no PTR record"), "{text}");
+}
