@@ -49,10 +49,11 @@ step "type stubs (mypy --strict, stubtest)"
 .venv/bin/python -m mypy --strict --no-incremental mailauth-py/python mailauth-py/tests
 .venv/bin/python -m mypy.stubtest mailauth --allowlist mailauth-py/stubtest-allowlist.txt
 
-step "packages (cargo package of mailauth-core, the wheel's sdist)"
-# cargo package builds the crate from its packaged files alone; the sdist
-# must carry the Python README and the licence files as its metadata says.
-cargo package --quiet -p mailauth-core --allow-dirty
+step "packages (cargo package of mailauth-core and mailauth-doctor, the wheel's sdist)"
+# cargo package builds each crate from its packaged files alone (the doctor
+# against the packaged core); the sdist must carry the Python README and the
+# licence files as its metadata says.
+cargo package --quiet -p mailauth-core -p mailauth-doctor --allow-dirty
 sdist=$(mktemp -d)
 PATH="$root/.venv/bin:$PATH" maturin sdist --manifest-path mailauth-py/Cargo.toml --out "$sdist" >&2
 tar xzf "$sdist"/mailauth-*.tar.gz -O --wildcards '*/PKG-INFO' > "$logs/PKG-INFO"
