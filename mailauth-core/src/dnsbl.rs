@@ -24,7 +24,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::dns::{DnsResolver, LookupError, normalize_ip, validate_name, write_nibbles_reversed};
 
-pub use lists::{Codes, DnsblList, ListKind, ListPolicy};
+pub use lists::{Bit, Category, Code, Codes, DnsblList, ListKind, ListPolicy};
 
 /// What is checked: an IP address or a domain.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -63,6 +63,9 @@ pub struct Listing {
     pub code: Ipv4Addr,
     /// What the list says it means.
     pub meaning: String,
+    /// What it says about the sender (several for a bitmask list), in the
+    /// list's table order; empty when the code is not in the table.
+    pub categories: Vec<Category>,
 }
 
 /// Why a list gave no usable answer.
@@ -304,31 +307,35 @@ pub fn decode_answers(list: &DnsblList, answers: &[Ipv4Addr]) -> ListOutcome {
         if first != 127 || address == Ipv4Addr::new(127, 0, 0, 1) {
             return ListOutcome::Error(ListError::BadAnswer { address });
         }
-        let meaning = match &list.codes {
-            Codes::Exact(table) => table.iter().find(|(code, _)| *code == address).map_or_else(
-                || format!("listed with unknown code {address}"),
-                |(_, m)| m.clone(),
-            ),
+        let (meaning, categories) = match &list.codes {
+            Codes::Exact(table) => match table.iter().find(|c| c.address == address) {
+                Some(code) => (code.meaning.clone(), code.category.into_iter().collect()),
+                None => (format!("listed with unknown code {address}"), Vec::new()),
+            },
             Codes::Bitmask(bits) => {
-                let set: Vec<&str> = bits
-                    .iter()
-                    .filter(|(bit, _)| last & bit != 0)
-                    .map(|(_, m)| m.as_str())
-                    .collect();
-                if set.is_empty() {
+                let set: Vec<&Bit> = bits.iter().filter(|b| last & b.bit != 0).collect();
+                let meaning = if set.is_empty() {
                     format!("listed with unknown bits {last:#04x}")
                 } else {
-                    set.join(", ")
-                }
+                    let meanings: Vec<&str> = set.iter().map(|b| b.meaning.as_str()).collect();
+                    meanings.join(", ")
+                };
+                let mut categories: Vec<Category> = set.iter().filter_map(|b| b.category).collect();
+                categories.dedup();
+                (meaning, categories)
             }
             Codes::Dnswl => {
                 let [_, _, category, trust] = address.octets();
-                format!("dnswl.org category {category}, trust {trust}")
+                (
+                    format!("dnswl.org category {category}, trust {trust}"),
+                    Vec::new(),
+                )
             }
         };
         listings.push(Listing {
             code: address,
             meaning,
+            categories,
         });
     }
     if listings.is_empty() {

@@ -589,11 +589,20 @@ pub fn dnsbl_lists(data: &[u8]) {
             ListPolicy::Allow
         },
         codes: if codes.len() % 2 == 0 {
-            Codes::Bitmask(table.map(|(i, b)| (b, format!("bit {i}"))).collect())
+            Codes::Bitmask(
+                table
+                    .map(|(i, b)| crate::dnsbl::Bit::new(b, format!("bit {i}")))
+                    .collect(),
+            )
         } else {
             Codes::Exact(
                 table
-                    .map(|(i, b)| (std::net::Ipv4Addr::new(127, 0, 0, b), format!("code {i}")))
+                    .map(|(i, b)| {
+                        crate::dnsbl::Code::new(
+                            std::net::Ipv4Addr::new(127, 0, 0, b),
+                            format!("code {i}"),
+                        )
+                    })
                     .collect(),
             )
         },

@@ -126,7 +126,7 @@ mod tests {
             Alignment, AlignmentMode, DmarcResult, NotDmarcReason, Policy, PolicySource, PsdFlag,
             ReportTag, Severity,
         };
-        use crate::dnsbl::{ListKind, ListPolicy};
+        use crate::dnsbl::{Category, ListKind, ListPolicy};
         use crate::helo::CheckStatus;
         use crate::iprev::{IprevResult, PeerStatus};
         use crate::maildomain::AddressRole;
@@ -143,6 +143,7 @@ mod tests {
             PsdFlag,
             ReportTag,
             Severity,
+            Category,
             ListKind,
             ListPolicy,
             CheckStatus,

@@ -10,7 +10,9 @@ use mailauth_core::dmarc::{
     Policy, PolicyDiscovery, ReportDestination, Severity,
 };
 use mailauth_core::dns::{DnsResolver, normalize_ip, reverse_name};
-use mailauth_core::dnsbl::{self, DnsblConfig, DnsblList, DnsblReport, ListOutcome, ListPolicy};
+use mailauth_core::dnsbl::{
+    self, Category, DnsblConfig, DnsblList, DnsblReport, ListOutcome, ListPolicy,
+};
 use mailauth_core::helo::{CheckStatus, HeloReport, check_helo};
 use mailauth_core::iprev::{ForwardOutcome, IprevConfig, IprevOutput, IprevResult, iprev};
 use mailauth_core::maildomain::{
@@ -79,9 +81,9 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
     // name with; the iprev finding reports that.
     let confirmed = (!client.confirmed.is_empty()).then_some(client.confirmed.as_slice());
     let end_user = listed.results.iter().any(|r| match &r.outcome {
-        ListOutcome::Listed { listings, .. } => {
-            listings.iter().any(|l| l.meaning.starts_with("PBL"))
-        }
+        ListOutcome::Listed { listings, .. } => listings
+            .iter()
+            .any(|l| l.categories.contains(&Category::EndUser)),
         _ => false,
     });
     let (helo, dmarc_out, spf_fix) = futures_util::join!(
@@ -567,28 +569,37 @@ fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding 
     }
 }
 
-/// What the operator's code means for the fix.
-fn delisting(list: &str, meaning: &str) -> String {
-    let code = meaning.split(':').next().unwrap_or_default();
-    match code {
-        "PBL" => "the address is in an end-user range that should not send mail directly: \
-                  send through your provider's relay (Postfix: relayhost = [smtp.your-isp]:587 \
-                  with SASL), or, for a static mail server, request PBL removal at \
-                  https://check.spamhaus.org"
-            .to_owned(),
-        "CSS" => "Spamhaus saw spam-like sending from this address (bad HELO, missing \
-                  reverse DNS, a compromised account): fix the cause, then request removal at \
-                  https://check.spamhaus.org"
-            .to_owned(),
-        "XBL" => "the host looks infected or is an open proxy: clean it, then request removal \
-                  at https://check.spamhaus.org"
-            .to_owned(),
-        "SBL" | "DROP" => "the address is in a Spamhaus SBL listing: contact the holder of the \
-                           range (your provider); see https://check.spamhaus.org"
-            .to_owned(),
-        _ => format!(
-            "find the listing and its removal procedure on the operator's lookup page ({list})"
+/// The fix for one listing, by what the listing says about the sender
+/// (its typed category, never its text).
+fn delisting(zone: &str, category: Option<Category>) -> String {
+    let spamhaus = zone == "spamhaus.org" || zone.ends_with(".spamhaus.org");
+    let (operator, removal) = if spamhaus {
+        ("Spamhaus", "https://check.spamhaus.org".to_owned())
+    } else {
+        ("the list's operator", format!("the lookup page of {zone}"))
+    };
+    match category {
+        Some(Category::EndUser) => format!(
+            "the address is in an end-user range that should not send mail directly: send \
+             through your provider's relay (Postfix: relayhost = [smtp.your-isp]:587 with SASL), \
+             or, for a static mail server, request removal from the end-user list at {removal}"
         ),
+        Some(Category::LowReputation) => format!(
+            "{operator} saw spam-like sending from this address (bad HELO, missing reverse DNS, \
+             a compromised account): fix the cause, then request removal at {removal}"
+        ),
+        Some(Category::Exploited) => format!(
+            "the host looks infected or is an open proxy: clean it, then request removal at \
+             {removal}"
+        ),
+        Some(Category::Spam | Category::Hijacked) => format!(
+            "the address is listed as a spam source: contact the holder of the range (your \
+             provider); see {removal}"
+        ),
+        Some(category) => {
+            format!("listed for {category}: remove the cause, then request removal at {removal}")
+        }
+        None => format!("find the listing and its removal procedure on {removal}"),
     }
 }
 
@@ -647,9 +658,19 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
                         result.query, listing.code, listing.meaning
                     ));
                     if result.policy == ListPolicy::Block {
-                        let fix = delisting(zone, &listing.meaning);
-                        if !finding.fix.contains(&fix) {
-                            finding = finding.fix(fix);
+                        let fixes: Vec<String> = if listing.categories.is_empty() {
+                            vec![delisting(zone, None)]
+                        } else {
+                            listing
+                                .categories
+                                .iter()
+                                .map(|c| delisting(zone, Some(*c)))
+                                .collect()
+                        };
+                        for fix in fixes {
+                            if !finding.fix.contains(&fix) {
+                                finding = finding.fix(fix);
+                            }
                         }
                     }
                 }

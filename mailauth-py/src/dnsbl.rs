@@ -10,8 +10,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use mailauth_core::dns::DnsResolver;
 use mailauth_core::dnsbl::{
-    self, Codes, DnsblConfig, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy, Target,
-    ZoneHealth,
+    self, Bit, Code, Codes, DnsblConfig, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy,
+    Target, ZoneHealth,
 };
 use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
 use pyo3::prelude::*;
@@ -83,16 +83,18 @@ impl DnsblList {
             (_, Some(bits)) => {
                 let mut bits = bits
                     .into_iter()
-                    .map(|(bit, meaning)| Ok((args::range("a bit", bit, 1..=255)?, meaning)))
-                    .collect::<BindingResult<Vec<(u8, String)>>>()?;
-                bits.sort_by_key(|(bit, _)| *bit);
+                    .map(|(bit, meaning)| {
+                        Ok(Bit::new(args::range("a bit", bit, 1..=255)?, meaning))
+                    })
+                    .collect::<BindingResult<Vec<Bit>>>()?;
+                bits.sort_by_key(|b| b.bit);
                 Codes::Bitmask(bits)
             }
             (codes, None) => Codes::Exact(
                 codes
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|(a, m)| Ok((parse_v4(&a)?, m)))
+                    .map(|(a, m)| Ok(Code::new(parse_v4(&a)?, m)))
                     .collect::<BindingResult<_>>()?,
             ),
         };
@@ -186,6 +188,10 @@ pub(crate) struct DnsblListResult {
     status: &'static str,
     /// For `listed`: (code, meaning) pairs.
     listings: Vec<(String, String)>,
+    /// For `listed`: what the listings say about the sender (`end-user`,
+    /// `spam`, `exploited`, ...), once each, in listing order; decide on
+    /// these, not on the meaning text.
+    categories: Vec<&'static str>,
     /// For `listed`: TXT reasons, when fetched.
     reasons: Vec<String>,
     /// For `error`: what went wrong.
@@ -208,6 +214,19 @@ pub(crate) struct DnsblReport {
     errors: Vec<(String, String)>,
     /// Each list's result, in the order given.
     results: Vec<DnsblListResult>,
+}
+
+/// The categories of every listing of `outcome`, once each, in order.
+fn categories(outcome: &ListOutcome) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = Vec::new();
+    if let ListOutcome::Listed { listings, .. } = outcome {
+        for category in listings.iter().flat_map(|l| &l.categories) {
+            if !found.contains(&category.as_str()) {
+                found.push(category.as_str());
+            }
+        }
+    }
+    found
 }
 
 impl From<dnsbl::DnsblReport> for DnsblReport {
@@ -235,6 +254,7 @@ impl From<dnsbl::DnsblReport> for DnsblReport {
                     query: r.query.clone(),
                     status,
                     listings,
+                    categories: categories(&r.outcome),
                     reasons,
                     error,
                 }

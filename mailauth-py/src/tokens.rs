@@ -7,7 +7,7 @@ use mailauth_core::dmarc::{
     Alignment, AlignmentMode, DmarcResult, Policy, PolicySource, PsdFlag, ReportTag, Severity,
 };
 use mailauth_core::dns::{RecordType, Transport};
-use mailauth_core::dnsbl::{ListKind, ListPolicy};
+use mailauth_core::dnsbl::{Category, ListKind, ListPolicy};
 use mailauth_core::helo::CheckStatus;
 use mailauth_core::iprev::{IprevResult, PeerStatus};
 use mailauth_core::maildomain::AddressRole;
@@ -34,6 +34,7 @@ pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("DmarcResult", tokens(DmarcResult::ALL, DmarcResult::as_str)),
         ("IprevResult", tokens(IprevResult::ALL, IprevResult::as_str)),
         ("ListKind", tokens(ListKind::ALL, ListKind::as_str)),
+        ("ListingCategory", tokens(Category::ALL, Category::as_str)),
         ("ListPolicy", tokens(ListPolicy::ALL, ListPolicy::as_str)),
         ("PeerStatus", tokens(PeerStatus::ALL, PeerStatus::as_str)),
         ("Policy", tokens(Policy::ALL, Policy::as_str)),

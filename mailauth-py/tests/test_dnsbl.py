@@ -47,7 +47,7 @@ def test_listed_with_codes_and_reasons(zone: mailauth.Resolver) -> None:
     zen = report.results[0]
     assert zen.status == "listed" and zen.query == "99.2.0.192.zen.spamhaus.org"
     assert [code for code, _ in zen.listings] == ["127.0.0.2", "127.0.0.10"]
-    assert zen.listings[1][1].startswith("PBL")
+    assert zen.listings[1][1].startswith("PBL") and zen.categories == ["spam", "end-user"]
     assert zen.reasons == ["https://check.spamhaus.org/listed/?ip=192.0.2.99"]
     assert report.results[2].listings == [("127.0.5.1", "dnswl.org category 5, trust 1")]
 
@@ -67,6 +67,7 @@ def test_domains_and_bitmasks(zone: mailauth.Resolver) -> None:
     report = mailauth.dnsbl_check_sync("Spam.Example.", [surbl], resolver=zone)
     assert report.target == "spam.example" and report.listed
     assert report.results[0].listings[0][1] == "SURBL PH: phishing, SURBL MW: malware"
+    assert report.results[0].categories == ["phishing", "malware"]
     custom = mailauth.DnsblList("mine", "multi.surbl.org", kind="domain", bits={8: "eight", 16: "sixteen"})
     assert mailauth.dnsbl_check_sync("spam.example", [custom], resolver=zone).results[0].listings[0][1] == "eight, sixteen"
 

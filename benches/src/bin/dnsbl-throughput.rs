@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use mailauth_core::dns::{HickoryResolver, Transport};
-use mailauth_core::dnsbl::{Codes, DnsblConfig, DnsblList, Target, check_bulk};
+use mailauth_core::dnsbl::{Code, Codes, DnsblConfig, DnsblList, Target, check_bulk};
 use mailauth_examples::knot::TestDnsServer;
 
 const COUNT: u32 = 10_000;
@@ -31,7 +31,7 @@ fn lists() -> Vec<DnsblList> {
             let mut list = DnsblList::builtin("spamcop").expect("built-in list");
             list.id = zone.clone();
             list.zone = zone;
-            list.codes = Codes::Exact(vec![(Ipv4Addr::new(127, 0, 0, 2), "listed".into())]);
+            list.codes = Codes::Exact(vec![Code::new(Ipv4Addr::new(127, 0, 0, 2), "listed")]);
             list.errors.clear();
             list
         })

@@ -35,6 +35,106 @@ crate::token::tokens! {
     }
 }
 
+/// What a listing says about the sender, for decisions: a fix for an
+/// end-user range (send through a relay) is not the fix for an infected
+/// host. The operators' own words stay in the meaning text; code decides on
+/// this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Category {
+    /// A spam source (Spamhaus SBL, SpamCop, DBL spam domains, ...).
+    Spam,
+    /// Sending that looks like snowshoe spam or has a poor reputation
+    /// (Spamhaus CSS, Barracuda).
+    LowReputation,
+    /// An exploited or infected host, an open proxy (Spamhaus XBL).
+    Exploited,
+    /// An end-user (dynamic, residential) range that should send through
+    /// its provider's relay (Spamhaus PBL): a policy listing, not spam.
+    EndUser,
+    /// Address space hijacked or leased to criminals (Spamhaus DROP).
+    Hijacked,
+    /// A phishing domain.
+    Phishing,
+    /// A malware domain.
+    Malware,
+    /// A botnet controller.
+    Botnet,
+}
+
+crate::token::tokens! {
+    Category "listing category" {
+        Spam = "spam",
+        LowReputation = "low-reputation",
+        Exploited = "exploited",
+        EndUser = "end-user",
+        Hijacked = "hijacked",
+        Phishing = "phishing",
+        Malware = "malware",
+        Botnet = "botnet",
+    }
+}
+
+/// One answer address of a list and what it means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Code {
+    /// The A record the list answers.
+    pub address: Ipv4Addr,
+    /// The operator's meaning.
+    pub meaning: String,
+    /// What it says about the sender, when known.
+    pub category: Option<Category>,
+}
+
+impl Code {
+    /// A code without a category.
+    pub fn new(address: Ipv4Addr, meaning: impl Into<String>) -> Self {
+        Self {
+            address,
+            meaning: meaning.into(),
+            category: None,
+        }
+    }
+
+    /// Sets [`Self::category`].
+    pub fn category(mut self, category: Category) -> Self {
+        self.category = Some(category);
+        self
+    }
+}
+
+/// One bit of a bitmask list's last octet and what it means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Bit {
+    /// The bit's value (2, 4, 8, ...).
+    pub bit: u8,
+    /// The operator's meaning.
+    pub meaning: String,
+    /// What it says about the sender, when known.
+    pub category: Option<Category>,
+}
+
+impl Bit {
+    /// A bit without a category.
+    pub fn new(bit: u8, meaning: impl Into<String>) -> Self {
+        Self {
+            bit,
+            meaning: meaning.into(),
+            category: None,
+        }
+    }
+
+    /// Sets [`Self::category`].
+    pub fn category(mut self, category: Category) -> Self {
+        self.category = Some(category);
+        self
+    }
+}
+
 /// How a list's A answers map to meanings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -42,10 +142,10 @@ crate::token::tokens! {
 pub enum Codes {
     /// Each answer address has its own meaning; an address not in the
     /// table is a listing with an unknown meaning.
-    Exact(Vec<(Ipv4Addr, String)>),
+    Exact(Vec<Code>),
     /// The last octet is a bit set (SURBL, URIBL multi): each set bit has a
     /// meaning.
-    Bitmask(Vec<(u8, String)>),
+    Bitmask(Vec<Bit>),
     /// dnswl.org: `127.0.X.Y`, X the category, Y the trust level 0-3.
     Dnswl,
 }
@@ -85,8 +185,8 @@ struct Builtin {
     zone: &'static str,
     kind: ListKind,
     policy: ListPolicy,
-    codes: &'static [(&'static str, &'static str)],
-    bits: &'static [(u8, &'static str)],
+    codes: &'static [(&'static str, &'static str, Option<Category>)],
+    bits: &'static [(u8, &'static str, Option<Category>)],
     dnswl: bool,
     /// Error-code tables, all of which apply.
     errors: &'static [&'static [(&'static str, &'static str)]],
@@ -115,41 +215,81 @@ const SPAMHAUS_ERRORS: &[(&str, &str)] = &[
 const SPAMHAUS_NOTE: &str = "Spamhaus refuses queries through public resolvers (127.255.255.254) and \
     rate-limits heavy users (127.255.255.255); use your own resolver, or the DQS zones with a key.";
 
-const ZEN_CODES: &[(&str, &str)] = &[
-    ("127.0.0.2", "SBL: Spamhaus SBL data"),
+const ZEN_CODES: &[(&str, &str, Option<Category>)] = &[
+    ("127.0.0.2", "SBL: Spamhaus SBL data", Some(Category::Spam)),
     (
         "127.0.0.3",
         "CSS: Spamhaus CSS, sending that looks like snowshoe or low-reputation",
+        Some(Category::LowReputation),
     ),
-    ("127.0.0.4", "XBL: exploited or infected host (CBL data)"),
-    ("127.0.0.5", "XBL: reserved"),
-    ("127.0.0.6", "XBL: reserved"),
-    ("127.0.0.7", "XBL: reserved"),
+    (
+        "127.0.0.4",
+        "XBL: exploited or infected host (CBL data)",
+        Some(Category::Exploited),
+    ),
+    ("127.0.0.5", "XBL: reserved", Some(Category::Exploited)),
+    ("127.0.0.6", "XBL: reserved", Some(Category::Exploited)),
+    ("127.0.0.7", "XBL: reserved", Some(Category::Exploited)),
     (
         "127.0.0.9",
         "DROP: hijacked or leased to criminals (in addition to SBL)",
+        Some(Category::Hijacked),
     ),
     (
         "127.0.0.10",
         "PBL: ISP-maintained, end-user range that should not send mail directly",
+        Some(Category::EndUser),
     ),
     (
         "127.0.0.11",
         "PBL: Spamhaus-maintained, end-user range that should not send mail directly",
+        Some(Category::EndUser),
     ),
-    ("127.0.0.30", "BCL: botnet controller"),
+    (
+        "127.0.0.30",
+        "BCL: botnet controller",
+        Some(Category::Botnet),
+    ),
 ];
 
-const DBL_CODES: &[(&str, &str)] = &[
-    ("127.0.1.2", "DBL: spam domain"),
-    ("127.0.1.4", "DBL: phishing domain"),
-    ("127.0.1.5", "DBL: malware domain"),
-    ("127.0.1.6", "DBL: botnet C&C domain"),
-    ("127.0.1.102", "DBL: abused legitimate spam domain"),
-    ("127.0.1.103", "DBL: abused legitimate spammed redirector"),
-    ("127.0.1.104", "DBL: abused legitimate phishing domain"),
-    ("127.0.1.105", "DBL: abused legitimate malware domain"),
-    ("127.0.1.106", "DBL: abused legitimate botnet C&C domain"),
+const DBL_CODES: &[(&str, &str, Option<Category>)] = &[
+    ("127.0.1.2", "DBL: spam domain", Some(Category::Spam)),
+    (
+        "127.0.1.4",
+        "DBL: phishing domain",
+        Some(Category::Phishing),
+    ),
+    ("127.0.1.5", "DBL: malware domain", Some(Category::Malware)),
+    (
+        "127.0.1.6",
+        "DBL: botnet C&C domain",
+        Some(Category::Botnet),
+    ),
+    (
+        "127.0.1.102",
+        "DBL: abused legitimate spam domain",
+        Some(Category::Spam),
+    ),
+    (
+        "127.0.1.103",
+        "DBL: abused legitimate spammed redirector",
+        Some(Category::Spam),
+    ),
+    (
+        "127.0.1.104",
+        "DBL: abused legitimate phishing domain",
+        Some(Category::Phishing),
+    ),
+    (
+        "127.0.1.105",
+        "DBL: abused legitimate malware domain",
+        Some(Category::Malware),
+    ),
+    (
+        "127.0.1.106",
+        "DBL: abused legitimate botnet C&C domain",
+        Some(Category::Botnet),
+    ),
 ];
 
 /// DBL's own error code, on top of [`SPAMHAUS_ERRORS`].
@@ -162,7 +302,7 @@ const fn spamhaus(
     id: &'static str,
     zone: &'static str,
     kind: ListKind,
-    codes: &'static [(&'static str, &'static str)],
+    codes: &'static [(&'static str, &'static str, Option<Category>)],
 ) -> Builtin {
     Builtin {
         id,
@@ -191,7 +331,7 @@ const fn spamhaus(
 const fn single_code(
     id: &'static str,
     zone: &'static str,
-    codes: &'static [(&'static str, &'static str)],
+    codes: &'static [(&'static str, &'static str, Option<Category>)],
     note: Option<&'static str>,
 ) -> Builtin {
     Builtin {
@@ -223,13 +363,21 @@ const BUILTINS: &[Builtin] = &[
     single_code(
         "spamcop",
         "bl.spamcop.net",
-        &[("127.0.0.2", "SpamCop: reported as a spam source")],
+        &[(
+            "127.0.0.2",
+            "SpamCop: reported as a spam source",
+            Some(Category::Spam),
+        )],
         None,
     ),
     single_code(
         "barracuda",
         "b.barracudacentral.org",
-        &[("127.0.0.2", "Barracuda BRBL: poor reputation")],
+        &[(
+            "127.0.0.2",
+            "Barracuda BRBL: poor reputation",
+            Some(Category::LowReputation),
+        )],
         Some("Barracuda answers only resolvers whose IP addresses are registered (free) with it."),
     ),
     Builtin {
@@ -239,10 +387,10 @@ const BUILTINS: &[Builtin] = &[
         policy: ListPolicy::Block,
         codes: &[],
         bits: &[
-            (8, "SURBL PH: phishing"),
-            (16, "SURBL MW: malware"),
-            (64, "SURBL ABUSE: spam"),
-            (128, "SURBL CR: cracked site"),
+            (8, "SURBL PH: phishing", Some(Category::Phishing)),
+            (16, "SURBL MW: malware", Some(Category::Malware)),
+            (64, "SURBL ABUSE: spam", Some(Category::Spam)),
+            (128, "SURBL CR: cracked site", Some(Category::Exploited)),
         ],
         dnswl: false,
         errors: &[&[("127.0.0.1", "SURBL: access refused")]],
@@ -256,7 +404,11 @@ const BUILTINS: &[Builtin] = &[
         kind: ListKind::Domain,
         policy: ListPolicy::Block,
         codes: &[],
-        bits: &[(2, "URIBL black"), (4, "URIBL grey"), (8, "URIBL red")],
+        bits: &[
+            (2, "URIBL black", Some(Category::Spam)),
+            (4, "URIBL grey", Some(Category::Spam)),
+            (8, "URIBL red", Some(Category::Spam)),
+        ],
         dnswl: false,
         errors: &[&[(
             "127.0.0.1",
@@ -297,14 +449,22 @@ impl Builtin {
             Codes::Bitmask(
                 self.bits
                     .iter()
-                    .map(|(bit, m)| (*bit, (*m).to_owned()))
+                    .map(|&(bit, meaning, category)| Bit {
+                        bit,
+                        meaning: meaning.to_owned(),
+                        category,
+                    })
                     .collect(),
             )
         } else {
             Codes::Exact(
                 self.codes
                     .iter()
-                    .map(|(a, m)| (addr(a), (*m).to_owned()))
+                    .map(|&(address, meaning, category)| Code {
+                        address: addr(address),
+                        meaning: meaning.to_owned(),
+                        category,
+                    })
                     .collect(),
             )
         };
@@ -377,7 +537,7 @@ impl DnsblList {
                 zrd.codes = Codes::Exact(
                     (2..=24)
                         .map(|h| {
-                            (
+                            Code::new(
                                 Ipv4Addr::new(127, 0, 2, h),
                                 format!("ZRD: domain first seen {h} hours ago"),
                             )
@@ -388,10 +548,13 @@ impl DnsblList {
             }
             "authbl" => {
                 let mut authbl = Self::builtin("spamhaus-zen")?;
-                authbl.codes = Codes::Exact(vec![(
-                    Ipv4Addr::new(127, 0, 0, 20),
-                    "AuthBL: IP seen in authenticated-SMTP abuse (botnets)".to_owned(),
-                )]);
+                authbl.codes = Codes::Exact(vec![
+                    Code::new(
+                        Ipv4Addr::new(127, 0, 0, 20),
+                        "AuthBL: IP seen in authenticated-SMTP abuse (botnets)",
+                    )
+                    .category(Category::Exploited),
+                ]);
                 authbl
             }
             _ => return None,
@@ -418,11 +581,13 @@ mod tests {
     #[test]
     fn builtin_table_is_well_formed() {
         for builtin in BUILTINS {
-            for (text, _) in builtin
-                .codes
-                .iter()
-                .chain(builtin.errors.iter().flat_map(|t| t.iter()))
-            {
+            for text in builtin.codes.iter().map(|(text, _, _)| text).chain(
+                builtin
+                    .errors
+                    .iter()
+                    .flat_map(|t| t.iter())
+                    .map(|(text, _)| text),
+            ) {
                 assert!(text.parse::<Ipv4Addr>().is_ok(), "{} {text}", builtin.id);
             }
         }

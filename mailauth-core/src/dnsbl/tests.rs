@@ -84,11 +84,34 @@ fn decoding() {
     else {
         panic!("listed")
     };
-    let codes: Vec<&str> = listings
-        .iter()
-        .map(|l| l.meaning.split(':').next().unwrap())
-        .collect();
-    assert_eq!(codes, ["SBL", "XBL", "PBL"]);
+    let categories: Vec<&[Category]> = listings.iter().map(|l| l.categories.as_slice()).collect();
+    assert_eq!(
+        categories,
+        [
+            &[Category::Spam][..],
+            &[Category::Exploited],
+            &[Category::EndUser]
+        ]
+    );
+    assert!(
+        listings[2].meaning.starts_with("PBL"),
+        "the operator's words stay"
+    );
+    // Bitmask lists: one category per set bit, in table order.
+    let ListOutcome::Listed { listings, .. } =
+        decode_answers(&list("surbl"), &addrs(&["127.0.0.24"]))
+    else {
+        panic!("listed")
+    };
+    assert_eq!(
+        listings[0].categories,
+        [Category::Phishing, Category::Malware]
+    );
+    // A code outside the table: listed, no category.
+    let ListOutcome::Listed { listings, .. } = decode_answers(&zen, &addrs(&["127.0.0.99"])) else {
+        panic!("listed")
+    };
+    assert!(listings[0].categories.is_empty());
     assert!(matches!(
         decode_answers(&zen, &addrs(&["127.0.0.3"])),
         ListOutcome::Listed { .. }

@@ -13,6 +13,7 @@ from mailauth.tokens import (
     DoctorVerdictToken,
     ListKindToken,
     ListPolicyToken,
+    ListingCategoryToken,
     PeerStatusToken,
     PolicySourceToken,
     PolicyToken,
@@ -709,6 +710,12 @@ class DnsblListResult:
     @property
     def listings(self) -> list[tuple[str, str]]:
         """For `listed`: (code, meaning) pairs."""
+    @property
+    def categories(self) -> list[ListingCategoryToken]:
+        """For `listed`: what the listings say about the sender (`end-user`,
+        `spam`, `exploited`, ...), once each, in listing order; decide on
+        these, not on the meaning text.
+        """
     @property
     def reasons(self) -> list[str]:
         """For `listed`: TXT reasons, when fetched."""

@@ -25,6 +25,7 @@ __all__ = [
     "DoctorVerdictToken",
     "ListKindToken",
     "ListPolicyToken",
+    "ListingCategoryToken",
     "PeerStatusToken",
     "PolicySourceToken",
     "PolicyToken",
@@ -45,6 +46,9 @@ CheckStatusToken = Literal["pass", "fail", "temperror", "not_applicable"]
 DoctorVerdictToken = Literal["ok", "warn", "fail", "error"]
 ListKindToken = Literal["ip", "domain"]
 ListPolicyToken = Literal["block", "allow"]
+ListingCategoryToken = Literal[
+    "spam", "low-reputation", "exploited", "end-user", "hijacked", "phishing", "malware", "botnet"
+]
 PeerStatusToken = Literal["ok", "temporary", "permanent", "forged"]
 PolicyToken = Literal["none", "quarantine", "reject"]
 PolicySourceToken = Literal["author_domain", "organizational_domain", "public_suffix_domain"]
