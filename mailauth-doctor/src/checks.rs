@@ -19,7 +19,8 @@ use mailauth_core::maildomain::{
     AddressRole, MailDomainReport, MailDomainStatus, check_mail_domain,
 };
 use mailauth_core::spf::{
-    NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, SpfVerifier,
+    Mechanism, Modifier, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfRecord, SpfResult,
+    SpfVerifier, Term,
 };
 
 impl Finding {
@@ -226,11 +227,14 @@ async fn spf_fix(
             audit.domain
         )];
     }
-    let term = match (&authoriser, ip) {
-        (Some(domain), _) => format!("include:{domain}"),
-        (None, IpAddr::V4(v4)) => format!("ip4:{v4}"),
-        (None, IpAddr::V6(v6)) => format!("ip6:{v6}"),
+    let address = match ip {
+        IpAddr::V4(v4) => format!("ip4:{v4}"),
+        IpAddr::V6(v6) => format!("ip6:{v6}"),
     };
+    let term = authoriser
+        .as_ref()
+        .and_then(|domain| spf_term(&format!("include:{domain}")))
+        .or_else(|| spf_term(&address));
     let mut fix = Vec::new();
     let broken = audit.includes_without_record.first();
     match (broken, &authoriser) {
@@ -246,38 +250,61 @@ async fn spf_fix(
             audit.domain
         )),
     }
-    let record = fixed_record(audit.record.as_deref(), broken.map(String::as_str), &term);
-    fix.push(format!("publish: {}. TXT \"{record}\"", audit.domain));
+    match term.and_then(|t| fixed_record(audit.record.as_deref(), broken.map(String::as_str), &t)) {
+        Some(record) => fix.push(format!("publish: {}. TXT \"{record}\"", audit.domain)),
+        None => fix.push(format!(
+            "correct the SPF record of {} first (see spf-record), then add {address}",
+            audit.domain
+        )),
+    }
     fix
 }
 
-/// The SPF record with `term` added before its `all` (or `redirect=`), or
-/// replacing `include:<broken>`; a new record when there is none.
-pub(super) fn fixed_record(record: Option<&str>, broken: Option<&str>, term: &str) -> String {
-    let Some(record) = record else {
-        return format!("v=spf1 {term} -all");
+/// One SPF term, built by the record parser from text the doctor wrote
+/// from typed values (a domain that passed check_host(), an address).
+pub(super) fn spf_term(text: &str) -> Option<Term> {
+    SpfRecord::parse(&format!("v=spf1 {text}"))
+        .ok()?
+        .terms()
+        .first()
+        .cloned()
+}
+
+/// The SPF record `record` (as published) with `term` added before its
+/// `all` (or `redirect=`), or in place of `include:<broken>`, rendered
+/// from its parsed terms; a new record ending in `-all` when there is
+/// none. `None` when the published record does not parse: the spf-record
+/// finding says why, and no record built from a guess is proposed.
+pub(super) fn fixed_record(
+    record: Option<&str>,
+    broken: Option<&str>,
+    term: &Term,
+) -> Option<String> {
+    let mut terms: Vec<Term> = match record {
+        Some(text) => SpfRecord::parse(text).ok()?.terms().to_vec(),
+        None => SpfRecord::parse("v=spf1 -all").ok()?.terms().to_vec(),
     };
-    let mut terms: Vec<String> = record.split_whitespace().map(str::to_owned).collect();
-    if let Some(broken) = broken {
-        let old = format!("include:{broken}");
-        if let Some(slot) = terms.iter_mut().find(|t| {
-            t.trim_start_matches(['+', '-', '~', '?'])
-                .eq_ignore_ascii_case(&old)
-        }) {
-            *slot = term.to_owned();
-            return terms.join(" ");
-        }
+    let is_broken = |t: &Term| match (t, broken) {
+        (Term::Directive(d), Some(broken)) => matches!(
+            &d.mechanism,
+            Mechanism::Include(target) if target.to_string().eq_ignore_ascii_case(broken)
+        ),
+        _ => false,
+    };
+    if let Some(slot) = terms.iter_mut().find(|t| is_broken(t)) {
+        *slot = term.clone();
+    } else {
+        let end = terms
+            .iter()
+            .position(|t| {
+                matches!(t, Term::Directive(d) if d.mechanism == Mechanism::All)
+                    || matches!(t, Term::Modifier(Modifier::Redirect(_)))
+            })
+            .unwrap_or(terms.len());
+        terms.insert(end, term.clone());
     }
-    let end = terms
-        .iter()
-        .position(|t| {
-            let lower = t.to_ascii_lowercase();
-            lower.trim_start_matches(['+', '-', '~', '?']) == "all"
-                || lower.starts_with("redirect=")
-        })
-        .unwrap_or(terms.len());
-    terms.insert(end, term.to_owned());
-    terms.join(" ")
+    let rendered: Vec<String> = terms.iter().map(Term::to_string).collect();
+    Some(format!("v=spf1 {}", rendered.join(" ")))
 }
 
 fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<String>) -> Finding {

@@ -89,36 +89,58 @@ fn spf_record_report(dns: &MemoryResolver, domain: &str) -> Finding {
     report.finding(CheckKind::SpfRecord).unwrap().clone()
 }
 
-/// The fixed record: a term before `all`, or in place of a broken include.
+/// The fixed record, built from the parsed record: a term before `all`, or
+/// in place of a broken include; none for a record that does not parse.
 #[test]
 fn fixed_records() {
+    let term = |text: &str| super::checks::spf_term(text).unwrap();
+    let fixed = |record: Option<&str>, broken: Option<&str>, add: &str| {
+        fixed_record(record, broken, &term(add))
+    };
     assert_eq!(
-        fixed_record(
+        fixed(
             Some("v=spf1 ip4:192.0.2.1 -all"),
             None,
             "include:isp.example"
-        ),
-        "v=spf1 ip4:192.0.2.1 include:isp.example -all"
+        )
+        .as_deref(),
+        Some("v=spf1 ip4:192.0.2.1 include:isp.example -all")
     );
     assert_eq!(
-        fixed_record(
-            Some("v=spf1 include:smtp.isp.example ~all"),
+        fixed(
+            Some("v=spf1 include:SMTP.isp.example ~all"),
             Some("smtp.isp.example"),
             "include:isp.example"
-        ),
-        "v=spf1 include:isp.example ~all"
+        )
+        .as_deref(),
+        Some("v=spf1 include:isp.example ~all")
     );
     assert_eq!(
-        fixed_record(
+        fixed(
             Some("v=spf1 mx redirect=_spf.example"),
             None,
             "ip4:192.0.2.9"
-        ),
-        "v=spf1 mx ip4:192.0.2.9 redirect=_spf.example"
+        )
+        .as_deref(),
+        Some("v=spf1 mx ip4:192.0.2.9 redirect=_spf.example")
     );
     assert_eq!(
-        fixed_record(None, None, "ip6:2001:db8::1"),
-        "v=spf1 ip6:2001:db8::1 -all"
+        fixed(None, None, "ip6:2001:db8::1").as_deref(),
+        Some("v=spf1 ip6:2001:db8::1 -all")
+    );
+    // Text that only looks like the broken include is not replaced.
+    assert_eq!(
+        fixed(
+            Some("v=spf1 exists:include.smtp.isp.example -all"),
+            Some("smtp.isp.example"),
+            "ip4:192.0.2.9"
+        )
+        .as_deref(),
+        Some("v=spf1 exists:include.smtp.isp.example ip4:192.0.2.9 -all")
+    );
+    assert_eq!(
+        fixed(Some("v=spf1 ip4:192.0.2.300 -all"), None, "ip4:192.0.2.9"),
+        None
     );
 }
 
