@@ -4,12 +4,12 @@
 use std::net::IpAddr;
 
 use super::spf_audit::{SpfAudit, audit_spf};
-use super::{CheckKind, DoctorReport, Finding, SendingSetup, Subject, Verdict};
+use super::{CheckKind, DnsRecord, DoctorReport, Finding, Fix, SendingSetup, Subject, Verdict};
 use mailauth_core::dmarc::{
     self, Alignment, DestinationStatus, DiscoveryOutcome, DmarcInput, DmarcOutput, DmarcResult,
     Policy, PolicyDiscovery, ReportDestination, Severity,
 };
-use mailauth_core::dns::{DnsResolver, normalize_ip, reverse_name};
+use mailauth_core::dns::{DnsResolver, RecordType, normalize_ip, reverse_name};
 use mailauth_core::dnsbl::{
     self, Category, DnsblConfig, DnsblList, DnsblReport, ListOutcome, ListPolicy,
 };
@@ -45,13 +45,53 @@ impl Finding {
         self
     }
 
-    fn fix(mut self, line: impl Into<String>) -> Self {
-        self.fix.push(line.into());
+    fn fix(mut self, action: impl Into<String>) -> Self {
+        self.fix.push(Fix::action(action));
+        self
+    }
+
+    fn publish(mut self, action: impl Into<String>, record: DnsRecord) -> Self {
+        self.fix.push(Fix::publish(action, record));
         self
     }
 }
 
 /// A domain as DNS compares it: lower case, no trailing dot.
+impl Fix {
+    /// A fix without a record.
+    fn action(action: impl Into<String>) -> Self {
+        Self {
+            action: action.into(),
+            record: None,
+        }
+    }
+
+    /// A fix that publishes `record`.
+    fn publish(action: impl Into<String>, record: DnsRecord) -> Self {
+        Self {
+            action: action.into(),
+            record: Some(record),
+        }
+    }
+}
+
+/// The record type of an address.
+fn address_type(ip: IpAddr) -> RecordType {
+    match ip {
+        IpAddr::V4(_) => RecordType::A,
+        IpAddr::V6(_) => RecordType::Aaaa,
+    }
+}
+
+/// The finding of a check that needs the HELO name, when none is known.
+fn skipped(check: CheckKind) -> Finding {
+    Finding::new(
+        check,
+        Verdict::Skipped,
+        "not checked: no HELO name given (--helo NAME)",
+    )
+}
+
 fn canonical(domain: &str) -> String {
     domain.trim_end_matches('.').to_ascii_lowercase()
 }
@@ -66,9 +106,18 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
         .as_deref()
         .map_or_else(|| mail_domain.clone(), canonical);
     let options = DnsblConfig::default().fetch_reasons(true);
+    // Without a HELO name, `%{h}` expands to nothing and the HELO checks
+    // are skipped.
+    let helo_name = setup.helo.as_deref().unwrap_or_default();
+    let spf_helo = async {
+        match &setup.helo {
+            Some(helo) => Some(verifier.check_helo(dns, ip, helo).await),
+            None => None,
+        }
+    };
     let (spf_mail, spf_helo, client, sender, listed, audit) = futures_util::join!(
-        verifier.check_mail_from(dns, ip, &setup.mail_from, &setup.helo),
-        verifier.check_helo(dns, ip, &setup.helo),
+        verifier.check_mail_from(dns, ip, &setup.mail_from, helo_name),
+        spf_helo,
         iprev(dns, ip, &iprev_config),
         check_mail_domain(dns, &mail_domain, AddressRole::Sender),
         dnsbl::check_ip(dns, ip, &setup.dnsbl_lists, &options),
@@ -87,17 +136,29 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
             .any(|l| l.categories.contains(&Category::EndUser)),
         _ => false,
     });
+    let helo = async {
+        match &setup.helo {
+            Some(helo) => Some(check_helo(dns, ip, helo, confirmed).await),
+            None => None,
+        }
+    };
     let (helo, dmarc_out, spf_fix) = futures_util::join!(
-        check_helo(dns, ip, &setup.helo, confirmed),
+        helo,
         dmarc::evaluate(dns, &input),
-        spf_fix(dns, ip, &setup.helo, &client, &audit, &spf_mail, end_user),
+        spf_fix(dns, ip, helo_name, &client, &audit, &spf_mail, end_user),
     );
     let destinations = report_destinations(dns, dmarc_out.discovery.as_ref()).await;
     let findings = vec![
         spf_mail_from_finding(&mail_domain, ip, &spf_mail, spf_fix),
-        spf_helo_finding(&setup.helo, &spf_helo),
-        iprev_finding(&client, &setup.helo, &mail_domain),
-        helo_finding(&helo, &client, &mail_domain),
+        match (&setup.helo, &spf_helo) {
+            (Some(name), Some(out)) => spf_helo_finding(name, out),
+            _ => skipped(CheckKind::SpfHelo),
+        },
+        iprev_finding(&client, helo_name, &mail_domain),
+        match &helo {
+            Some(report) => helo_finding(report, &client, &mail_domain),
+            None => skipped(CheckKind::Helo),
+        },
         sender_domain_finding(&sender, &setup.mail_from),
         dnsbl_finding(&listed, &setup.dnsbl_lists),
         dmarc_finding(&dmarc_out, &mail_domain),
@@ -113,6 +174,7 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
         },
         resolver: dns.description(),
         findings,
+        bounce: None,
     }
 }
 
@@ -139,6 +201,7 @@ pub(super) async fn audit_domain(
         },
         resolver: resolver.description(),
         findings,
+        bounce: None,
     })
 }
 
@@ -168,7 +231,7 @@ async fn spf_fix(
     audit: &SpfAudit,
     output: &SpfOutput,
     end_user: bool,
-) -> Vec<String> {
+) -> Vec<Fix> {
     if output.result == SpfResult::Pass || output.result == SpfResult::TempError {
         return Vec::new();
     }
@@ -177,10 +240,10 @@ async fn spf_fix(
         domain,
     } = &output.cause
     {
-        return vec![format!(
+        return vec![Fix::action(format!(
             "{domain} does not exist: send with a MAIL FROM address in a domain that exists \
              and publishes SPF (see sender-domain)"
-        )];
+        ))];
     }
     let mut candidates: Vec<String> = Vec::new();
     for name in audit
@@ -221,11 +284,11 @@ async fn spf_fix(
         }
     }
     if end_user && authoriser.is_none() {
-        return vec![format!(
+        return vec![Fix::action(format!(
             "do not authorise {ip} in SPF: it is an end-user address (Spamhaus PBL); send \
              through the relay that the SPF record of {} authorises",
             audit.domain
-        )];
+        ))];
     }
     let address = match ip {
         IpAddr::V4(v4) => format!("ip4:{v4}"),
@@ -238,24 +301,27 @@ async fn spf_fix(
     let mut fix = Vec::new();
     let broken = audit.includes_without_record.first();
     match (broken, &authoriser) {
-        (Some(broken), Some(domain)) => fix.push(format!(
+        (Some(broken), Some(domain)) => fix.push(Fix::action(format!(
             "include:{broken} names a host without an SPF record; include {domain} instead, \
              whose SPF record authorises {ip}"
-        )),
-        (_, Some(domain)) => fix.push(format!(
+        ))),
+        (_, Some(domain)) => fix.push(Fix::action(format!(
             "{domain} publishes an SPF record that authorises {ip} (the relay): include it"
-        )),
-        (_, None) => fix.push(format!(
+        ))),
+        (_, None) => fix.push(Fix::action(format!(
             "authorise {ip} in the SPF record of {}",
             audit.domain
-        )),
+        ))),
     }
     match term.and_then(|t| fixed_record(audit.record.as_deref(), broken.map(String::as_str), &t)) {
-        Some(record) => fix.push(format!("publish: {}. TXT \"{record}\"", audit.domain)),
-        None => fix.push(format!(
+        Some(record) => fix.push(Fix::publish(
+            "publish:",
+            DnsRecord::txt(audit.domain.clone(), record),
+        )),
+        None => fix.push(Fix::action(format!(
             "correct the SPF record of {} first (see spf-record), then add {address}",
             audit.domain
-        )),
+        ))),
     }
     fix
 }
@@ -307,7 +373,7 @@ pub(super) fn fixed_record(
     Some(format!("v=spf1 {}", rendered.join(" ")))
 }
 
-fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<String>) -> Finding {
+fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix>) -> Finding {
     let check = CheckKind::SpfMailFrom;
     let cause = out.cause.summary();
     let mut finding = match out.result {
@@ -465,10 +531,14 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
                     .map_or_else(|| "no answer".to_owned(), ToString::to_string)
             )),
         )
-        .fix(format!(
-            "ask whoever holds {ip} (hosting provider, ISP) to publish: {reverse}. PTR {name}."
-        ))
-        .fix(format!("and publish: {name}. A {ip}")),
+        .publish(
+            format!("ask whoever holds {ip} (hosting provider, ISP) to publish:"),
+            DnsRecord::new(reverse.to_string(), RecordType::Ptr, name.clone()),
+        )
+        .publish(
+            "and publish:",
+            DnsRecord::new(name.clone(), address_type(ip), ip.to_string()),
+        ),
         IprevResult::Fail => {
             let mut finding = Finding::new(
                 check,
@@ -554,7 +624,10 @@ fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) ->
                 "send HELO {name}: Postfix smtp_helo_name = {name} (or myhostname = {name})"
             ));
         } else if report.resolves_to_client.status == CheckStatus::Fail {
-            finding = finding.fix(format!("publish: {name}. A {}", client.ip));
+            finding = finding.publish(
+                "publish:",
+                DnsRecord::new(name.clone(), address_type(client.ip), client.ip.to_string()),
+            );
         }
     }
     finding
@@ -695,7 +768,7 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
                                 .collect()
                         };
                         for fix in fixes {
-                            if !finding.fix.contains(&fix) {
+                            if !finding.fix.iter().any(|f| f.action == fix) {
                                 finding = finding.fix(fix);
                             }
                         }
@@ -819,7 +892,10 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
             .unwrap_or_else(|| format!("{domain} publishes no SPF record"));
         return Finding::new(check, Verdict::Fail, problem)
             .receiver("Gmail and Yahoo require SPF or DKIM from every sender")
-            .fix(format!("publish one record: {domain}. TXT \"v=spf1 mx -all\" (the hosts that send for {domain})"));
+            .publish(
+                format!("publish one record (mx: the hosts that receive for {domain} also send):"),
+                DnsRecord::txt(domain.clone(), "v=spf1 mx -all"),
+            );
     };
     let mut problems: Vec<(Verdict, String)> = Vec::new();
     if audit.dns_terms > 10 {
@@ -901,7 +977,10 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
             .fix("replace includes by the ip4:/ip6: ranges they stand for, or drop unused ones");
     }
     if audit.missing_all {
-        finding = finding.fix(format!("end the record with -all: \"{record} -all\""));
+        finding = finding.publish(
+            "end the record with -all:",
+            DnsRecord::txt(audit.domain.clone(), format!("{record} -all")),
+        );
     }
     finding
 }
@@ -915,9 +994,19 @@ fn dmarc_record_finding(
     let org = discovery
         .and_then(|d| d.organizational_domain.as_deref())
         .unwrap_or(domain);
-    let suggested = format!(
-        "publish: _dmarc.{org}. TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@{org}\", then p=quarantine once reports show only your own mail failing"
-    );
+    // Two steps: a reporting record, then a policy once the reports show
+    // only the domain's own mail failing.
+    let suggested = |finding: Finding| {
+        finding
+            .publish(
+                "publish:",
+                DnsRecord::txt(
+                    format!("_dmarc.{org}"),
+                    format!("v=DMARC1; p=none; rua=mailto:dmarc-reports@{org}"),
+                ),
+            )
+            .fix("then p=quarantine once the reports show only your own mail failing")
+    };
     let Some(discovery) = discovery else {
         return Finding::new(
             check,
@@ -928,10 +1017,9 @@ fn dmarc_record_finding(
     let found = match &discovery.outcome {
         DiscoveryOutcome::Found(found) => found,
         DiscoveryOutcome::NoRecord => {
-            return Finding::new(check, Verdict::Warn, format!("no DMARC record for {domain} or its organisation"))
+            return suggested(Finding::new(check, Verdict::Warn, format!("no DMARC record for {domain} or its organisation"))
                 .seen(format!("queried: {}", query_list(discovery)))
-                .receiver("Gmail and Yahoo require a DMARC record from bulk senders; without one, spoofed mail in your name is not stopped")
-                .fix(suggested);
+                .receiver("Gmail and Yahoo require a DMARC record from bulk senders; without one, spoofed mail in your name is not stopped"));
         }
         DiscoveryOutcome::TempError { name, error } => {
             return Finding::new(
@@ -963,7 +1051,7 @@ fn dmarc_record_finding(
             worst = Verdict::Fail;
             finding.summary =
                 format!("{record_name} has no valid p= and no rua: no DMARC policy applies");
-            finding = finding.fix(suggested.clone());
+            finding = suggested(finding);
         }
         Some(Policy::None) => {
             worst = worst.max(Verdict::Warn);
@@ -971,10 +1059,10 @@ fn dmarc_record_finding(
                 format!("{record_name} is p=none: mail failing DMARC is still delivered");
             finding = finding
                 .receiver("spoofed mail in your name reaches inboxes; Gmail and Yahoo accept p=none but it protects nothing")
-                .fix(format!(
-                    "after checking the aggregate reports, publish: {record_name}. TXT \"{}\"",
-                    stricter(&found.record, org)
-                ));
+                .publish(
+                    "after checking the aggregate reports, publish:",
+                    DnsRecord::txt(record_name.clone(), stricter(&found.record, org)),
+                );
         }
         Some(policy) => {
             finding.summary = format!(
@@ -993,11 +1081,25 @@ fn dmarc_record_finding(
         } else if !destination.status.is_authorized() {
             worst = worst.max(Verdict::Warn);
             finding = finding
-                .seen(format!("{} {}: not authorised by {}", destination.tag.as_str(), destination.uri, destination.uri.host))
-                .fix(format!(
-                    "reports to {} are dropped: {} must publish {}._report._dmarc.{}. TXT \"v=DMARC1\"",
-                    destination.uri, destination.uri.host, found.policy_domain, destination.uri.host
-                ));
+                .seen(format!(
+                    "{} {}: not authorised by {}",
+                    destination.tag.as_str(),
+                    destination.uri,
+                    destination.uri.host
+                ))
+                .publish(
+                    format!(
+                        "reports to {} are dropped: {} must publish:",
+                        destination.uri, destination.uri.host
+                    ),
+                    DnsRecord::txt(
+                        format!(
+                            "{}._report._dmarc.{}",
+                            found.policy_domain, destination.uri.host
+                        ),
+                        "v=DMARC1",
+                    ),
+                );
         }
     }
     finding.verdict = worst;

@@ -5,8 +5,9 @@
 //! Everything printed that came from DNS or from an argument goes through
 //! [`escape`]: a record or a name cannot write terminal controls.
 
+use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,8 +19,10 @@ use mailauth_core::iprev::{IprevConfig, IprevResult, iprev};
 use mailauth_core::spf::{SpfConfig, SpfResult, SpfVerifier};
 use mailauth_core::text::escape;
 
-use crate::demo;
-use crate::{DoctorReport, SendingSetup, Verdict, audit_domain, diagnose};
+use crate::{
+    BounceError, BounceHints, DoctorReport, SendingSetup, Verdict, audit_domain, diagnose,
+};
+use crate::{bounce, demo, diagnose_bounce};
 
 /// Exit codes besides the verdicts' 0 to 3.
 const USAGE_ERROR: u8 = 64;
@@ -55,6 +58,8 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         mailauth doctor --ip 192.0.2.30 --helo mail.example.com --mail-from news@example.com\n  \
         mailauth doctor --ip 198.51.100.25 --helo smtp.isp.example --mail-from me@example.org --dnsbl none --json\n  \
+        mailauth doctor --bounce bounce.eml\n  \
+        grep status=bounced /var/log/mail.log | tail -1 | mailauth doctor --bounce - --ip 192.0.2.30\n  \
         mailauth doctor --demo include-host\n  \
         mailauth doctor --list-demos")]
     Doctor(DoctorArgs),
@@ -98,14 +103,21 @@ struct ResolverArgs {
 #[derive(Debug, Args)]
 struct DoctorArgs {
     /// The sending IP as receivers see it (the relay's, when relayed).
-    #[arg(long, required_unless_present_any = ["demo", "list_demos"])]
+    #[arg(long, required_unless_present_any = ["demo", "list_demos", "bounce"])]
     ip: Option<IpAddr>,
-    /// The HELO/EHLO name the sender sends.
-    #[arg(long, required_unless_present_any = ["demo", "list_demos"])]
+    /// The HELO/EHLO name the sender sends (the HELO checks are skipped
+    /// without it).
+    #[arg(long)]
     helo: Option<String>,
-    /// The MAIL FROM address (`<>` or an empty string for bounces).
-    #[arg(long, required_unless_present_any = ["demo", "list_demos"])]
+    /// The MAIL FROM address: `<a@example.com>`, `a@example.com`, a bare
+    /// domain, or `<>` for the null sender.
+    #[arg(long, required_unless_present_any = ["demo", "list_demos", "bounce"])]
     mail_from: Option<String>,
+    /// A bounce, DSN, Postfix log line or the receiver's reply (`-`: standard
+    /// input): the setup and the reason are read from it; --ip, --helo and
+    /// --mail-from win over what it says.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    bounce: Option<PathBuf>,
     /// The From header's domain, when it is not the MAIL FROM domain.
     #[arg(long, value_name = "DOMAIN")]
     from: Option<String>,
@@ -290,6 +302,9 @@ async fn doctor(args: DoctorArgs) -> Result<u8, String> {
         }
         return Ok(0);
     }
+    if let Some(path) = &args.bounce {
+        return doctor_bounce(&args, path).await;
+    }
     let (dns, mut setup) = match &args.demo {
         Some(name) => {
             let case = demo::case(name)
@@ -297,11 +312,13 @@ async fn doctor(args: DoctorArgs) -> Result<u8, String> {
             (demo_resolver()?, case.setup())
         }
         None => {
-            let (Some(ip), Some(helo), Some(mail_from)) = (args.ip, &args.helo, &args.mail_from)
-            else {
-                return Err("give --ip, --helo and --mail-from, or --demo CASE".into());
+            let (Some(ip), Some(mail_from)) = (args.ip, &args.mail_from) else {
+                return Err("give --ip and --mail-from, --bounce FILE, or --demo CASE".into());
             };
-            let setup = SendingSetup::new(ip, helo.clone(), reverse_path(mail_from));
+            let mut setup = SendingSetup::without_helo(ip, reverse_path(mail_from));
+            if let Some(helo) = &args.helo {
+                setup = setup.helo(helo.clone());
+            }
             (resolver(&args.resolver)?, setup)
         }
     };
@@ -315,6 +332,57 @@ async fn doctor(args: DoctorArgs) -> Result<u8, String> {
         setup = setup.dnsbl_lists(dnsbl_lists(lists)?);
     }
     let report = diagnose(&*dns, &setup).await;
+    Ok(print_report(&report, args.resolver.json))
+}
+
+/// Reads at most [`bounce::MAX_INPUT`] bytes of `path` (`-`: standard
+/// input); more is refused, not cut silently.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = bounce::MAX_INPUT as u64;
+    let mut data = Vec::new();
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut data)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut data))
+    };
+    result.map_err(|e| format!("{}: {e}", path.display()))?;
+    if data.len() as u64 > limit {
+        return Err(format!(
+            "{}: more than {limit} bytes; give the bounce's text or its first part",
+            path.display()
+        ));
+    }
+    Ok(data)
+}
+
+async fn doctor_bounce(args: &DoctorArgs, path: &Path) -> Result<u8, String> {
+    let read = bounce::read(&read_bounded(path)?);
+    let mut hints = BounceHints::default();
+    if let Some(ip) = args.ip {
+        hints = hints.ip(ip);
+    }
+    if let Some(helo) = &args.helo {
+        hints = hints.helo(helo.clone());
+    }
+    if let Some(mail_from) = &args.mail_from {
+        hints = hints.mail_from(reverse_path(mail_from));
+    }
+    if let Some(from) = &args.from {
+        hints = hints.from_domain(from.clone());
+    }
+    if let Some(lists) = &args.dnsbl {
+        hints = hints.dnsbl_lists(dnsbl_lists(lists)?);
+    }
+    let dns = resolver(&args.resolver)?;
+    let report = diagnose_bounce(&*dns, read, hints)
+        .await
+        .map_err(|e| match e {
+            BounceError::NoClientIp => format!("{e} (--ip IP)"),
+            BounceError::NoSender => format!("{e} (--mail-from ADDRESS)"),
+        })?;
     Ok(print_report(&report, args.resolver.json))
 }
 

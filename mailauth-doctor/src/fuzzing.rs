@@ -1,11 +1,13 @@
-//! The doctor's fuzz entry point (`fuzz/fuzz_targets/doctor.rs`): the raw
-//! fuzz input chooses a sending setup and the DNS answers. Not part of the
-//! public API.
+//! The doctor's fuzz entry points (`fuzz/fuzz_targets/doctor.rs`,
+//! `fuzz/fuzz_targets/bounce.rs`): the raw fuzz input chooses a sending
+//! setup or a bounce, and the DNS answers. Not part of the public API.
 
 use mailauth_core::dnsbl::DnsblList;
 use mailauth_core::fuzzing::{FuzzDns, block_on, fields, ip_from};
 
-use crate::{SendingSetup, audit_domain, diagnose};
+use crate::{
+    BounceHints, DoctorReport, SendingSetup, audit_domain, bounce, diagnose, diagnose_bounce,
+};
 
 /// The doctor over DNS the fuzzer answers, for a setup it chooses: never a
 /// panic; the text report writes nothing but printable ASCII and line
@@ -19,36 +21,84 @@ pub fn doctor(data: &[u8]) {
     let dns = FuzzDns::new(rest.get(17..).unwrap_or_default());
     let audit = block_on(audit_domain(&dns, &mail_from)).ok();
     for report in std::iter::once(block_on(diagnose(&dns, &setup))).chain(audit) {
-        let text = report.to_text();
-        assert!(
-            text.bytes()
-                .all(|b| b == b'\n' || (0x20..0x7f).contains(&b)),
-            "{text:?}"
-        );
-        #[cfg(feature = "serde")]
-        assert!(serde_json::from_str::<serde_json::Value>(&report.to_json()).is_ok());
+        assert_report_safe(&report);
     }
+}
+
+/// A bounce, read and then diagnosed over DNS the fuzzer answers (the same
+/// bytes): never a panic; every value read is printable ASCII within
+/// [`bounce::MAX_FIELD`]; the reports hold as for [`doctor`].
+pub fn bounce(data: &[u8]) {
+    let read = bounce::read(data);
+    let mut values: Vec<&str> = read
+        .read
+        .iter()
+        .flat_map(|e| [&*e.source, &*e.value])
+        .collect();
+    values.extend(read.reply.as_ref().map(|r| r.text.as_str()));
+    values.extend(read.sender.as_deref());
+    values.extend(read.domain.as_deref());
+    values.extend(read.helo.as_deref());
+    for value in values {
+        assert!(value.len() <= bounce::MAX_FIELD, "{} bytes", value.len());
+        assert!(
+            value.bytes().all(|b| (0x20..0x7f).contains(&b)),
+            "{value:?}"
+        );
+    }
+    let dns = FuzzDns::new(data);
+    let hints = BounceHints::default()
+        .ip(ip_from(data))
+        .mail_from("postmaster@example.com");
+    // With hints the diagnosis cannot fail; without, it may say why.
+    for hints in [hints, BounceHints::default()] {
+        if let Ok(report) = block_on(diagnose_bounce(&dns, read.clone(), hints)) {
+            assert_report_safe(&report);
+        }
+    }
+}
+
+/// The text report writes nothing but printable ASCII and line breaks; the
+/// JSON report is valid JSON.
+fn assert_report_safe(report: &DoctorReport) {
+    let text = report.to_text();
+    assert!(
+        text.bytes()
+            .all(|b| b == b'\n' || (0x20..0x7f).contains(&b)),
+        "{text:?}"
+    );
+    #[cfg(feature = "serde")]
+    assert!(serde_json::from_str::<serde_json::Value>(&report.to_json()).is_ok());
 }
 
 #[cfg(test)]
 mod tests {
     /// The seeds of `fuzz/seeds.txt` for the doctor hold, so that `cargo
     /// test` runs every one.
+    /// The seeds of `fuzz/seeds.txt` for the doctor's targets hold, so that
+    /// `cargo test` runs every one.
     #[test]
     fn seed_corpus_holds() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let list = std::fs::read_to_string(root.join("fuzz/seeds.txt")).unwrap();
-        let mut files = 0;
-        for line in list.lines().filter(|l| l.starts_with("doctor ")) {
-            let dir = root.join(&line["doctor ".len()..]);
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_file() {
-                    super::doctor(&std::fs::read(&path).unwrap());
-                    files += 1;
+        let targets = [
+            ("doctor", super::doctor as fn(&[u8])),
+            ("bounce", super::bounce),
+        ];
+        for (target, run) in targets {
+            let mut files = 0;
+            let prefix = format!("{target} ");
+            for line in list.lines().filter(|l| l.starts_with(&prefix)) {
+                let dir = root.join(&line[prefix.len()..]);
+                for entry in std::fs::read_dir(dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_file() {
+                        run(&std::fs::read(&path).unwrap());
+                        files += 1;
+                    }
                 }
             }
+            assert!(files > 0, "{target} has no seeds");
         }
-        assert!(files > 0, "the doctor has no seeds");
     }
 }

@@ -35,6 +35,7 @@
 #[doc = include_str!("../README.md")]
 mod crate_readme {}
 
+pub mod bounce;
 mod checks;
 pub mod cli;
 pub mod demo;
@@ -53,6 +54,9 @@ pub use spf_audit::{SpfAudit, audit_spf};
 /// How a check came out, worst last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
+    /// Not checked: what it needs was not given (a HELO name a bounce
+    /// does not tell).
+    Skipped,
     /// Nothing to fix.
     Ok,
     /// Works, but some receivers will mind, or it is fragile.
@@ -65,6 +69,7 @@ pub enum Verdict {
 
 mailauth_core::tokens! {
     Verdict "verdict" {
+        Skipped = "skipped",
         Ok = "ok",
         Warn = "warn",
         Fail = "fail",
@@ -76,7 +81,7 @@ impl Verdict {
     /// The doctor's exit code for this worst verdict: 0, 1, 2, 3.
     pub fn exit_code(self) -> u8 {
         match self {
-            Self::Ok => 0,
+            Self::Skipped | Self::Ok => 0,
             Self::Warn => 1,
             Self::Fail => 2,
             Self::Error => 3,
@@ -138,7 +143,76 @@ pub struct Finding {
     /// How receivers are likely to react (replies they send).
     pub receivers: Vec<String>,
     /// What to publish or change.
-    pub fix: Vec<String>,
+    pub fix: Vec<Fix>,
+}
+
+/// One thing to change, and the DNS record to publish for it, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Fix {
+    /// What to do, in a sentence.
+    pub action: String,
+    /// The record it publishes, exactly as it goes into the zone.
+    pub record: Option<DnsRecord>,
+}
+
+impl std::fmt::Display for Fix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.action)?;
+        match &self.record {
+            Some(record) => write!(f, " {record}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A DNS record to publish: owner name, type and value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DnsRecord {
+    /// The owner name, without the trailing dot.
+    pub name: String,
+    /// `TXT`, `A`, `AAAA`, `MX` or `PTR`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
+    pub record_type: mailauth_core::dns::RecordType,
+    /// The data: the TXT text unquoted, an address, a name.
+    pub value: String,
+}
+
+impl DnsRecord {
+    /// A TXT record.
+    pub fn txt(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::new(name, mailauth_core::dns::RecordType::Txt, text)
+    }
+
+    /// A record of any type.
+    pub fn new(
+        name: impl Into<String>,
+        record_type: mailauth_core::dns::RecordType,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            record_type,
+            value: value.into(),
+        }
+    }
+}
+
+/// The zone-file line: `name. TXT "text"`, `name. A 192.0.2.1`, a PTR's
+/// target with its dot.
+impl std::fmt::Display for DnsRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use mailauth_core::dns::RecordType;
+        write!(f, "{}. {} ", self.name, self.record_type)?;
+        match self.record_type {
+            RecordType::Txt => write!(f, "\"{}\"", self.value),
+            RecordType::Ptr | RecordType::Mx => write!(f, "{}.", self.value),
+            _ => f.write_str(&self.value),
+        }
+    }
 }
 
 /// One sending setup to diagnose.
@@ -147,8 +221,9 @@ pub struct Finding {
 pub struct SendingSetup {
     /// The sending IP as receivers see it (the relay's, when relayed).
     pub ip: IpAddr,
-    /// The HELO/EHLO name it sends.
-    pub helo: String,
+    /// The HELO/EHLO name it sends; `None` when not known (a bounce rarely
+    /// says it): the HELO checks are then skipped.
+    pub helo: Option<String>,
     /// The MAIL FROM address (empty for bounces).
     pub mail_from: String,
     /// The RFC5322.From domain; the MAIL FROM domain when `None`.
@@ -162,14 +237,25 @@ pub struct SendingSetup {
 impl SendingSetup {
     /// A setup with the default blocklists and no DKIM.
     pub fn new(ip: IpAddr, helo: impl Into<String>, mail_from: impl Into<String>) -> Self {
+        Self::without_helo(ip, mail_from).helo(helo)
+    }
+
+    /// A setup whose HELO name is not known: the HELO checks are skipped.
+    pub fn without_helo(ip: IpAddr, mail_from: impl Into<String>) -> Self {
         Self {
             ip,
-            helo: helo.into(),
+            helo: None,
             mail_from: mail_from.into(),
             from_domain: None,
             dkim_domains: Vec::new(),
             dnsbl_lists: default_dnsbl_lists(),
         }
+    }
+
+    /// The HELO name.
+    pub fn helo(mut self, helo: impl Into<String>) -> Self {
+        self.helo = Some(helo.into());
+        self
     }
 
     /// The RFC5322.From domain, when it differs from the MAIL FROM domain.
@@ -190,12 +276,14 @@ impl SendingSetup {
         self
     }
 
-    /// The MAIL FROM domain: after the last `@`, or the HELO name for a
-    /// null reverse-path (RFC 7208 §2.4).
+    /// The MAIL FROM domain as SPF takes it (RFC 7208 §2.4, §4.3): after
+    /// the last `@`; a bare domain is itself (as `postmaster@domain`); the
+    /// HELO name for the null reverse-path.
     pub fn mail_from_domain(&self) -> &str {
         match self.mail_from.rsplit_once('@') {
-            Some((_, domain)) if !domain.is_empty() => domain,
-            _ => &self.helo,
+            Some((_, domain)) => domain,
+            None if !self.mail_from.is_empty() => &self.mail_from,
+            None => self.helo.as_deref().unwrap_or_default(),
         }
     }
 }
@@ -220,8 +308,8 @@ pub enum Subject {
     Sending {
         /// The IP.
         ip: IpAddr,
-        /// The HELO name.
-        helo: String,
+        /// The HELO name, when known.
+        helo: Option<String>,
         /// The MAIL FROM address.
         mail_from: String,
         /// The From domain.
@@ -246,6 +334,147 @@ pub struct DoctorReport {
     pub resolver: String,
     /// One finding per check, in a fixed order.
     pub findings: Vec<Finding>,
+    /// For a diagnosis from a bounce ([`diagnose_bounce`]): what was read
+    /// from it, and where each value of the setup came from.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bounce: Option<BounceContext>,
+}
+
+/// Where a value of the diagnosed setup came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Origin {
+    /// The operator gave it (`--ip`, `--helo`, ...).
+    Given,
+    /// Read from the bounce.
+    Read,
+    /// Inferred from what the bounce says (a MAIL FROM domain from the
+    /// domain the reply names).
+    Inferred,
+}
+
+mailauth_core::tokens! {
+    Origin "origin" {
+        Given = "given",
+        Read = "read",
+        Inferred = "inferred",
+    }
+}
+
+/// A value of the setup a bounce diagnosis runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SetupField {
+    /// The sending IP.
+    ClientIp,
+    /// The MAIL FROM address.
+    MailFrom,
+    /// The HELO name.
+    Helo,
+    /// The From header's domain.
+    FromDomain,
+}
+
+mailauth_core::tokens! {
+    SetupField "setup field" {
+        ClientIp = "client-ip",
+        MailFrom = "mail-from",
+        Helo = "helo",
+        FromDomain = "from-domain",
+    }
+}
+
+/// One value of the setup a bounce diagnosis ran with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SetupValue {
+    /// Which value.
+    pub field: SetupField,
+    /// The value.
+    pub value: String,
+    /// Given, read or inferred.
+    pub origin: Origin,
+    /// Where in the bounce, when read or inferred.
+    pub source: Option<String>,
+}
+
+/// A bounce diagnosis: the bounce as read, the setup's provenance, and the
+/// checks the receiver's reason points to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct BounceContext {
+    /// What was read.
+    pub bounce: bounce::Bounce,
+    /// Where each value of the setup came from.
+    pub setup: Vec<SetupValue>,
+    /// The checks the stated reason points to, most direct first.
+    pub points_to: Vec<CheckKind>,
+}
+
+/// What the operator adds to a bounce: each given value wins over what the
+/// bounce says.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BounceHints {
+    /// The sending IP.
+    pub ip: Option<IpAddr>,
+    /// The HELO name.
+    pub helo: Option<String>,
+    /// The MAIL FROM address.
+    pub mail_from: Option<String>,
+    /// The From header's domain.
+    pub from_domain: Option<String>,
+    /// The blocklists to ask ([`default_dnsbl_lists`] when `None`).
+    pub dnsbl_lists: Option<Vec<DnsblList>>,
+}
+
+impl BounceHints {
+    /// Sets [`Self::ip`].
+    pub fn ip(mut self, ip: IpAddr) -> Self {
+        self.ip = Some(ip);
+        self
+    }
+
+    /// Sets [`Self::helo`].
+    pub fn helo(mut self, helo: impl Into<String>) -> Self {
+        self.helo = Some(helo.into());
+        self
+    }
+
+    /// Sets [`Self::mail_from`].
+    pub fn mail_from(mut self, mail_from: impl Into<String>) -> Self {
+        self.mail_from = Some(mail_from.into());
+        self
+    }
+
+    /// Sets [`Self::from_domain`].
+    pub fn from_domain(mut self, domain: impl Into<String>) -> Self {
+        self.from_domain = Some(domain.into());
+        self
+    }
+
+    /// Sets [`Self::dnsbl_lists`].
+    pub fn dnsbl_lists(mut self, lists: Vec<DnsblList>) -> Self {
+        self.dnsbl_lists = Some(lists);
+        self
+    }
+}
+
+/// What a bounce diagnosis lacks.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BounceError {
+    /// Neither the bounce nor the hints name the sending IP.
+    #[error("the bounce names no sending IP: give the IP the mail left from")]
+    NoClientIp,
+    /// Neither the bounce nor the hints name the sender or its domain.
+    #[error("the bounce names no sender or domain: give the MAIL FROM address")]
+    NoSender,
 }
 
 impl DoctorReport {
@@ -285,6 +514,122 @@ impl DoctorReport {
 /// the SPF result).
 pub async fn diagnose(resolver: &dyn DnsResolver, setup: &SendingSetup) -> DoctorReport {
     checks::diagnose(resolver, setup).await
+}
+
+/// Diagnoses the setup a bounce describes: the sending IP, the sender and
+/// the HELO name from the bounce unless `hints` gives them, then every
+/// check as [`diagnose`] runs them; the report keeps the bounce, where each
+/// value came from, and the checks its reason points to.
+///
+/// # Errors
+/// [`BounceError`] when neither the bounce nor the hints give the sending
+/// IP, or the sender.
+pub async fn diagnose_bounce(
+    resolver: &dyn DnsResolver,
+    bounce: bounce::Bounce,
+    hints: BounceHints,
+) -> Result<DoctorReport, BounceError> {
+    // The part that gave the value itself, else the first that mentions it.
+    let source = |b: &bounce::Bounce, value: &str| {
+        b.read
+            .iter()
+            .find(|e| e.value == value)
+            .or_else(|| b.read.iter().find(|e| e.value.contains(value)))
+            .map(|e| e.source.clone())
+    };
+    let mut provenance = Vec::new();
+    let mut value = |field: SetupField, value: &str, origin: Origin, source: Option<String>| {
+        provenance.push(SetupValue {
+            field,
+            value: value.to_owned(),
+            origin,
+            source,
+        });
+    };
+    let ip = match (hints.ip, bounce.client_ip) {
+        (Some(ip), _) => {
+            value(SetupField::ClientIp, &ip.to_string(), Origin::Given, None);
+            ip
+        }
+        (None, Some(ip)) => {
+            let text = ip.to_string();
+            value(
+                SetupField::ClientIp,
+                &text,
+                Origin::Read,
+                source(&bounce, &text),
+            );
+            ip
+        }
+        (None, None) => return Err(BounceError::NoClientIp),
+    };
+    let mail_from = match (&hints.mail_from, &bounce.sender, &bounce.domain) {
+        (Some(given), _, _) => {
+            value(SetupField::MailFrom, given, Origin::Given, None);
+            given.clone()
+        }
+        (None, Some(sender), _) => {
+            value(
+                SetupField::MailFrom,
+                sender,
+                Origin::Read,
+                source(&bounce, sender),
+            );
+            sender.clone()
+        }
+        (None, None, Some(domain)) => {
+            let inferred = format!("postmaster@{domain}");
+            value(
+                SetupField::MailFrom,
+                &inferred,
+                Origin::Inferred,
+                Some(format!("the domain the reply names, {domain}")),
+            );
+            inferred
+        }
+        (None, None, None) => return Err(BounceError::NoSender),
+    };
+    let mut setup = SendingSetup::without_helo(ip, mail_from);
+    match (&hints.helo, &bounce.helo) {
+        (Some(helo), _) => {
+            value(SetupField::Helo, helo, Origin::Given, None);
+            setup = setup.helo(helo.clone());
+        }
+        (None, Some(helo)) => {
+            value(SetupField::Helo, helo, Origin::Read, source(&bounce, helo));
+            setup = setup.helo(helo.clone());
+        }
+        (None, None) => {}
+    }
+    let mail_domain = setup.mail_from_domain().to_ascii_lowercase();
+    match (&hints.from_domain, &bounce.domain) {
+        (Some(domain), _) => {
+            value(SetupField::FromDomain, domain, Origin::Given, None);
+            setup = setup.from_domain(domain.clone());
+        }
+        // A domain the reply names besides the sender's is the From
+        // domain (Gmail's DMARC reply names it).
+        (None, Some(domain)) if *domain != mail_domain => {
+            value(
+                SetupField::FromDomain,
+                domain,
+                Origin::Read,
+                source(&bounce, domain),
+            );
+            setup = setup.from_domain(domain.clone());
+        }
+        _ => {}
+    }
+    if let Some(lists) = hints.dnsbl_lists {
+        setup = setup.dnsbl_lists(lists);
+    }
+    let mut report = checks::diagnose(resolver, &setup).await;
+    report.bounce = Some(BounceContext {
+        points_to: bounce.reason.checks().to_vec(),
+        bounce,
+        setup: provenance,
+    });
+    Ok(report)
 }
 
 /// Audits a domain's published SPF and DMARC records.

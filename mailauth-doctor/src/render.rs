@@ -3,7 +3,7 @@
 //! ([`mailauth_core::text::escape`]): names and records come from DNS data and
 //! arguments that others control, and must not reach the terminal raw.
 
-use super::{DoctorReport, Subject, Verdict};
+use super::{BounceContext, DoctorReport, Origin, Subject, Verdict};
 
 /// The width text is wrapped to.
 const WIDTH: usize = 80;
@@ -20,7 +20,8 @@ pub(super) fn text(report: &DoctorReport) -> String {
             mail_from,
             from_domain,
         } => format!(
-            "mailauth doctor: {ip}, HELO {helo}, MAIL FROM <{mail_from}>, From domain {from_domain}"
+            "mailauth doctor: {ip}, HELO {}, MAIL FROM <{mail_from}>, From domain {from_domain}",
+            helo.as_deref().unwrap_or("(not given)")
         ),
         Subject::Domain { domain } => format!("mailauth doctor: the records of {domain}"),
     };
@@ -31,6 +32,9 @@ pub(super) fn text(report: &DoctorReport) -> String {
         &format!("DNS answers from {}", report.resolver),
         2,
     );
+    if let Some(context) = &report.bounce {
+        bounce(&mut out, context);
+    }
     out.push('\n');
     for finding in &report.findings {
         let lead = format!("{:<INDENT$}", label(finding.verdict));
@@ -40,10 +44,25 @@ pub(super) fn text(report: &DoctorReport) -> String {
         for (key, lines) in [
             ("seen", &finding.evidence),
             ("receivers", &finding.receivers),
-            ("fix", &finding.fix),
         ] {
             for line in lines {
                 wrap(&mut out, &indent, &format!("{key}: {line}"), INDENT + 2);
+            }
+        }
+        for fix in &finding.fix {
+            wrap(
+                &mut out,
+                &indent,
+                &format!("fix: {}", fix.action),
+                INDENT + 2,
+            );
+            // The record on a line of its own, never wrapped: it is pasted
+            // into the zone as it stands (escaped like any other text).
+            if let Some(record) = &fix.record {
+                out.push_str(&indent);
+                out.push_str("  ");
+                out.push_str(&mailauth_core::text::escape(&record.to_string()));
+                out.push('\n');
             }
         }
     }
@@ -54,8 +73,74 @@ pub(super) fn text(report: &DoctorReport) -> String {
     out
 }
 
+/// The reply text shown: enough to recognise it, not the whole of a long
+/// one.
+const REPLY_SHOWN: usize = 300;
+
+/// What was read from a bounce, and where the setup's values came from.
+fn bounce(out: &mut String, context: &BounceContext) {
+    let read = &context.bounce;
+    out.push('\n');
+    let mut head = format!(
+        "Read from the bounce ({}): {} refused",
+        read.input, read.receiver
+    );
+    if let Some(reply) = &read.reply {
+        head.push_str(&format!(" with {}", reply.code));
+        if let Some(enhanced) = &reply.enhanced {
+            head.push_str(&format!(" {enhanced}"));
+        }
+    }
+    if let Some(stage) = read.stage {
+        head.push_str(&format!(" at {stage}"));
+    }
+    wrap(out, "", &head, 2);
+    wrap(
+        out,
+        "  ",
+        &format!("reason {}: {}", read.reason, read.reason.explanation()),
+        4,
+    );
+    if let Some(reply) = &read.reply {
+        // The reply text is printable ASCII, so a byte index is a char index.
+        let mut text = reply.text.clone();
+        if text.len() > REPLY_SHOWN {
+            // Cut between words, so no URL or code is shown half and whole.
+            let cut = text[..REPLY_SHOWN].rfind(' ').unwrap_or(REPLY_SHOWN);
+            text.truncate(cut);
+            text.push_str(" ...");
+        }
+        wrap(out, "  ", &format!("the receiver said: \"{text}\""), 4);
+    }
+    for value in &context.setup {
+        let from = match (&value.origin, &value.source) {
+            (Origin::Given, _) => "given".to_owned(),
+            (origin, Some(source)) => format!("{origin} from {source}"),
+            (origin, None) => origin.to_string(),
+        };
+        wrap(
+            out,
+            "  ",
+            &format!("{} {} ({from})", value.field, value.value),
+            4,
+        );
+    }
+    if !context
+        .setup
+        .iter()
+        .any(|v| v.field == crate::SetupField::Helo)
+    {
+        wrap(out, "  ", "helo: not known, the HELO checks are skipped", 4);
+    }
+    if !context.points_to.is_empty() {
+        let checks: Vec<&str> = context.points_to.iter().map(|c| c.as_str()).collect();
+        wrap(out, "  ", &format!("points to: {}", checks.join(", ")), 4);
+    }
+}
+
 fn label(verdict: Verdict) -> &'static str {
     match verdict {
+        Verdict::Skipped => "SKIP",
         Verdict::Ok => "OK",
         Verdict::Warn => "WARN",
         Verdict::Fail => "FAIL",

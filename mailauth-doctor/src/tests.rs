@@ -167,19 +167,21 @@ fn diagnose_names_causes_and_fixes() {
     let spf = report.finding(CheckKind::SpfMailFrom).unwrap();
     assert_eq!(spf.verdict, Verdict::Fail);
     assert!(spf.receivers[0].contains("550 5.7.26"));
+    let record = spf.fix.last().unwrap().record.as_ref().unwrap();
     assert_eq!(
-        spf.fix.last().unwrap(),
-        "publish: example.org. TXT \"v=spf1 ip4:203.0.113.60 include:isp.example.net -all\""
+        record.to_string(),
+        "example.org. TXT \"v=spf1 ip4:203.0.113.60 include:isp.example.net -all\""
     );
     let dmarc = report.finding(CheckKind::Dmarc).unwrap();
     assert_eq!(dmarc.verdict, Verdict::Fail);
     assert!(dmarc.receivers[0].contains("not accepted due to domain's DMARC policy"));
     let record = report.finding(CheckKind::DmarcRecord).unwrap();
     assert_eq!(record.verdict, Verdict::Warn, "{record:?}");
+    let fixes: Vec<String> = record.fix.iter().map(ToString::to_string).collect();
     assert_eq!(
-        record.fix,
+        fixes,
         [
-            "reports to mailto:d@reports.example.net are dropped: reports.example.net must publish \
+            "reports to mailto:d@reports.example.net are dropped: reports.example.net must publish: \
           example.org._report._dmarc.reports.example.net. TXT \"v=DMARC1\""
         ]
     );

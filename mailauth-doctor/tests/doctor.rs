@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use mailauth_core::dns::{DnsResolver, HickoryResolver, MemoryResolver};
 use mailauth_doctor::demo::{self, CASES};
-use mailauth_doctor::{CheckKind, DoctorReport, Verdict, diagnose};
+use mailauth_doctor::{
+    BounceError, BounceHints, CheckKind, DoctorReport, Verdict, bounce, diagnose, diagnose_bounce,
+};
 
 // The examples' launcher of the project's test DNS server.
 #[path = "../../examples/src/knot.rs"]
@@ -62,10 +64,19 @@ fn snapshots_of_every_case() {
         let report = report(memory(), case.name);
         check_snapshot(case.name, "txt", &report.to_text());
         check_snapshot(case.name, "json", &report.to_json());
+        // A record to publish stays on one line, to be pasted whole.
+        let records: Vec<String> = report
+            .findings
+            .iter()
+            .flat_map(|f| &f.fix)
+            .filter_map(|fix| fix.record.as_ref().map(ToString::to_string))
+            .collect();
         for line in report.to_text().lines() {
-            // Only a single word longer than the terminal may overflow.
+            // Otherwise only a single word longer than the terminal may overflow.
             assert!(
-                line.chars().count() <= 80 || !line.trim().contains(' '),
+                line.chars().count() <= 80
+                    || !line.trim().contains(' ')
+                    || records.iter().any(|r| r == line.trim()),
                 "{}: line over 80 columns: {line}",
                 case.name
             );
@@ -86,7 +97,8 @@ fn expect(case: &str, check: CheckKind, verdict: Verdict, summary: &str, fix: &s
         "{case} {check:?}: {}",
         finding.summary
     );
-    let fixes = finding.fix.join("\n");
+    let fixes: Vec<String> = finding.fix.iter().map(ToString::to_string).collect();
+    let fixes = fixes.join("\n");
     assert!(fixes.contains(fix), "{case} {check:?} fix: {fixes}");
 }
 
@@ -214,6 +226,22 @@ fn the_readme_shows_the_current_report() {
     assert!(
         readme.contains(&report),
         "update the README's doctor output:\n{report}"
+    );
+}
+
+/// The README shows what the doctor reads from Gmail's 5.7.26 DSN as it is.
+#[test]
+fn the_readme_shows_the_current_bounce_reading() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README");
+    let text = bounce_report("gmail-5.7.26-dsn.eml").to_text();
+    let start = text.find("Read from the bounce").expect("bounce section");
+    let end = start + text[start..].find("\n\n").expect("section end") + 1;
+    assert!(
+        readme.contains(&text[start..end]),
+        "update the README's bounce reading:\n{}",
+        &text[start..end]
     );
 }
 
@@ -384,4 +412,72 @@ fn the_same_diagnosis_through_a_real_dns_server() {
     ]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("192.0.2.99 has no PTR record"), "{text}");
+}
+
+/// Every sample bounce of `tests/bounces/`, diagnosed against
+/// `tests/bounces.zone`: snapshots of the text and JSON reports. Samples
+/// that name no IP or sender get them as an operator would (`--ip`,
+/// `--mail-from`).
+#[test]
+fn bounce_snapshots() {
+    let mut names: Vec<String> = std::fs::read_dir(bounces_dir().join("bounces"))
+        .expect("samples")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .filter(|n| n != "SOURCE.md")
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 14);
+    for name in &names {
+        let report = bounce_report(name);
+        let context = report.bounce.as_ref().expect("bounce context");
+        assert!(!context.setup.is_empty(), "{name}");
+        let stem = format!(
+            "bounce-{}",
+            name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s)
+        );
+        check_snapshot(&stem, "txt", &report.to_text());
+        check_snapshot(&stem, "json", &report.to_json());
+    }
+}
+
+fn bounces_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// The diagnosis of one sample bounce over its zone, asking Spamhaus ZEN;
+/// the IP and the sender given only when the sample lacks them.
+fn bounce_report(name: &str) -> DoctorReport {
+    let dir = bounces_dir();
+    let zone = std::fs::read_to_string(dir.join("bounces.zone")).expect("zone");
+    let mut zone = MemoryResolver::from_zone_text(&zone).expect("zone");
+    zone.set_description("the sample bounces' zone");
+    let read = bounce::read(&std::fs::read(dir.join("bounces").join(name)).expect("sample"));
+    let mut hints = BounceHints::default().dnsbl_lists(vec![
+        mailauth_core::dnsbl::DnsblList::builtin("spamhaus-zen").expect("zen"),
+    ]);
+    if read.client_ip.is_none() {
+        hints = hints.ip("192.0.2.30".parse().expect("ip"));
+    }
+    if read.sender.is_none() && read.domain.is_none() {
+        hints = hints.mail_from("news@example.com");
+    }
+    runtime()
+        .block_on(diagnose_bounce(&zone, read, hints))
+        .expect("diagnosis")
+}
+
+/// A bounce that names neither the IP nor the sender asks for them.
+#[test]
+fn a_bounce_without_ip_or_sender() {
+    let zone = MemoryResolver::new();
+    let read = bounce::read(b"554 5.7.9 Message not accepted for policy reasons.");
+    let error = runtime()
+        .block_on(diagnose_bounce(&zone, read.clone(), BounceHints::default()))
+        .unwrap_err();
+    assert_eq!(error, BounceError::NoClientIp);
+    let hints = BounceHints::default().ip("192.0.2.1".parse().expect("ip"));
+    let error = runtime()
+        .block_on(diagnose_bounce(&zone, read, hints))
+        .unwrap_err();
+    assert_eq!(error, BounceError::NoSender);
 }

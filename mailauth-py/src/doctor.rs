@@ -1,14 +1,17 @@
-//! `mailauth.doctor`, `mailauth.doctor_domain` and their report classes.
+//! `mailauth.doctor`, `mailauth.doctor_domain`, `mailauth.doctor_bounce`,
+//! `mailauth.read_bounce` and their report classes.
 
 use std::sync::Arc;
 
 use mailauth_core::dns::DnsResolver;
-use mailauth_doctor::{self as doctor, SendingSetup, Subject};
+use mailauth_doctor::bounce;
+use mailauth_doctor::{self as doctor, BounceError, BounceHints, SendingSetup, Subject};
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::args;
 use crate::dnsbl::DnsblList;
-use crate::error::BindingResult;
+use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// One check's outcome.
@@ -27,7 +30,67 @@ pub(crate) struct DoctorFinding {
     /// How receivers are likely to react.
     receivers: Vec<String>,
     /// What to publish or change.
-    fix: Vec<String>,
+    fix: Vec<DoctorFix>,
+}
+
+/// One thing to do, and the DNS record to publish when there is one.
+#[pyclass(frozen, get_all, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct DoctorFix {
+    /// What to do, in words.
+    action: String,
+    /// The record to publish, or `None`.
+    record: Option<PublishRecord>,
+}
+
+#[pymethods]
+impl DoctorFix {
+    /// The action and the record, as the text report prints them.
+    fn __str__(&self) -> String {
+        match &self.record {
+            Some(record) => format!("{} {}", self.action, record.__str__()),
+            None => self.action.clone(),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("DoctorFix({:?})", self.__str__())
+    }
+}
+
+/// A DNS record the doctor asks to publish.
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct PublishRecord(doctor::DnsRecord);
+
+#[pymethods]
+impl PublishRecord {
+    /// The owner name, without the trailing dot.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// `TXT`, `A`, `AAAA`, `MX` or `PTR`.
+    #[getter(r#type)]
+    fn record_type(&self) -> &'static str {
+        self.0.record_type.as_str()
+    }
+
+    /// The data: the TXT text unquoted, an address, a name.
+    #[getter]
+    fn value(&self) -> &str {
+        &self.0.value
+    }
+
+    /// The record in zone-file form.
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("PublishRecord({:?})", self.0.to_string())
+    }
 }
 
 #[pymethods]
@@ -47,7 +110,8 @@ pub(crate) struct DoctorReport(doctor::DoctorReport);
 
 #[pymethods]
 impl DoctorReport {
-    /// What was diagnosed: `"IP HELO MAIL-FROM"` or the domain.
+    /// What was diagnosed: `"IP HELO MAIL-FROM"` (HELO `-` when not given)
+    /// or the domain.
     #[getter]
     fn subject(&self) -> String {
         match &self.0.subject {
@@ -56,7 +120,7 @@ impl DoctorReport {
                 helo,
                 mail_from,
                 ..
-            } => format!("{ip} {helo} {mail_from}"),
+            } => format!("{ip} {} {mail_from}", helo.as_deref().unwrap_or("-")),
             Subject::Domain { domain } => domain.clone(),
         }
     }
@@ -80,7 +144,14 @@ impl DoctorReport {
                 summary: f.summary.clone(),
                 evidence: f.evidence.clone(),
                 receivers: f.receivers.clone(),
-                fix: f.fix.clone(),
+                fix: f
+                    .fix
+                    .iter()
+                    .map(|fix| DoctorFix {
+                        action: fix.action.clone(),
+                        record: fix.record.clone().map(PublishRecord),
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -88,6 +159,44 @@ impl DoctorReport {
     /// The finding of one check, by name.
     fn finding(&self, check: &str) -> Option<DoctorFinding> {
         self.findings().into_iter().find(|f| f.check == check)
+    }
+
+    /// What was read from the bounce, for a `doctor_bounce` report.
+    #[getter]
+    fn bounce(&self) -> Option<Bounce> {
+        self.0.bounce.as_ref().map(|c| Bounce(c.bounce.clone()))
+    }
+
+    /// Where each value of a `doctor_bounce` setup came from: tuples of
+    /// (`client-ip`/`mail-from`/`helo`/`from-domain`,
+    /// value, `given`/`read`/`inferred`, the part of the bounce or `None`).
+    #[getter]
+    fn provenance(&self) -> Vec<(&'static str, String, &'static str, Option<String>)> {
+        self.0
+            .bounce
+            .iter()
+            .flat_map(|c| &c.setup)
+            .map(|v| {
+                (
+                    v.field.as_str(),
+                    v.value.clone(),
+                    v.origin.as_str(),
+                    v.source.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The checks the bounce's reason points to, most direct first (empty
+    /// without a bounce).
+    #[getter]
+    fn points_to(&self) -> Vec<&'static str> {
+        self.0
+            .bounce
+            .iter()
+            .flat_map(|c| &c.points_to)
+            .map(|c| c.as_str())
+            .collect()
     }
 
     /// The worst verdict.
@@ -120,13 +229,16 @@ impl DoctorReport {
 /// The setup from Python arguments.
 fn setup(
     ip: &Bound<'_, PyAny>,
-    helo: String,
+    helo: Option<String>,
     mail_from: String,
     from_domain: Option<String>,
     dkim_domains: Vec<String>,
     dnsbl_lists: Option<Vec<PyRef<'_, DnsblList>>>,
 ) -> BindingResult<SendingSetup> {
-    let mut setup = SendingSetup::new(ip_from_py(ip)?, helo, mail_from);
+    let mut setup = SendingSetup::without_helo(ip_from_py(ip)?, mail_from);
+    if let Some(helo) = helo {
+        setup = setup.helo(helo);
+    }
     if let Some(domain) = from_domain {
         setup = setup.from_domain(domain);
     }
@@ -156,7 +268,7 @@ async fn run_domain(dns: Arc<dyn DnsResolver>, domain: String) -> BindingResult<
 pub(crate) fn doctor_async<'py>(
     py: Python<'py>,
     ip: &Bound<'py, PyAny>,
-    helo: String,
+    helo: Option<String>,
     mail_from: String,
     from_domain: Option<String>,
     #[pyo3(from_py_with = args::dkim_domains)] dkim_domains: Vec<String>,
@@ -177,7 +289,7 @@ pub(crate) fn doctor_async<'py>(
 pub(crate) fn doctor_sync(
     py: Python<'_>,
     ip: &Bound<'_, PyAny>,
-    helo: String,
+    helo: Option<String>,
     mail_from: String,
     from_domain: Option<String>,
     #[pyo3(from_py_with = args::dkim_domains)] dkim_domains: Vec<String>,
@@ -217,4 +329,279 @@ pub(crate) fn doctor_domain_sync(
 ) -> PyResult<DoctorReport> {
     let dns = dns(resolver)?;
     Ok(py.detach(|| runtime().block_on(run_domain(dns, domain)))?)
+}
+
+/// A bounce, a Postfix log line or an SMTP reply, as read: who refused,
+/// the reply, the reason as a stable code, and the values it names.
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Debug)]
+pub(crate) struct Bounce(bounce::Bounce);
+
+#[pymethods]
+impl Bounce {
+    /// `dsn`, `postfix-log`, `postfix-reject`, `text` or `reply`.
+    #[getter]
+    fn input(&self) -> &'static str {
+        self.0.input.as_str()
+    }
+
+    /// `gmail`, `microsoft`, `yahoo`, `postfix` or `other`.
+    #[getter]
+    fn receiver(&self) -> &'static str {
+        self.0.receiver.as_str()
+    }
+
+    /// The stated reason as a stable code (`unauthenticated`, `spf-fail`,
+    /// `reverse-dns`, `blocklisted`, ..., `unknown`).
+    #[getter]
+    fn reason(&self) -> &'static str {
+        self.0.reason.as_str()
+    }
+
+    /// One line: what the reason means.
+    #[getter]
+    fn explanation(&self) -> &'static str {
+        self.0.reason.explanation()
+    }
+
+    /// The SMTP stage refused (`mail-from`, `rcpt-to`, `data`,
+    /// `end-of-data`, `other`), when said.
+    #[getter]
+    fn stage(&self) -> Option<&'static str> {
+        self.0.stage.map(|s| s.as_str())
+    }
+
+    /// The reply's basic code (`550`), when a reply was found.
+    #[getter]
+    fn code(&self) -> Option<u16> {
+        self.0.reply.as_ref().map(|r| r.code)
+    }
+
+    /// The reply's enhanced status code (`5.7.26`), when it has one.
+    #[getter]
+    fn enhanced(&self) -> Option<String> {
+        self.0.reply.as_ref().and_then(|r| r.enhanced.clone())
+    }
+
+    /// The reply's text, printable ASCII, bounded.
+    #[getter]
+    fn text(&self) -> Option<String> {
+        self.0.reply.as_ref().map(|r| r.text.clone())
+    }
+
+    /// The server that refused.
+    #[getter]
+    fn remote_mta(&self) -> Option<String> {
+        self.0.remote_mta.clone()
+    }
+
+    /// The sending IP, when named, as text.
+    #[getter]
+    fn client_ip(&self) -> Option<String> {
+        self.0.client_ip.map(|ip| ip.to_string())
+    }
+
+    /// The domain the reply names.
+    #[getter]
+    fn domain(&self) -> Option<String> {
+        self.0.domain.clone()
+    }
+
+    /// The envelope sender.
+    #[getter]
+    fn sender(&self) -> Option<String> {
+        self.0.sender.clone()
+    }
+
+    /// The recipient.
+    #[getter]
+    fn recipient(&self) -> Option<String> {
+        self.0.recipient.clone()
+    }
+
+    /// The HELO name (Postfix `NOQUEUE` lines).
+    #[getter]
+    fn helo(&self) -> Option<String> {
+        self.0.helo.clone()
+    }
+
+    /// The DNS blocklist zone the reply names.
+    #[getter]
+    fn dnsbl_zone(&self) -> Option<String> {
+        self.0.dnsbl_zone.clone()
+    }
+
+    /// The checks the reason points to, most direct first.
+    #[getter]
+    fn points_to(&self) -> Vec<&'static str> {
+        self.0.reason.checks().iter().map(|c| c.as_str()).collect()
+    }
+
+    /// What was read from where: (part, value) tuples in reading order.
+    #[getter]
+    fn excerpts(&self) -> Vec<(String, String)> {
+        self.0
+            .read
+            .iter()
+            .map(|e| (e.source.clone(), e.value.clone()))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let reply = self
+            .0
+            .reply
+            .as_ref()
+            .map(|r| {
+                format!(
+                    " {}{}",
+                    r.code,
+                    r.enhanced
+                        .as_deref()
+                        .map(|e| format!(" {e}"))
+                        .unwrap_or_default()
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "Bounce({} {}{reply}: {})",
+            self.0.receiver.as_str(),
+            self.0.input.as_str(),
+            self.0.reason.as_str()
+        )
+    }
+}
+
+/// The bytes of a bounce given as `str` or `bytes`, cut at the reader's
+/// limit before they are copied.
+fn bounce_bytes(value: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_str().map_err(|_| {
+            BindingError::InvalidInput("the bounce text is not valid Unicode".into())
+        })?;
+        Ok(bounded(text.as_bytes()))
+    } else if let Ok(bytes) = value.cast::<PyBytes>() {
+        Ok(bounded(bytes.as_bytes()))
+    } else {
+        Err(BindingError::InvalidInput(
+            "a bounce must be str, bytes or a Bounce from read_bounce".into(),
+        ))
+    }
+}
+
+/// At most [`bounce::MAX_INPUT`] bytes of a slice, copied.
+fn bounded(bytes: &[u8]) -> Vec<u8> {
+    bytes[..bytes.len().min(bounce::MAX_INPUT)].to_vec()
+}
+
+/// A bounce argument: a `Bounce`, or text to read.
+fn bounce_arg(value: &Bound<'_, PyAny>) -> BindingResult<bounce::Bounce> {
+    if let Ok(read) = value.cast::<Bounce>() {
+        return Ok(read.get().0.clone());
+    }
+    Ok(bounce::read(&bounce_bytes(value)?))
+}
+
+/// Reads a bounce (`str` or `bytes`: a delivery status notification, a
+/// Postfix log line, a bounce quoting the reply, or just the reply). Never
+/// fails on content: text it cannot place reads as reason `unknown`; the
+/// input is cut at 1 MiB.
+#[pyfunction]
+pub(crate) fn read_bounce(bounce: &Bound<'_, PyAny>) -> BindingResult<Bounce> {
+    Ok(Bounce(bounce::read(&bounce_bytes(bounce)?)))
+}
+
+/// The hints from Python arguments.
+fn hints(
+    ip: Option<&Bound<'_, PyAny>>,
+    helo: Option<String>,
+    mail_from: Option<String>,
+    from_domain: Option<String>,
+    dnsbl_lists: Option<Vec<PyRef<'_, DnsblList>>>,
+) -> BindingResult<BounceHints> {
+    let mut hints = BounceHints::default();
+    if let Some(ip) = ip.filter(|ip| !ip.is_none()) {
+        hints = hints.ip(ip_from_py(ip)?);
+    }
+    if let Some(helo) = helo {
+        hints = hints.helo(helo);
+    }
+    if let Some(mail_from) = mail_from {
+        hints = hints.mail_from(mail_from);
+    }
+    if let Some(domain) = from_domain {
+        hints = hints.from_domain(domain);
+    }
+    if let Some(lists) = dnsbl_lists {
+        hints = hints.dnsbl_lists(lists.iter().map(|l| l.core().clone()).collect());
+    }
+    Ok(hints)
+}
+
+async fn run_bounce(
+    dns: Arc<dyn DnsResolver>,
+    bounce: bounce::Bounce,
+    hints: BounceHints,
+) -> BindingResult<DoctorReport> {
+    doctor::diagnose_bounce(&*dns, bounce, hints)
+        .await
+        .map(DoctorReport)
+        .map_err(|e| {
+            BindingError::InvalidInput(match e {
+                BounceError::NoClientIp => format!("{e} (ip=...)"),
+                BounceError::NoSender => format!("{e} (mail_from=...)"),
+                _ => e.to_string(),
+            })
+        })
+}
+
+/// Diagnoses the setup a bounce describes, awaitable: the sending IP, the
+/// sender and the HELO name from the bounce unless given, then every check
+/// as `doctor` runs them. The report's `bounce`, `provenance` and
+/// `points_to` say what was read, where each value came from, and which
+/// checks the receiver's reason points to. Raises `InvalidInputError` when
+/// neither the bounce nor the arguments give the IP or the sender.
+#[pyfunction(name = "doctor_bounce")]
+#[pyo3(signature = (bounce, *, ip = None, helo = None, mail_from = None, from_domain = None, dnsbl_lists = None, resolver = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn doctor_bounce_async<'py>(
+    py: Python<'py>,
+    bounce: &Bound<'py, PyAny>,
+    ip: Option<&Bound<'py, PyAny>>,
+    helo: Option<String>,
+    mail_from: Option<String>,
+    from_domain: Option<String>,
+    #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
+        Vec<PyRef<'py, DnsblList>>,
+    >,
+    resolver: Option<&Resolver>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let read = bounce_arg(bounce)?;
+    let hints = hints(ip, helo, mail_from, from_domain, dnsbl_lists)?;
+    let dns = dns(resolver)?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        Ok(run_bounce(dns, read, hints).await?)
+    })
+}
+
+/// `doctor_bounce`, blocking (GIL released).
+#[pyfunction]
+#[pyo3(signature = (bounce, *, ip = None, helo = None, mail_from = None, from_domain = None, dnsbl_lists = None, resolver = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn doctor_bounce_sync(
+    py: Python<'_>,
+    bounce: &Bound<'_, PyAny>,
+    ip: Option<&Bound<'_, PyAny>>,
+    helo: Option<String>,
+    mail_from: Option<String>,
+    from_domain: Option<String>,
+    #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
+        Vec<PyRef<'_, DnsblList>>,
+    >,
+    resolver: Option<&Resolver>,
+) -> PyResult<DoctorReport> {
+    let read = bounce_arg(bounce)?;
+    let hints = hints(ip, helo, mail_from, from_domain, dnsbl_lists)?;
+    let dns = dns(resolver)?;
+    Ok(py.detach(|| runtime().block_on(run_bounce(dns, read, hints)))?)
 }

@@ -47,8 +47,9 @@ mod _mailauth {
     };
     #[pymodule_export]
     use crate::doctor::{
-        DoctorFinding, DoctorReport, doctor_async, doctor_domain_async, doctor_domain_sync,
-        doctor_sync,
+        Bounce, DoctorFinding, DoctorFix, DoctorReport, PublishRecord, doctor_async,
+        doctor_bounce_async, doctor_bounce_sync, doctor_domain_async, doctor_domain_sync,
+        doctor_sync, read_bounce,
     };
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};

@@ -12,7 +12,8 @@ use mailauth_core::helo::CheckStatus;
 use mailauth_core::iprev::{IprevResult, PeerStatus};
 use mailauth_core::maildomain::AddressRole;
 use mailauth_core::spf::{Identity, SpfResult};
-use mailauth_doctor::{CheckKind, Verdict};
+use mailauth_doctor::bounce::{InputKind, Reason, Receiver, Stage};
+use mailauth_doctor::{CheckKind, Origin, SetupField, Verdict};
 use pyo3::prelude::*;
 
 fn tokens<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -29,6 +30,9 @@ pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
             "AlignmentMode",
             tokens(AlignmentMode::ALL, AlignmentMode::as_str),
         ),
+        ("BounceInput", tokens(InputKind::ALL, InputKind::as_str)),
+        ("BounceReason", tokens(Reason::ALL, Reason::as_str)),
+        ("BounceReceiver", tokens(Receiver::ALL, Receiver::as_str)),
         ("CheckKind", tokens(CheckKind::ALL, CheckKind::as_str)),
         ("CheckStatus", tokens(CheckStatus::ALL, CheckStatus::as_str)),
         ("DmarcResult", tokens(DmarcResult::ALL, DmarcResult::as_str)),
@@ -37,6 +41,7 @@ pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("ListingCategory", tokens(Category::ALL, Category::as_str)),
         ("ListPolicy", tokens(ListPolicy::ALL, ListPolicy::as_str)),
         ("PeerStatus", tokens(PeerStatus::ALL, PeerStatus::as_str)),
+        ("Origin", tokens(Origin::ALL, Origin::as_str)),
         ("Policy", tokens(Policy::ALL, Policy::as_str)),
         (
             "PolicySource",
@@ -45,7 +50,9 @@ pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("PsdFlag", tokens(PsdFlag::ALL, PsdFlag::as_str)),
         ("RecordType", tokens(RecordType::ALL, RecordType::as_str)),
         ("ReportTag", tokens(ReportTag::ALL, ReportTag::as_str)),
+        ("SetupField", tokens(SetupField::ALL, SetupField::as_str)),
         ("Severity", tokens(Severity::ALL, Severity::as_str)),
+        ("SmtpStage", tokens(Stage::ALL, Stage::as_str)),
         ("SpfIdentity", tokens(Identity::ALL, Identity::as_str)),
         ("SpfResult", tokens(SpfResult::ALL, SpfResult::as_str)),
         ("Transport", tokens(Transport::ALL, Transport::as_str)),

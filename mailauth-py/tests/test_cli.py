@@ -39,7 +39,7 @@ def test_python_dash_m() -> None:
 
 def test_usage_errors_exit_64() -> None:
     out = mailauth("doctor", "--ip", "192.0.2.1")
-    assert out.returncode == 64 and "--helo" in out.stderr
+    assert out.returncode == 64 and "--mail-from" in out.stderr
 
 
 def test_the_demo_is_labelled_in_json() -> None:

@@ -51,8 +51,8 @@ def checks() -> list[tuple[str, Callable[..., Any]]]:
 
 def test_resolver_is_a_keyword_with_a_default_everywhere() -> None:
     found = checks()
-    # 20 functions (10 checks, each async and blocking) and 8 SpfVerifier methods.
-    assert len(found) == 28, [n for n, _ in found]
+    # 22 functions (11 checks, each async and blocking) and 8 SpfVerifier methods.
+    assert len(found) == 30, [n for n, _ in found]
     for name, function in found:
         signature: str = getattr(function, "__text_signature__")
         assert signature.endswith("*, resolver=None)") or (
@@ -73,6 +73,8 @@ def test_every_check_answers_from_the_default(zone_as_default: mailauth.Resolver
     assert mailauth.dmarc_evaluate_sync("example.com").disposition == "reject"
     assert mailauth.doctor_sync(IP, "mail.example.com", "a@example.com", dnsbl_lists=[]).worst == "ok"
     assert mailauth.doctor_domain_sync("example.com").subject == "example.com"
+    bounce = f"550 5.7.1 Client host [{IP}] blocked"
+    assert mailauth.doctor_bounce_sync(bounce, mail_from="a@example.com").subject.startswith(IP)
     before = ZONE.query_count
 
     async def both() -> tuple[mailauth.IprevOutput, mailauth.DmarcDiscovery]:

@@ -25,12 +25,14 @@ async def test_bare_helo_case(demo: mailauth.Resolver) -> None:
     ]
     helo = report.finding("helo")
     assert helo is not None and helo.verdict == "warn" and "bare domain" in helo.summary
-    assert any("smtp_helo_name = mail.bare.example" in fix for fix in helo.fix)
+    assert any("smtp_helo_name = mail.bare.example" in fix.action for fix in helo.fix)
     dnsbl = report.finding("dnsbl")
     assert dnsbl is not None and any("127.0.0.3 CSS" in seen for seen in dnsbl.evidence)
     text = report.to_text()
     assert text.endswith("worst: FAIL (exit code 2)\n")
-    assert all(len(line) <= 80 for line in text.splitlines())
+    # Records to publish stay whole on their own line, for pasting.
+    records = {str(fix.record) for f in report.findings for fix in f.fix if fix.record is not None}
+    assert all(len(line) <= 80 or line.strip() in records for line in text.splitlines())
     data = json.loads(report.to_json())
     assert data["worst"] == "fail" and data["subject"]["ip"] == "192.0.2.30"
 
@@ -43,7 +45,9 @@ def test_relay_cases_and_options(demo: mailauth.Resolver) -> None:
     )
     spf = wrong.finding("spf-mailfrom")
     assert spf is not None and spf.verdict == "fail"
-    assert spf.fix[-1] == 'publish: hostinc.example. TXT "v=spf1 include:isp.example -all"'
+    record = spf.fix[-1].record
+    assert record is not None and str(record) == 'hostinc.example. TXT "v=spf1 include:isp.example -all"'
+    assert (record.name, record.type, record.value) == ("hostinc.example", "TXT", "v=spf1 include:isp.example -all")
     dnsbl = wrong.finding("dnsbl")
     assert dnsbl is not None and dnsbl.summary == "no blocklist asked"
     dmarc = wrong.finding("dmarc")

@@ -43,6 +43,7 @@ VERIFIER = mailauth.SpfVerifier()
 OUTPUT = VERIFIER.check_mail_from_sync("192.0.2.9", "a@example.com", "mail.example.com", resolver=DNS)
 RECORD = mailauth.DmarcRecord.parse("v=DMARC1; p=reject; rua=mailto:d@other.example")
 REPORT = mailauth.doctor_domain_sync("example.com", resolver=DNS)
+BOUNCE = "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy"
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -219,6 +220,20 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
         },
     ),
     ("doctor_domain_sync", mailauth.doctor_domain_sync, {"resolver": DNS, "domain": "example.com"}),
+    ("read_bounce", lambda bounce: mailauth.read_bounce(bounce), {"bounce": BOUNCE}),
+    (
+        "doctor_bounce_sync",
+        mailauth.doctor_bounce_sync,
+        {
+            "resolver": DNS,
+            "bounce": BOUNCE,
+            "ip": "192.0.2.1",
+            "helo": "mail.example.com",
+            "mail_from": "a@example.com",
+            "from_domain": "example.com",
+            "dnsbl_lists": [LIST],
+        },
+    ),
     ("DoctorReport.finding", lambda check: REPORT.finding(check), {"check": "spf-record"}),
 ]
 

@@ -10,7 +10,9 @@
 - DMARC (RFC 9989): ``DmarcRecord.parse`` and ``.validate``,
   ``dmarc_discover``, ``dmarc_evaluate``, ``dmarc_report_destinations``.
 - The doctor: ``doctor`` and ``doctor_domain``, what receivers will conclude
-  about a sending setup and what to change.
+  about a sending setup and what to change; ``doctor_bounce`` the same for
+  the setup a bounce describes (``read_bounce`` reads one: who refused, the
+  reply, the reason as a stable code).
 
 Every check is an ``async`` function with a blocking ``_sync`` twin, and
 asks DNS through the keyword ``resolver=``; without it, through
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 from mailauth._mailauth import (
     Answer,
+    Bounce,
     DmarcDiagnostic,
     DmarcDiscovery,
     DmarcOutput,
@@ -46,6 +49,7 @@ from mailauth._mailauth import (
     DnsblListResult,
     DnsblReport,
     DoctorFinding,
+    DoctorFix,
     DoctorReport,
     ForwardCheck,
     HeloCheck,
@@ -57,6 +61,7 @@ from mailauth._mailauth import (
     MxRecord,
     Outcome,
     PostfixClient,
+    PublishRecord,
     ReportDestination,
     ReportUri,
     Resolver,
@@ -82,11 +87,14 @@ from mailauth._mailauth import (
     dnsbl_check_sync,
     dnsbl_zone_health,
     doctor,
+    doctor_bounce,
+    doctor_bounce_sync,
     doctor_domain,
     doctor_domain_sync,
     doctor_sync,
     iprev,
     iprev_sync,
+    read_bounce,
     __version__,
 )
 from mailauth.exceptions import (
@@ -100,6 +108,7 @@ from mailauth.exceptions import (
 
 __all__ = [
     "Answer",
+    "Bounce",
     "DmarcDiagnostic",
     "DmarcDiscovery",
     "DmarcOutput",
@@ -112,6 +121,7 @@ __all__ = [
     "DnsblListResult",
     "DnsblReport",
     "DoctorFinding",
+    "DoctorFix",
     "DoctorReport",
     "ForwardCheck",
     "HeloCheck",
@@ -125,6 +135,7 @@ __all__ = [
     "MxRecord",
     "Outcome",
     "PostfixClient",
+    "PublishRecord",
     "ReportDestination",
     "ReportUri",
     "Resolver",
@@ -153,10 +164,13 @@ __all__ = [
     "dnsbl_check_sync",
     "dnsbl_zone_health",
     "doctor",
+    "doctor_bounce",
+    "doctor_bounce_sync",
     "doctor_domain",
     "doctor_domain_sync",
     "doctor_sync",
     "iprev",
     "iprev_sync",
+    "read_bounce",
     "__version__",
 ]

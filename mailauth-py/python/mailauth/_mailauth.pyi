@@ -8,18 +8,25 @@ from mailauth.tokens import (
     AddressRoleToken,
     AlignmentModeToken,
     AlignmentToken,
+    BounceInputToken,
+    BounceReasonToken,
+    BounceReceiverToken,
     CheckKindToken,
     CheckStatusToken,
     DoctorVerdictToken,
     ListKindToken,
     ListPolicyToken,
     ListingCategoryToken,
+    OriginToken,
     PeerStatusToken,
     PolicySourceToken,
     PolicyToken,
     PsdFlagToken,
+    RecordTypeToken,
     ReportTagToken,
+    SetupFieldToken,
     SeverityToken,
+    SmtpStageToken,
     SpfIdentityToken,
     TransportToken,
 )
@@ -27,6 +34,7 @@ from mailauth.tokens import (
 __version__: str
 __all__ = [
     "Answer",
+    "Bounce",
     "DmarcDiagnostic",
     "DmarcDiscovery",
     "DmarcOutput",
@@ -38,6 +46,7 @@ __all__ = [
     "DnsblListResult",
     "DnsblReport",
     "DoctorFinding",
+    "DoctorFix",
     "DoctorReport",
     "ForwardCheck",
     "HeloCheck",
@@ -49,6 +58,7 @@ __all__ = [
     "MxRecord",
     "Outcome",
     "PostfixClient",
+    "PublishRecord",
     "ReportDestination",
     "ReportUri",
     "Resolver",
@@ -74,11 +84,14 @@ __all__ = [
     "dnsbl_check_sync",
     "dnsbl_zone_health",
     "doctor",
+    "doctor_bounce",
+    "doctor_bounce_sync",
     "doctor_domain",
     "doctor_domain_sync",
     "doctor_sync",
     "iprev",
     "iprev_sync",
+    "read_bounce",
     "_cli",
     "_tokens",
     "__version__",
@@ -1154,8 +1167,33 @@ class DoctorFinding:
     def receivers(self) -> list[str]:
         """How receivers are likely to react."""
     @property
-    def fix(self) -> list[str]:
+    def fix(self) -> list[DoctorFix]:
         """What to publish or change."""
+
+@final
+class DoctorFix:
+    """One thing to do, and the DNS record to publish when there is one."""
+
+    @property
+    def action(self) -> str:
+        """What to do, in words."""
+    @property
+    def record(self) -> PublishRecord | None:
+        """The record to publish, or `None`."""
+
+@final
+class PublishRecord:
+    """A DNS record the doctor asks to publish."""
+
+    @property
+    def name(self) -> str:
+        """The owner name, without the trailing dot."""
+    @property
+    def type(self) -> RecordTypeToken:
+        """`TXT`, `A`, `AAAA`, `MX` or `PTR`."""
+    @property
+    def value(self) -> str:
+        """The data: the TXT text unquoted, an address, a name."""
 
 @final
 class DoctorReport:
@@ -1163,7 +1201,9 @@ class DoctorReport:
 
     @property
     def subject(self) -> str:
-        """What was diagnosed: `"IP HELO MAIL-FROM"` or the domain."""
+        """What was diagnosed: `"IP HELO MAIL-FROM"` (HELO `-` when not given)
+        or the domain.
+        """
     @property
     def resolver(self) -> str:
         """Which resolver answered: real nameservers, a zone, or the fictional
@@ -1174,6 +1214,20 @@ class DoctorReport:
         """Every finding, in a fixed order."""
     def finding(self, check: CheckKindToken) -> DoctorFinding | None:
         """The finding of one check, by name."""
+    @property
+    def bounce(self) -> Bounce | None:
+        """What was read from the bounce, for a `doctor_bounce` report."""
+    @property
+    def provenance(self) -> list[tuple[SetupFieldToken, str, OriginToken, str | None]]:
+        """Where each value of a `doctor_bounce` setup came from: tuples of
+        (`client-ip`/`mail-from`/`helo`/`from-domain`,
+        value, `given`/`read`/`inferred`, the part of the bounce or `None`).
+        """
+    @property
+    def points_to(self) -> list[CheckKindToken]:
+        """The checks the bounce's reason points to, most direct first (empty
+        without a bounce).
+        """
     @property
     def worst(self) -> DoctorVerdictToken:
         """The worst verdict."""
@@ -1187,7 +1241,7 @@ class DoctorReport:
 
 def doctor(
     ip: IpLike,
-    helo: str,
+    helo: str | None,
     mail_from: str,
     *,
     from_domain: str | None = None,
@@ -1201,7 +1255,7 @@ def doctor(
     """
 def doctor_sync(
     ip: IpLike,
-    helo: str,
+    helo: str | None,
     mail_from: str,
     *,
     from_domain: str | None = None,
@@ -1224,3 +1278,100 @@ def doctor_domain_sync(
     resolver: Resolver | None = None,
 ) -> DoctorReport:
     """`doctor_domain`, blocking (GIL released)."""
+
+@final
+class Bounce:
+    """A bounce, a Postfix log line or an SMTP reply, as read: who refused,
+    the reply, the reason as a stable code, and the values it names.
+    """
+
+    @property
+    def input(self) -> BounceInputToken:
+        """`dsn`, `postfix-log`, `postfix-reject`, `text` or `reply`."""
+    @property
+    def receiver(self) -> BounceReceiverToken:
+        """`gmail`, `microsoft`, `yahoo`, `postfix` or `other`."""
+    @property
+    def reason(self) -> BounceReasonToken:
+        """The stated reason as a stable code (`unauthenticated`, `spf-fail`,
+        `reverse-dns`, `blocklisted`, ..., `unknown`).
+        """
+    @property
+    def explanation(self) -> str:
+        """One line: what the reason means."""
+    @property
+    def stage(self) -> SmtpStageToken | None:
+        """The SMTP stage refused (`mail-from`, `rcpt-to`, `data`,
+        `end-of-data`, `other`), when said.
+        """
+    @property
+    def code(self) -> int | None:
+        """The reply's basic code (`550`), when a reply was found."""
+    @property
+    def enhanced(self) -> str | None:
+        """The reply's enhanced status code (`5.7.26`), when it has one."""
+    @property
+    def text(self) -> str | None:
+        """The reply's text, printable ASCII, bounded."""
+    @property
+    def remote_mta(self) -> str | None:
+        """The server that refused."""
+    @property
+    def client_ip(self) -> str | None:
+        """The sending IP, when named, as text."""
+    @property
+    def domain(self) -> str | None:
+        """The domain the reply names."""
+    @property
+    def sender(self) -> str | None:
+        """The envelope sender."""
+    @property
+    def recipient(self) -> str | None:
+        """The recipient."""
+    @property
+    def helo(self) -> str | None:
+        """The HELO name (Postfix `NOQUEUE` lines)."""
+    @property
+    def dnsbl_zone(self) -> str | None:
+        """The DNS blocklist zone the reply names."""
+    @property
+    def points_to(self) -> list[CheckKindToken]:
+        """The checks the reason points to, most direct first."""
+    @property
+    def excerpts(self) -> list[tuple[str, str]]:
+        """What was read from where: (part, value) tuples in reading order."""
+
+def read_bounce(bounce: str | bytes) -> Bounce:
+    """Reads a bounce (`str` or `bytes`: a delivery status notification, a
+    Postfix log line, a bounce quoting the reply, or just the reply). Never
+    fails on content: text it cannot place reads as reason `unknown`; the
+    input is cut at 1 MiB.
+    """
+def doctor_bounce(
+    bounce: str | bytes | Bounce,
+    *,
+    ip: IpLike | None = None,
+    helo: str | None = None,
+    mail_from: str | None = None,
+    from_domain: str | None = None,
+    dnsbl_lists: Sequence[DnsblList] | None = None,
+    resolver: Resolver | None = None,
+) -> Awaitable[DoctorReport]:
+    """Diagnoses the setup a bounce describes, awaitable: the sending IP, the
+    sender and the HELO name from the bounce unless given, then every check
+    as `doctor` runs them. The report's `bounce`, `provenance` and
+    `points_to` say what was read, where each value came from, and which
+    checks the receiver's reason points to. Raises `InvalidInputError` when
+    neither the bounce nor the arguments give the IP or the sender.
+    """
+def doctor_bounce_sync(
+    bounce: str | bytes | Bounce,
+    *,
+    ip: IpLike | None = None,
+    helo: str | None = None,
+    mail_from: str | None = None,
+    from_domain: str | None = None,
+    dnsbl_lists: Sequence[DnsblList] | None = None,
+    resolver: Resolver | None = None,
+) -> DoctorReport:
+    """`doctor_bounce`, blocking (GIL released)."""

@@ -20,18 +20,25 @@ __all__ = [
     "AddressRoleToken",
     "AlignmentModeToken",
     "AlignmentToken",
+    "BounceInputToken",
+    "BounceReasonToken",
+    "BounceReceiverToken",
     "CheckKindToken",
     "CheckStatusToken",
     "DoctorVerdictToken",
     "ListKindToken",
     "ListPolicyToken",
     "ListingCategoryToken",
+    "OriginToken",
     "PeerStatusToken",
     "PolicySourceToken",
     "PolicyToken",
     "PsdFlagToken",
+    "RecordTypeToken",
     "ReportTagToken",
+    "SetupFieldToken",
     "SeverityToken",
+    "SmtpStageToken",
     "SpfIdentityToken",
     "TransportToken",
 ]
@@ -39,21 +46,46 @@ __all__ = [
 AddressRoleToken = Literal["sender", "recipient"]
 AlignmentToken = Literal["identical", "relaxed", "not_aligned", "temperror", "not_checked"]
 AlignmentModeToken = Literal["r", "s"]
+BounceInputToken = Literal["dsn", "postfix-log", "postfix-reject", "text", "reply"]
+BounceReasonToken = Literal[
+    "unauthenticated",
+    "dmarc-policy",
+    "spf-fail",
+    "spf-error",
+    "dkim-fail",
+    "dmarc-alignment",
+    "no-dmarc-record",
+    "bulk-authentication",
+    "reverse-dns",
+    "blocklisted",
+    "reputation",
+    "rate-limited",
+    "sender-domain",
+    "null-mx-sender",
+    "helo",
+    "tls",
+    "unknown",
+]
+BounceReceiverToken = Literal["gmail", "microsoft", "yahoo", "postfix", "other"]
 CheckKindToken = Literal[
     "spf-mailfrom", "spf-helo", "iprev", "helo", "sender-domain", "dnsbl", "dmarc", "spf-record", "dmarc-record"
 ]
 CheckStatusToken = Literal["pass", "fail", "temperror", "not_applicable"]
-DoctorVerdictToken = Literal["ok", "warn", "fail", "error"]
+DoctorVerdictToken = Literal["skipped", "ok", "warn", "fail", "error"]
 ListKindToken = Literal["ip", "domain"]
 ListPolicyToken = Literal["block", "allow"]
 ListingCategoryToken = Literal[
     "spam", "low-reputation", "exploited", "end-user", "hijacked", "phishing", "malware", "botnet"
 ]
+OriginToken = Literal["given", "read", "inferred"]
 PeerStatusToken = Literal["ok", "temporary", "permanent", "forged"]
 PolicyToken = Literal["none", "quarantine", "reject"]
 PolicySourceToken = Literal["author_domain", "organizational_domain", "public_suffix_domain"]
 PsdFlagToken = Literal["y", "n", "u"]
+RecordTypeToken = Literal["A", "AAAA", "MX", "PTR", "TXT"]
 ReportTagToken = Literal["rua", "ruf"]
+SetupFieldToken = Literal["client-ip", "mail-from", "helo", "from-domain"]
 SeverityToken = Literal["warning", "error"]
+SmtpStageToken = Literal["mail-from", "rcpt-to", "data", "end-of-data", "other"]
 SpfIdentityToken = Literal["mailfrom", "helo"]
 TransportToken = Literal["udp", "tcp", "udp-multiplexed"]
