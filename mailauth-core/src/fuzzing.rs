@@ -761,8 +761,8 @@ mod tests {
         {
             let (name, dir) = line.split_once(' ').unwrap();
             let Some((_, target)) = TARGETS.iter().find(|(n, _)| *n == name) else {
-                // The doctor's crate runs its own seeds.
-                assert_eq!(name, "doctor", "{line}");
+                // The doctor's crate runs its own targets' seeds.
+                assert!(["doctor", "bounce"].contains(&name), "{line}");
                 continue;
             };
             let mut files = 0;

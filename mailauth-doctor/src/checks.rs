@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::spf_audit::{SpfAudit, audit_spf};
+use super::spf_audit::{RecordProblem, SpfAudit, audit_spf};
 use super::{CheckKind, DnsRecord, DoctorReport, Finding, Fix, SendingSetup, Subject, Verdict};
 use mailauth_core::dmarc::{
     self, Alignment, DestinationStatus, DiscoveryOutcome, DmarcInput, DmarcOutput, DmarcResult,
@@ -19,8 +19,8 @@ use mailauth_core::maildomain::{
     AddressRole, MailDomainReport, MailDomainStatus, check_mail_domain,
 };
 use mailauth_core::spf::{
-    Mechanism, Modifier, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfRecord, SpfResult,
-    SpfVerifier, Term,
+    Mechanism, Modifier, NoRecordReason, Qualifier, SpfCause, SpfErrorKind, SpfOutput, SpfRecord,
+    SpfResult, SpfVerifier, Term,
 };
 
 impl Finding {
@@ -163,7 +163,12 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
         dnsbl_finding(&listed, &setup.dnsbl_lists),
         dmarc_finding(&dmarc_out, &mail_domain),
         spf_record_finding(&audit),
-        dmarc_record_finding(&from_domain, dmarc_out.discovery.as_ref(), &destinations),
+        dmarc_record_finding(
+            &from_domain,
+            dmarc_out.discovery.as_ref(),
+            &destinations,
+            domain_exists(&audit, &from_domain),
+        ),
     ];
     DoctorReport {
         subject: Subject::Sending {
@@ -193,7 +198,12 @@ pub(super) async fn audit_domain(
     let findings = vec![
         sender_domain_finding(&mail, &format!("postmaster@{}", discovery.domain)),
         spf_record_finding(&audit),
-        dmarc_record_finding(&discovery.domain, Some(&discovery), &destinations),
+        dmarc_record_finding(
+            &discovery.domain,
+            Some(&discovery),
+            &destinations,
+            domain_exists(&audit, &discovery.domain),
+        ),
     ];
     Ok(DoctorReport {
         subject: Subject::Domain {
@@ -396,7 +406,12 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
             Verdict::Warn,
             format!("SPF softfail: {domain} probably does not authorise {ip}"),
         )
-        .receiver("most receivers accept ~all failures but score them as spam"),
+        .receiver("most receivers accept ~all failures but score them as spam")
+        .receiver(format!(
+            "Gmail (550 5.7.26) and Yahoo (550 5.7.9) refuse mail that passes neither SPF \
+             nor DKIM: softfail is not a pass, so without a DKIM signature of {domain} the mail \
+             from {ip} is refused"
+        )),
         SpfResult::Neutral => Finding::new(
             check,
             Verdict::Warn,
@@ -603,7 +618,12 @@ fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) ->
             finding = finding.receiver(format!("Postfix: {reply}"));
         }
     }
-    let ptr = client.confirmed.first().map(|n| canonical(n));
+    let confirmed = client.confirmed.first().map(|n| canonical(n));
+    // An access provider's generic name is never a HELO to propose.
+    let generic = confirmed
+        .clone()
+        .filter(|name| generic_ptr_name(name, client.ip));
+    let ptr = confirmed.filter(|_| generic.is_none());
     let bare = canonical(helo) == mail_domain;
     finding.verdict = worst;
     finding.summary = match worst {
@@ -619,7 +639,14 @@ fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) ->
                 "spam filters (SpamAssassin, rspamd) score a HELO that matches no PTR name",
             );
         }
-        if canonical(helo) != name {
+        if let Some(generic) = &generic {
+            finding = finding.fix(format!(
+                "{generic} is an access provider's generic name for {}: do not announce it \
+                 as HELO; send through your provider's relay, or move the server to an \
+                 address whose PTR names it (such as {name})",
+                client.ip
+            ));
+        } else if canonical(helo) != name {
             finding = finding.fix(format!(
                 "send HELO {name}: Postfix smtp_helo_name = {name} (or myhostname = {name})"
             ));
@@ -631,6 +658,48 @@ fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) ->
         }
     }
     finding
+}
+
+/// Whether `name` looks like an access provider's generic name for a
+/// dynamic or end-user address: it spells out three or more of the
+/// address's IPv4 octets, or a label names a pool (`dsl`, `dynamic`,
+/// `pool`, `cable`, ...). A heuristic, as receivers' own are (SpamAssassin
+/// RDNS_DYNAMIC, Postfix's generic-name lists); it decides only what the
+/// doctor proposes, never a verdict.
+pub(super) fn generic_ptr_name(name: &str, ip: IpAddr) -> bool {
+    const POOL_WORDS: &[&str] = &[
+        "adsl",
+        "broadband",
+        "cable",
+        "client",
+        "clients",
+        "cust",
+        "customer",
+        "dhcp",
+        "dial",
+        "dialup",
+        "dsl",
+        "dyn",
+        "dynamic",
+        "fios",
+        "ftth",
+        "pool",
+        "ppp",
+        "pppoe",
+        "residential",
+        "vdsl",
+    ];
+    let name = name.to_ascii_lowercase();
+    let words = name.split(|c: char| !c.is_ascii_alphabetic());
+    if words.into_iter().any(|w| POOL_WORDS.contains(&w)) {
+        return true;
+    }
+    let IpAddr::V4(v4) = ip else { return false };
+    let numbers: Vec<u8> = name
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|run| run.parse().ok())
+        .collect();
+    v4.octets().iter().filter(|o| numbers.contains(o)).count() >= 3
 }
 
 fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding {
@@ -886,16 +955,7 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     let check = CheckKind::SpfRecord;
     let domain = &audit.domain;
     let Some(record) = &audit.record else {
-        let problem = audit
-            .problem
-            .clone()
-            .unwrap_or_else(|| format!("{domain} publishes no SPF record"));
-        return Finding::new(check, Verdict::Fail, problem)
-            .receiver("Gmail and Yahoo require SPF or DKIM from every sender")
-            .publish(
-                format!("publish one record (mx: the hosts that receive for {domain} also send):"),
-                DnsRecord::txt(domain.clone(), "v=spf1 mx -all"),
-            );
+        return spf_problem_finding(domain, audit.problem.as_ref());
     };
     let mut problems: Vec<(Verdict, String)> = Vec::new();
     if audit.dns_terms > 10 {
@@ -976,6 +1036,12 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
         finding = finding
             .fix("replace includes by the ip4:/ip6: ranges they stand for, or drop unused ones");
     }
+    if audit.void_lookups > 2 {
+        finding = finding.fix(format!(
+            "remove or correct the terms whose names do not exist or have no address: {}",
+            audit.void_terms.join(", ")
+        ));
+    }
     if audit.missing_all {
         finding = finding.publish(
             "end the record with -all:",
@@ -985,10 +1051,138 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     finding
 }
 
+/// The spf-record finding when `domain` has no usable record: what
+/// receivers conclude, and a record to publish only where one can be (the
+/// domain exists, DNS answered).
+fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding {
+    let check = CheckKind::SpfRecord;
+    match problem {
+        None | Some(RecordProblem::NoRecord) => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("{domain} publishes no SPF record"),
+        )
+        .receiver("Gmail and Yahoo require SPF or DKIM from every sender")
+        .publish(
+            format!("publish one record (mx: the hosts that receive for {domain} also send):"),
+            DnsRecord::txt(domain, "v=spf1 mx -all"),
+        ),
+        Some(RecordProblem::NoDomain) => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("{domain} does not exist (NXDOMAIN): it has no SPF record"),
+        )
+        .receiver("receivers refuse mail from a MAIL FROM domain that does not exist")
+        .fix(format!(
+            "send from an address in a domain that exists, or create {domain} in DNS              first (see sender-domain)"
+        )),
+        Some(RecordProblem::Several { records }) => {
+            let mut finding = Finding::new(
+                check,
+                Verdict::Fail,
+                format!(
+                    "{domain} publishes {} SPF records: every receiver returns permerror",
+                    records.len()
+                ),
+            )
+            .receiver("RFC 7208 section 4.5: more than one record is a permerror, never a pass");
+            for text in records {
+                finding = finding.seen(format!("{domain}: \"{text}\""));
+            }
+            match merged_record(records) {
+                Some(merged) => finding.publish(
+                    "replace them with one record that authorises what they did:",
+                    DnsRecord::txt(domain, merged),
+                ),
+                None => finding.fix(
+                    "merge them by hand into one record (one of them does not parse or \
+                     delegates with redirect=)",
+                ),
+            }
+        }
+        Some(RecordProblem::Syntax {
+            record,
+            offset,
+            error,
+        }) => Finding::new(
+            check,
+            Verdict::Fail,
+            format!("the SPF record of {domain} does not parse: every receiver returns permerror"),
+        )
+        .seen(format!("{domain}: \"{record}\""))
+        .seen(format!("at byte {offset}: {error}"))
+        .fix(format!("correct the record at byte {offset}")),
+        Some(RecordProblem::Dns { error }) => Finding::new(
+            check,
+            Verdict::Error,
+            format!("the SPF record of {domain} could not be read: {error}"),
+        )
+        .receiver("receivers answer 451 4.4.3 (temperror) and retry later")
+        .fix("ask again later; if it lasts, check the domain's nameservers"),
+    }
+}
+
+/// One SPF record that authorises what each of `records` authorises (RFC
+/// 7208 §3.2: a domain publishes one): their directives except `all`, in
+/// order and without repeats, then the strictest `all` among them (`-`
+/// over `~` over `?`; `+all` is never carried over), and the first `exp=`.
+/// `None` when one does not parse, or one delegates with `redirect=`: next
+/// to an `all`, a redirect is ignored (§6.1), so merging would change what
+/// the records mean.
+pub(super) fn merged_record(records: &[String]) -> Option<String> {
+    let rank = |q: Qualifier| match q {
+        Qualifier::Fail => 3,
+        Qualifier::SoftFail => 2,
+        Qualifier::Neutral => 1,
+        Qualifier::Pass => 0,
+    };
+    let mut terms: Vec<Term> = Vec::new();
+    let mut all: Option<Term> = None;
+    let mut exp: Option<Term> = None;
+    for text in records {
+        for term in SpfRecord::parse(text).ok()?.terms() {
+            match term {
+                Term::Directive(d) if d.mechanism == Mechanism::All => {
+                    let stricter = match &all {
+                        Some(Term::Directive(kept)) => rank(d.qualifier) > rank(kept.qualifier),
+                        _ => d.qualifier != Qualifier::Pass,
+                    };
+                    if stricter {
+                        all = Some(term.clone());
+                    }
+                }
+                Term::Modifier(Modifier::Redirect(_)) => return None,
+                Term::Modifier(Modifier::Exp(_)) => {
+                    exp.get_or_insert_with(|| term.clone());
+                }
+                _ if !terms.contains(term) => terms.push(term.clone()),
+                _ => {}
+            }
+        }
+    }
+    let rendered: Vec<String> = terms
+        .iter()
+        .chain(&all)
+        .chain(&exp)
+        .map(Term::to_string)
+        .collect();
+    Some(format!("v=spf1 {}", rendered.join(" ")))
+}
+
+/// Whether `domain` exists, when the SPF audit asked it: `None` for
+/// another domain.
+fn domain_exists(audit: &SpfAudit, domain: &str) -> Option<bool> {
+    (canonical(&audit.domain) == canonical(domain))
+        .then(|| audit.problem != Some(RecordProblem::NoDomain))
+}
+
+/// The dmarc-record finding; `exists` is `Some(false)` when `domain` is
+/// known not to exist, and then no record is proposed.
 fn dmarc_record_finding(
     domain: &str,
     discovery: Option<&PolicyDiscovery>,
     destinations: &[ReportDestination],
+    exists: Option<bool>,
 ) -> Finding {
     let check = CheckKind::DmarcRecord;
     let org = discovery
@@ -1017,6 +1211,20 @@ fn dmarc_record_finding(
     let found = match &discovery.outcome {
         DiscoveryOutcome::Found(found) => found,
         DiscoveryOutcome::NoRecord => {
+            if let Some(found) = discarded(discovery) {
+                return several_dmarc_records(found);
+            }
+            if exists == Some(false) {
+                return Finding::new(
+                    check,
+                    Verdict::Fail,
+                    format!("{domain} does not exist (NXDOMAIN): it has no DMARC record"),
+                )
+                .seen(format!("queried: {}", query_list(discovery)))
+                .fix(format!(
+                    "put an existing domain in the From header, or create {domain} in DNS first"
+                ));
+            }
             return suggested(Finding::new(check, Verdict::Warn, format!("no DMARC record for {domain} or its organisation"))
                 .seen(format!("queried: {}", query_list(discovery)))
                 .receiver("Gmail and Yahoo require a DMARC record from bulk senders; without one, spoofed mail in your name is not stopped"));
@@ -1038,7 +1246,7 @@ fn dmarc_record_finding(
         Verdict::Ok,
         format!("{record_name} publishes a DMARC policy"),
     )
-    .seen(format!("{record_name}: \"{}\"", found.record));
+    .seen(format!("{record_name}: \"{}\"", found.text));
     let mut worst = Verdict::Ok;
     for diagnostic in &found.diagnostics {
         finding = finding.seen(format!("{}", diagnostic));
@@ -1104,6 +1312,49 @@ fn dmarc_record_finding(
     }
     finding.verdict = worst;
     finding
+}
+
+/// The first name of the tree walk that held more than one DMARC record,
+/// and those records.
+fn discarded(discovery: &PolicyDiscovery) -> Option<(&str, &[String])> {
+    discovery.walk.iter().find_map(|step| match &step.found {
+        dmarc::DmarcAtName::Discarded { records } => Some((step.domain.as_str(), &records[..])),
+        _ => None,
+    })
+}
+
+/// More than one DMARC record at `_dmarc.<domain>`: receivers discard them
+/// all (RFC 9989 §4.10 step 2) and apply no policy. The one to keep is the
+/// strictest policy among them: keeping a weaker one would lower what the
+/// domain asked of receivers.
+fn several_dmarc_records((domain, records): (&str, &[String])) -> Finding {
+    let name = format!("_dmarc.{domain}");
+    let mut finding = Finding::new(
+        CheckKind::DmarcRecord,
+        Verdict::Fail,
+        format!(
+            "{name} publishes {} DMARC records: receivers discard them all and apply no policy",
+            records.len()
+        ),
+    )
+    .receiver("RFC 9989 section 4.10: with more than one record at a name, none applies");
+    for text in records {
+        finding = finding.seen(format!("{name}: \"{text}\""));
+    }
+    let strictness =
+        |text: &String| match dmarc::DmarcRecord::validate(text).record.and_then(|r| r.p) {
+            Some(Policy::Reject) => 3,
+            Some(Policy::Quarantine) => 2,
+            Some(Policy::None) => 1,
+            _ => 0,
+        };
+    match records.iter().rev().max_by_key(|text| strictness(text)) {
+        Some(keep) => finding.publish(
+            "keep only the record with the strictest policy, and delete the others:",
+            DnsRecord::txt(name, keep.clone()),
+        ),
+        None => finding,
+    }
 }
 
 /// The record with `p=quarantine`, no `t=y`, and an aggregate-report

@@ -17,22 +17,74 @@ const MAX_RECORDS: usize = 30;
 /// count; a hostile record can hold thousands.
 const MAX_TARGET_LOOKUPS: u32 = 50;
 
+/// Why a domain has no SPF record that receivers can use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum RecordProblem {
+    /// The domain does not exist (NXDOMAIN): no record can be published
+    /// until it does.
+    NoDomain,
+    /// The domain exists and publishes no SPF record (RFC 7208 §4.5:
+    /// `none`).
+    NoRecord,
+    /// More than one SPF record: `permerror` (§4.5, §3.2); the records as
+    /// published, in the order DNS gave them.
+    Several {
+        /// The records' texts.
+        records: Vec<String>,
+    },
+    /// The one record does not parse: `permerror` (§4.6).
+    Syntax {
+        /// The record as published.
+        record: String,
+        /// The byte offset of the error in `record`.
+        offset: usize,
+        /// What is wrong there.
+        error: String,
+    },
+    /// DNS did not answer (timeout, SERVFAIL): `temperror` (§4.4); nothing
+    /// is known about the record.
+    Dns {
+        /// The failure.
+        error: String,
+    },
+}
+
+impl std::fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoDomain => f.write_str("the domain does not exist (NXDOMAIN)"),
+            Self::NoRecord => f.write_str("no SPF record"),
+            Self::Several { records } => write!(f, "{} SPF records (permerror)", records.len()),
+            Self::Syntax { offset, error, .. } => {
+                write!(f, "the SPF record does not parse at byte {offset}: {error}")
+            }
+            Self::Dns { error } => write!(f, "TXT lookup failed: {error}"),
+        }
+    }
+}
+
 /// What the audit found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SpfAudit {
     /// The domain audited.
     pub domain: String,
-    /// Its SPF record text, if it has exactly one.
+    /// Its SPF record as published, if it has exactly one that parses.
     pub record: Option<String>,
-    /// Why there is no usable record (none, several, syntax, DNS).
-    pub problem: Option<String>,
+    /// Why there is no usable record.
+    pub problem: Option<RecordProblem>,
     /// DNS-querying terms over the whole tree (`include`, `a`, `mx`,
     /// `ptr`, `exists`, `redirect`): RFC 7208 §4.6.4 allows 10.
     pub dns_terms: u32,
     /// `a`/`mx`/`exists` targets and includes that do not exist or have
     /// no data: §4.6.4 allows 2 per evaluation.
     pub void_lookups: u32,
+    /// The terms that gave the void lookups (`a:gone.example`).
+    pub void_terms: Vec<String>,
     /// `include:` targets that publish no SPF record (permerror, §5.2).
     pub includes_without_record: Vec<String>,
     /// A `+all` (or bare `all`): every host on the internet passes.
@@ -51,32 +103,39 @@ pub struct SpfAudit {
     target_lookups: u32,
 }
 
-/// The SPF records at `domain`: `Ok(None)` when there is none.
+/// The one SPF record at `domain`, selected as check_host() selects it
+/// (RFC 7208 §4.5), with its text as published.
 async fn spf_record(
     resolver: &dyn DnsResolver,
     domain: &str,
-) -> Result<Option<(String, SpfRecord)>, String> {
+) -> Result<(String, SpfRecord), RecordProblem> {
     let txts = match resolver.txt(domain).await {
         Ok(txts) => txts,
-        Err(e) if e.is_void() => return Ok(None),
-        Err(e) => return Err(format!("TXT {domain}: {e}")),
+        Err(LookupError::NxDomain) => return Err(RecordProblem::NoDomain),
+        Err(e) if e.is_void() => return Err(RecordProblem::NoRecord),
+        Err(e) => {
+            return Err(RecordProblem::Dns {
+                error: format!("TXT {domain}: {e}"),
+            });
+        }
     };
-    // Record selection as check_host() does it (RFC 7208 §4.5).
     let texts: Vec<String> = txts
         .iter()
         .map(|t| t.joined())
         .filter(|text| is_spf_record(text))
         .map(|text| String::from_utf8_lossy(&text).into_owned())
         .collect();
-    match texts.as_slice() {
-        [] => Ok(None),
-        [text] => SpfRecord::parse(text)
-            .map(|record| Some((text.clone(), record)))
-            .map_err(|e| format!("the record of {domain} does not parse: {e} ({text:?})")),
-        more => Err(format!(
-            "{domain} publishes {} SPF records (permerror)",
-            more.len()
-        )),
+    match <[String; 1]>::try_from(texts) {
+        Ok([text]) => match SpfRecord::parse(&text) {
+            Ok(record) => Ok((text, record)),
+            Err(e) => Err(RecordProblem::Syntax {
+                offset: e.offset(),
+                error: e.to_string(),
+                record: text,
+            }),
+        },
+        Err(texts) if texts.is_empty() => Err(RecordProblem::NoRecord),
+        Err(records) => Err(RecordProblem::Several { records }),
     }
 }
 
@@ -89,11 +148,7 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
         ..SpfAudit::default()
     };
     let top = match spf_record(resolver, domain).await {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            audit.problem = Some(format!("{domain} publishes no SPF record"));
-            return audit;
-        }
+        Ok(found) => found,
         Err(problem) => {
             audit.problem = Some(problem);
             return audit;
@@ -179,14 +234,14 @@ async fn audit_directive(
                         Err(e) => Err(e),
                     }
                 };
-                note_void(audit, &target, outcome);
+                note_void(audit, directive, &target, outcome);
             }
         }
         Mechanism::Exists(target) => {
             let target = target.to_string();
             if literal_domain(&target) && take_lookup(audit) {
                 let outcome = resolver.a(&target).await.map(|_| ());
-                note_void(audit, &target, outcome);
+                note_void(audit, directive, &target, outcome);
             }
         }
         _ => {}
@@ -194,9 +249,17 @@ async fn audit_directive(
     None
 }
 
-fn note_void(audit: &mut SpfAudit, target: &str, outcome: Result<(), LookupError>) {
+fn note_void(
+    audit: &mut SpfAudit,
+    directive: &Directive,
+    target: &str,
+    outcome: Result<(), LookupError>,
+) {
     match outcome {
-        Err(e) if e.is_void() => audit.void_lookups += 1,
+        Err(e) if e.is_void() => {
+            audit.void_lookups += 1;
+            audit.void_terms.push(directive.to_string());
+        }
         Err(e) => audit.dns_errors.push(format!("{target}: {e}")),
         Ok(()) => {}
     }
@@ -211,17 +274,18 @@ async fn follow(
     queue: &mut Vec<(String, SpfRecord)>,
 ) {
     match spf_record(resolver, target).await {
-        Ok(Some((_, record))) => queue.push((target.to_owned(), record)),
-        Ok(None) => {
-            if include {
-                audit.includes_without_record.push(target.to_owned());
-            } else {
-                audit
-                    .dns_errors
-                    .push(format!("redirect={target}: no SPF record"));
-            }
+        Ok((_, record)) => queue.push((target.to_owned(), record)),
+        Err(RecordProblem::NoDomain | RecordProblem::NoRecord) if include => {
+            audit.includes_without_record.push(target.to_owned());
         }
-        Err(problem) => audit.dns_errors.push(problem),
+        Err(problem) => {
+            let term = if include {
+                format!("include:{target}")
+            } else {
+                format!("redirect={target}")
+            };
+            audit.dns_errors.push(format!("{term}: {problem}"));
+        }
     }
 }
 

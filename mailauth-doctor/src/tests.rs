@@ -54,10 +54,76 @@ fn spf_audit_counts_the_whole_tree() {
         Verdict::Warn
     );
     let none = run(audit_spf(&dns, "none.example"));
-    assert_eq!(
-        none.problem.as_deref(),
-        Some("none.example publishes no SPF record")
+    assert_eq!(none.problem, Some(RecordProblem::NoDomain));
+    let big = spf_record_report(&dns, "big.example");
+    assert!(
+        big.fix.iter().any(|f| f.action.contains(
+            "names do not exist or have no address: a:gone1.example, mx:gone2.example, exists:gone3.example"
+        )),
+        "{:?}",
+        big.fix
     );
+}
+
+/// Each way a domain can lack a usable record is told apart: two records
+/// are shown as published with their merge, a record that does not parse
+/// with the byte of its error, a domain that does not exist gets no record
+/// to publish, and a DNS failure is an error with nothing to publish.
+#[test]
+fn spf_record_problems() {
+    let mut dns = zone(
+        "two.example. TXT \"v=spf1 ip4:192.0.2.1 include:isp.example -all\"\n\
+         two.example. TXT \"v=spf1 include:isp.example mx ~all exp=why.two.example\"\n\
+         two.example. TXT \"google-site-verification=x\"\n\
+         isp.example. TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n\
+         redir.example. TXT \"v=spf1 redirect=isp.example\"\n\
+         redir.example. TXT \"v=spf1 -all\"\n\
+         bad.example. TXT \"v=spf1 ip4:192.0.2 -all\"\n\
+         slow.example. TXT \"v=spf1 -all\"\n",
+    );
+    dns.inject("slow.example", None, mailauth_core::dns::Fault::Timeout)
+        .unwrap();
+    let two = spf_record_report(&dns, "two.example");
+    assert_eq!(two.verdict, Verdict::Fail);
+    assert!(
+        two.summary.contains("publishes 2 SPF records"),
+        "{}",
+        two.summary
+    );
+    assert_eq!(
+        two.evidence,
+        [
+            "two.example: \"v=spf1 ip4:192.0.2.1 include:isp.example -all\"",
+            "two.example: \"v=spf1 include:isp.example mx ~all exp=why.two.example\"",
+        ]
+    );
+    let merged = two.fix[0].record.as_ref().expect("merged record");
+    assert_eq!(
+        merged.value,
+        "v=spf1 ip4:192.0.2.1 include:isp.example mx -all exp=why.two.example"
+    );
+    let redir = spf_record_report(&dns, "redir.example");
+    assert!(redir.fix.iter().all(|f| f.record.is_none()), "{redir:?}");
+    let bad = spf_record_report(&dns, "bad.example");
+    assert!(
+        bad.evidence
+            .contains(&"bad.example: \"v=spf1 ip4:192.0.2 -all\"".to_owned())
+    );
+    let Some(RecordProblem::Syntax { offset, .. }) = run(audit_spf(&dns, "bad.example")).problem
+    else {
+        panic!("not a syntax problem");
+    };
+    assert_eq!(&"v=spf1 ip4:192.0.2 -all"[offset..], "192.0.2 -all");
+    let ghost = run(audit_domain(&dns, "ghost.example")).unwrap();
+    for finding in &ghost.findings {
+        assert!(
+            finding.fix.iter().all(|f| f.record.is_none()),
+            "{finding:?}"
+        );
+    }
+    let slow = spf_record_report(&dns, "slow.example");
+    assert_eq!(slow.verdict, Verdict::Error);
+    assert!(slow.fix.iter().all(|f| f.record.is_none()), "{slow:?}");
 }
 
 /// A hostile record: thousands of targets and a long include chain; the
@@ -251,4 +317,134 @@ fn hostile_names_reach_the_terminal_escaped() {
         text.contains("\\x1b]0;pwned\\x07\\x1b[2J.evil.example"),
         "{text}"
     );
+}
+
+/// Two DMARC records are reported as such (receivers discard both), shown
+/// as published, with the strictest to keep; one record is shown as
+/// published, so that the diagnostics' byte offsets point into it.
+#[test]
+fn several_dmarc_records() {
+    let dns = zone(
+        "two.example. TXT \"v=spf1 -all\"\n\
+         _dmarc.two.example. TXT \"v=DMARC1; p=none\"\n\
+         _dmarc.two.example. TXT \"v=DMARC1;p=reject; rua=mailto:d@two.example\"\n\
+         one.example. TXT \"v=spf1 -all\"\n\
+         _dmarc.one.example. TXT \"v=DMARC1;  p=reject;\" \" rua=mailto:d@one.example\"\n",
+    );
+    let report = run(audit_domain(&dns, "two.example")).unwrap();
+    let dmarc = report.finding(CheckKind::DmarcRecord).unwrap();
+    assert_eq!(dmarc.verdict, Verdict::Fail);
+    assert!(
+        dmarc.summary.contains("publishes 2 DMARC records"),
+        "{}",
+        dmarc.summary
+    );
+    assert_eq!(
+        dmarc.evidence,
+        [
+            "_dmarc.two.example: \"v=DMARC1; p=none\"",
+            "_dmarc.two.example: \"v=DMARC1;p=reject; rua=mailto:d@two.example\"",
+        ]
+    );
+    let keep = dmarc.fix[0].record.as_ref().unwrap();
+    assert_eq!(keep.value, "v=DMARC1;p=reject; rua=mailto:d@two.example");
+    let one = run(audit_domain(&dns, "one.example")).unwrap();
+    let dmarc = one.finding(CheckKind::DmarcRecord).unwrap();
+    assert_eq!(
+        dmarc.evidence[0],
+        "_dmarc.one.example: \"v=DMARC1;  p=reject; rua=mailto:d@one.example\""
+    );
+}
+
+/// A generic PTR name of an access provider is never proposed as HELO.
+#[test]
+fn generic_ptr_names_are_not_proposed_as_helo() {
+    use super::checks::generic_ptr_name;
+    let ip: std::net::IpAddr = "192.0.2.77".parse().unwrap();
+    for name in [
+        "dsl-192-0-2-77.pool.isp.example",
+        "77-2-0-192.isp.example",
+        "host77.dynamic.isp.example",
+        "c-192-0-2-77.hsd1.cable.example",
+    ] {
+        assert!(generic_ptr_name(name, ip), "{name}");
+    }
+    for name in ["mail.example.org", "mx1.example.org", "smtp77.example.org"] {
+        assert!(!generic_ptr_name(name, ip), "{name}");
+    }
+    let dns = zone(
+        "77.2.0.192.in-addr.arpa. PTR dsl-192-0-2-77.pool.isp.example.\n\
+         dsl-192-0-2-77.pool.isp.example. A 192.0.2.77\n\
+         example.org. A 192.0.2.77\n\
+         example.org. MX 10 example.org.\n",
+    );
+    let setup = SendingSetup::new(ip, "example.org", "a@example.org").dnsbl_lists(Vec::new());
+    let report = run(diagnose(&dns, &setup));
+    let helo = report.finding(CheckKind::Helo).unwrap();
+    assert_eq!(helo.verdict, Verdict::Warn, "{helo:?}");
+    assert!(
+        helo.fix
+            .iter()
+            .all(|f| !f.action.contains("send HELO dsl-")),
+        "{helo:?}"
+    );
+    assert!(
+        helo.fix.iter().any(|f| f.action.contains("generic name")),
+        "{helo:?}"
+    );
+}
+
+/// DNS that never answers (timeouts) or fails (SERVFAIL): every finding
+/// that needed DNS is an error saying what failed, none is a FAIL, and no
+/// record is proposed, in both modes.
+#[test]
+fn dns_outages_are_errors_without_records_to_publish() {
+    use mailauth_core::dns::{LookupError, LookupResult, Mx, ServerFailure, Txt};
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    struct Outage(LookupError);
+
+    #[async_trait::async_trait]
+    impl DnsResolver for Outage {
+        async fn txt(&self, _: &str) -> LookupResult<Txt> {
+            Err(self.0.clone())
+        }
+        async fn a(&self, _: &str) -> LookupResult<Ipv4Addr> {
+            Err(self.0.clone())
+        }
+        async fn aaaa(&self, _: &str) -> LookupResult<Ipv6Addr> {
+            Err(self.0.clone())
+        }
+        async fn mx(&self, _: &str) -> LookupResult<Mx> {
+            Err(self.0.clone())
+        }
+        async fn ptr(&self, _: IpAddr) -> LookupResult<String> {
+            Err(self.0.clone())
+        }
+    }
+
+    let setup = SendingSetup::new(
+        "192.0.2.1".parse().unwrap(),
+        "mail.example.org",
+        "a@example.org",
+    );
+    for outage in [
+        Outage(LookupError::Timeout),
+        Outage(LookupError::ServerFailure(ServerFailure::SERVFAIL)),
+    ] {
+        let reports = [
+            run(diagnose(&outage, &setup)),
+            run(audit_domain(&outage, "example.org")).unwrap(),
+        ];
+        for report in reports {
+            assert_eq!(report.worst(), Verdict::Error);
+            for finding in &report.findings {
+                assert_ne!(finding.verdict, Verdict::Fail, "{finding:?}");
+                assert!(
+                    finding.fix.iter().all(|f| f.record.is_none()),
+                    "{finding:?}"
+                );
+            }
+        }
+    }
 }

@@ -29,6 +29,9 @@ pub enum DmarcAtName {
     None,
     /// Exactly one DMARC record.
     Record {
+        /// The record's text as published (its character-strings joined):
+        /// the diagnostics' offsets point into it.
+        text: String,
         /// The record as receivers read it.
         record: DmarcRecord,
         /// The validator's findings about it.
@@ -36,8 +39,9 @@ pub enum DmarcAtName {
     },
     /// More than one DMARC record: all are discarded (§4.10 step 2).
     Discarded {
-        /// How many there were.
-        records: usize,
+        /// The records' texts as published (their character-strings
+        /// joined), sorted, for a report that shows what to merge.
+        records: Vec<String>,
     },
 }
 
@@ -101,6 +105,9 @@ pub struct PolicyRecord {
     pub policy_domain: String,
     /// Where that domain stands to the Author Domain.
     pub source: PolicySource,
+    /// The record's text as published (its character-strings joined): the
+    /// diagnostics' offsets point into it.
+    pub text: String,
     /// The record.
     pub record: DmarcRecord,
     /// The validator's findings about it.
@@ -247,19 +254,27 @@ impl<'r> Walker<'r> {
                         .filter_map(|txt| {
                             let text = String::from_utf8_lossy(&txt.joined()).into_owned();
                             let validation = validate(&text);
-                            Some((validation.record?, validation.diagnostics))
+                            Some((text, validation.record?, validation.diagnostics))
                         })
                         .collect();
                     Ok(match records.len() {
                         0 => DmarcAtName::None,
                         1 => {
-                            let (record, diagnostics) = records.remove(0);
+                            let (text, record, diagnostics) = records.remove(0);
                             DmarcAtName::Record {
+                                text,
                                 record,
                                 diagnostics,
                             }
                         }
-                        n => DmarcAtName::Discarded { records: n },
+                        _ => {
+                            // An RRset has no order (RFC 2181 §5): sorted,
+                            // every resolver reports the same.
+                            let mut texts: Vec<String> =
+                                records.into_iter().map(|(text, ..)| text).collect();
+                            texts.sort();
+                            DmarcAtName::Discarded { records: texts }
+                        }
                     })
                 }
                 Err(e) if e.is_temporary() => Err(e),
@@ -427,6 +442,7 @@ impl<'r> Walker<'r> {
             },
         };
         let DmarcAtName::Record {
+            text,
             record,
             diagnostics,
         } = &step.found
@@ -452,6 +468,7 @@ impl<'r> Walker<'r> {
         Ok(Some(PolicyRecord {
             policy_domain: step.domain.clone(),
             source,
+            text: text.clone(),
             record: record.clone(),
             diagnostics: diagnostics.clone(),
             author_domain_exists,

@@ -458,7 +458,9 @@ mod section_4_10_tree_walk {
         let discovery = discover("multi.example");
         assert_eq!(
             discovery.walk[0].found,
-            DmarcAtName::Discarded { records: 2 }
+            DmarcAtName::Discarded {
+                records: vec!["v=DMARC1; p=none".into(), "v=DMARC1; p=reject".into()]
+            }
         );
         assert_eq!(discovery.outcome, DiscoveryOutcome::NoRecord);
         let mixed = discover("mixed.example");
