@@ -498,27 +498,7 @@ fn stage_of(text: &str) -> Stage {
 /// The header-style fields of a DSN's delivery-status part, unfolded;
 /// `None` when there is no `Diagnostic-Code` or `Status` field.
 fn dsn_fields(text: &str) -> Option<Vec<(String, String)>> {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with([' ', '\t']) {
-            if let Some((_, value)) = fields.last_mut()
-                && value.len() < MAX_FIELD
-            {
-                value.push(' ');
-                value.push_str(line.trim());
-            }
-            continue;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            fields.push((name.to_ascii_lowercase(), value.trim().to_owned()));
-        } else {
-            // Only the fields directly after one are its continuation.
-            fields.push((String::new(), String::new()));
-        }
-    }
+    let fields = crate::headers::fields(text);
     fields
         .iter()
         .any(|(n, _)| n == "diagnostic-code" || n == "status")

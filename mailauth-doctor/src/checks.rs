@@ -29,10 +29,16 @@ impl Finding {
             check,
             verdict,
             summary: summary.into(),
+            result: None,
             evidence: Vec::new(),
             receivers: Vec::new(),
             fix: Vec::new(),
         }
+    }
+
+    fn result(mut self, token: &str) -> Self {
+        self.result = Some(token.to_owned());
+        self
     }
 
     fn seen(mut self, line: impl Into<String>) -> Self {
@@ -180,6 +186,7 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
         resolver: dns.description(),
         findings,
         bounce: None,
+        headers: None,
     }
 }
 
@@ -212,6 +219,7 @@ pub(super) async fn audit_domain(
         resolver: resolver.description(),
         findings,
         bounce: None,
+        headers: None,
     })
 }
 
@@ -455,7 +463,7 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
         out.lookups, out.void_lookups
     ));
     finding.fix = fix;
-    finding
+    finding.result(out.result.as_str())
 }
 
 fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
@@ -493,7 +501,7 @@ fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
             format!("SPF {other} for the HELO name {helo}"),
         ),
     };
-    finding.seen(cause)
+    finding.seen(cause).result(out.result.as_str())
 }
 
 /// The name a mail host should be known by: the HELO name when it is a
@@ -523,7 +531,7 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
         finding
     };
     let name = host_name(helo, mail_domain);
-    match out.result {
+    let finding = match out.result {
         IprevResult::Pass => Finding::new(
             check,
             Verdict::Ok,
@@ -590,7 +598,8 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
                 .map_or_else(|| "forward lookup failed".to_owned(), ToString::to_string)
         ))
         .receiver("Postfix: 450 4.7.1 ... cannot find your reverse hostname (temporary)"),
-    }
+    };
+    finding.result(out.result.as_str())
 }
 
 fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) -> Finding {
@@ -948,7 +957,7 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
         };
         finding = finding.seen(format!("DKIM d={} (assumed valid), {aligned}", dkim.domain));
     }
-    finding
+    finding.result(out.result.as_str())
 }
 
 fn spf_record_finding(audit: &SpfAudit) -> Finding {

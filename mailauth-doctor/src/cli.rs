@@ -19,10 +19,8 @@ use mailauth_core::iprev::{IprevConfig, IprevResult, iprev};
 use mailauth_core::spf::{SpfConfig, SpfResult, SpfVerifier};
 use mailauth_core::text::escape;
 
-use crate::{
-    BounceError, BounceHints, DoctorReport, SendingSetup, Verdict, audit_domain, diagnose,
-};
-use crate::{bounce, demo, diagnose_bounce};
+use crate::{DoctorReport, Hints, ReadError, SendingSetup, Verdict, audit_domain, diagnose};
+use crate::{bounce, demo, diagnose_bounce, diagnose_headers, headers};
 
 /// Exit codes besides the verdicts' 0 to 3.
 const USAGE_ERROR: u8 = 64;
@@ -59,6 +57,7 @@ enum Command {
         mailauth doctor --ip 192.0.2.30 --helo mail.example.com --mail-from news@example.com\n  \
         mailauth doctor --ip 198.51.100.25 --helo smtp.isp.example --mail-from me@example.org --dnsbl none --json\n  \
         mailauth doctor --bounce bounce.eml\n  \
+        mailauth doctor --headers message.eml\n  \
         grep status=bounced /var/log/mail.log | tail -1 | mailauth doctor --bounce - --ip 192.0.2.30\n  \
         mailauth doctor --demo include-host\n  \
         mailauth doctor --list-demos")]
@@ -103,7 +102,7 @@ struct ResolverArgs {
 #[derive(Debug, Args)]
 struct DoctorArgs {
     /// The sending IP as receivers see it (the relay's, when relayed).
-    #[arg(long, required_unless_present_any = ["demo", "list_demos", "bounce"])]
+    #[arg(long, required_unless_present_any = ["demo", "list_demos", "bounce", "headers"])]
     ip: Option<IpAddr>,
     /// The HELO/EHLO name the sender sends (the HELO checks are skipped
     /// without it).
@@ -111,13 +110,19 @@ struct DoctorArgs {
     helo: Option<String>,
     /// The MAIL FROM address: `<a@example.com>`, `a@example.com`, a bare
     /// domain, or `<>` for the null sender.
-    #[arg(long, required_unless_present_any = ["demo", "list_demos", "bounce"])]
+    #[arg(long, required_unless_present_any = ["demo", "list_demos", "bounce", "headers"])]
     mail_from: Option<String>,
     /// A bounce, DSN, Postfix log line or the receiver's reply (`-`: standard
     /// input): the setup and the reason are read from it; --ip, --helo and
     /// --mail-from win over what it says.
     #[arg(long, value_name = "FILE", conflicts_with = "demo")]
     bounce: Option<PathBuf>,
+    /// A received message or its header section (`-`: standard input): the
+    /// setup is read from its trace, Return-Path, From and the receiver's
+    /// recorded results, which the report compares with today's; --ip,
+    /// --helo, --mail-from and --from win over what it says.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "bounce"])]
+    headers: Option<PathBuf>,
     /// The From header's domain, when it is not the MAIL FROM domain.
     #[arg(long, value_name = "DOMAIN")]
     from: Option<String>,
@@ -303,7 +308,10 @@ async fn doctor(args: DoctorArgs) -> Result<u8, String> {
         return Ok(0);
     }
     if let Some(path) = &args.bounce {
-        return doctor_bounce(&args, path).await;
+        return doctor_read(&args, path, Input::Bounce).await;
+    }
+    if let Some(path) = &args.headers {
+        return doctor_read(&args, path, Input::Headers).await;
     }
     let (dns, mut setup) = match &args.demo {
         Some(name) => {
@@ -313,7 +321,10 @@ async fn doctor(args: DoctorArgs) -> Result<u8, String> {
         }
         None => {
             let (Some(ip), Some(mail_from)) = (args.ip, &args.mail_from) else {
-                return Err("give --ip and --mail-from, --bounce FILE, or --demo CASE".into());
+                return Err(
+                    "give --ip and --mail-from, --bounce FILE, --headers FILE, or --demo CASE"
+                        .into(),
+                );
             };
             let mut setup = SendingSetup::without_helo(ip, reverse_path(mail_from));
             if let Some(helo) = &args.helo {
@@ -335,10 +346,10 @@ async fn doctor(args: DoctorArgs) -> Result<u8, String> {
     Ok(print_report(&report, args.resolver.json))
 }
 
-/// Reads at most [`bounce::MAX_INPUT`] bytes of `path` (`-`: standard
-/// input); more is refused, not cut silently.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    let limit = bounce::MAX_INPUT as u64;
+/// Reads at most `limit` bytes of `path` (`-`: standard input); more is
+/// refused, not cut silently.
+fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    let limit = limit as u64;
     let mut data = Vec::new();
     let result = if path.as_os_str() == "-" {
         std::io::stdin()
@@ -351,16 +362,21 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     result.map_err(|e| format!("{}: {e}", path.display()))?;
     if data.len() as u64 > limit {
         return Err(format!(
-            "{}: more than {limit} bytes; give the bounce's text or its first part",
+            "{}: more than {limit} bytes; give the header section or the bounce's first part",
             path.display()
         ));
     }
     Ok(data)
 }
 
-async fn doctor_bounce(args: &DoctorArgs, path: &Path) -> Result<u8, String> {
-    let read = bounce::read(&read_bounded(path)?);
-    let mut hints = BounceHints::default();
+/// What `doctor` reads the setup from.
+enum Input {
+    Bounce,
+    Headers,
+}
+
+async fn doctor_read(args: &DoctorArgs, path: &Path, input: Input) -> Result<u8, String> {
+    let mut hints = Hints::default();
     if let Some(ip) = args.ip {
         hints = hints.ip(ip);
     }
@@ -377,12 +393,20 @@ async fn doctor_bounce(args: &DoctorArgs, path: &Path) -> Result<u8, String> {
         hints = hints.dnsbl_lists(dnsbl_lists(lists)?);
     }
     let dns = resolver(&args.resolver)?;
-    let report = diagnose_bounce(&*dns, read, hints)
-        .await
-        .map_err(|e| match e {
-            BounceError::NoClientIp => format!("{e} (--ip IP)"),
-            BounceError::NoSender => format!("{e} (--mail-from ADDRESS)"),
-        })?;
+    let report = match input {
+        Input::Bounce => {
+            let read = bounce::read(&read_bounded(path, bounce::MAX_INPUT)?);
+            diagnose_bounce(&*dns, read, hints).await
+        }
+        Input::Headers => {
+            let read = headers::read(&read_bounded(path, headers::MAX_INPUT)?);
+            diagnose_headers(&*dns, read, hints).await
+        }
+    }
+    .map_err(|e| match e {
+        ReadError::NoClientIp => format!("{e} (--ip IP)"),
+        ReadError::NoSender => format!("{e} (--mail-from ADDRESS)"),
+    })?;
     Ok(print_report(&report, args.resolver.json))
 }
 

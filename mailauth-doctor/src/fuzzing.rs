@@ -1,12 +1,14 @@
 //! The doctor's fuzz entry points (`fuzz/fuzz_targets/doctor.rs`,
-//! `fuzz/fuzz_targets/bounce.rs`): the raw fuzz input chooses a sending
-//! setup or a bounce, and the DNS answers. Not part of the public API.
+//! `bounce.rs`, `headers.rs`): the raw fuzz input chooses a sending setup,
+//! a bounce or a header section, and the DNS answers. Not part of the
+//! public API.
 
 use mailauth_core::dnsbl::DnsblList;
 use mailauth_core::fuzzing::{FuzzDns, block_on, fields, ip_from};
 
 use crate::{
-    BounceHints, DoctorReport, SendingSetup, audit_domain, bounce, diagnose, diagnose_bounce,
+    DoctorReport, Hints, SendingSetup, audit_domain, bounce, diagnose, diagnose_bounce,
+    diagnose_headers,
 };
 
 /// The doctor over DNS the fuzzer answers, for a setup it chooses: never a
@@ -39,20 +41,47 @@ pub fn bounce(data: &[u8]) {
     values.extend(read.sender.as_deref());
     values.extend(read.domain.as_deref());
     values.extend(read.helo.as_deref());
+    assert_fields(values, bounce::MAX_FIELD);
+    with_and_without_hints(data, |dns, hints| {
+        block_on(diagnose_bounce(dns, read.clone(), hints))
+    });
+}
+
+/// A header section, read and then diagnosed over DNS the fuzzer answers
+/// (the same bytes): never a panic; every value read is printable ASCII
+/// within [`crate::headers::MAX_FIELD`]; the reports hold as for [`doctor`].
+pub fn headers(data: &[u8]) {
+    let read = crate::headers::read(data);
+    assert_fields(read.texts(), crate::headers::MAX_FIELD);
+    with_and_without_hints(data, |dns, hints| {
+        block_on(diagnose_headers(dns, read.clone(), hints))
+    });
+}
+
+/// Every value read is printable ASCII within `limit` bytes.
+fn assert_fields<'a>(values: impl IntoIterator<Item = &'a str>, limit: usize) {
     for value in values {
-        assert!(value.len() <= bounce::MAX_FIELD, "{} bytes", value.len());
+        assert!(value.len() <= limit, "{} bytes", value.len());
         assert!(
             value.bytes().all(|b| (0x20..0x7f).contains(&b)),
             "{value:?}"
         );
     }
+}
+
+/// Runs a diagnosis over DNS the fuzzer answers with the IP and sender
+/// given (it cannot fail) and without (it may say what is missing); every
+/// report must hold.
+fn with_and_without_hints(
+    data: &[u8],
+    diagnose: impl Fn(&FuzzDns, Hints) -> Result<DoctorReport, crate::ReadError>,
+) {
     let dns = FuzzDns::new(data);
-    let hints = BounceHints::default()
+    let hints = Hints::default()
         .ip(ip_from(data))
         .mail_from("postmaster@example.com");
-    // With hints the diagnosis cannot fail; without, it may say why.
-    for hints in [hints, BounceHints::default()] {
-        if let Ok(report) = block_on(diagnose_bounce(&dns, read.clone(), hints)) {
+    for hints in [hints, Hints::default()] {
+        if let Ok(report) = diagnose(&dns, hints) {
             assert_report_safe(&report);
         }
     }
@@ -84,6 +113,7 @@ mod tests {
         let targets = [
             ("doctor", super::doctor as fn(&[u8])),
             ("bounce", super::bounce),
+            ("headers", super::headers),
         ];
         for (target, run) in targets {
             let mut files = 0;

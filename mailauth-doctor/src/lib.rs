@@ -41,6 +41,7 @@ pub mod cli;
 pub mod demo;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod headers;
 mod render;
 mod spf_audit;
 
@@ -138,6 +139,11 @@ pub struct Finding {
     pub verdict: Verdict,
     /// One line: what is the matter.
     pub summary: String,
+    /// The check's result as its RFC writes it, where it has one:
+    /// `spf-mailfrom` and `spf-helo` an RFC 7208 result (`pass`,
+    /// `softfail`, ...), `iprev` an RFC 8601 §3 result, `dmarc` an RFC 9989
+    /// result.
+    pub result: Option<String>,
     /// What was seen: records, names, addresses, codes.
     pub evidence: Vec<String>,
     /// How receivers are likely to react (replies they send).
@@ -341,6 +347,15 @@ pub struct DoctorReport {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub bounce: Option<BounceContext>,
+    /// For a diagnosis from a message's header section
+    /// ([`diagnose_headers`]): what was read from it, where each value of
+    /// the setup came from, and the receiver's recorded results next to
+    /// today's.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub headers: Option<HeadersContext>,
 }
 
 /// Where a value of the diagnosed setup came from.
@@ -416,11 +431,46 @@ pub struct BounceContext {
     pub points_to: Vec<CheckKind>,
 }
 
-/// What the operator adds to a bounce: each given value wins over what the
-/// bounce says.
+/// A message diagnosis: the header section as read, the setup's
+/// provenance, and what the receiver recorded then against what the checks
+/// conclude now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct HeadersContext {
+    /// What was read.
+    pub headers: headers::Headers,
+    /// Where each value of the setup came from.
+    pub setup: Vec<SetupValue>,
+    /// Each result the receiver recorded for a check the doctor ran.
+    pub compared: Vec<Comparison>,
+}
+
+/// A result the receiver recorded next to the doctor's for the same check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Comparison {
+    /// The doctor's check.
+    pub check: CheckKind,
+    /// What the receiver recorded, and where.
+    pub recorded: headers::Recorded,
+    /// The doctor's result now.
+    pub now: Option<String>,
+}
+
+impl Comparison {
+    /// Whether the receiver's result then is the doctor's now.
+    pub fn agrees(&self) -> bool {
+        self.now.as_deref() == Some(self.recorded.result.as_str())
+    }
+}
+
+/// What the operator adds to a bounce or a header section: each given
+/// value wins over what the input says.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
-pub struct BounceHints {
+pub struct Hints {
     /// The sending IP.
     pub ip: Option<IpAddr>,
     /// The HELO name.
@@ -433,7 +483,7 @@ pub struct BounceHints {
     pub dnsbl_lists: Option<Vec<DnsblList>>,
 }
 
-impl BounceHints {
+impl Hints {
     /// Sets [`Self::ip`].
     pub fn ip(mut self, ip: IpAddr) -> Self {
         self.ip = Some(ip);
@@ -465,10 +515,10 @@ impl BounceHints {
     }
 }
 
-/// What a bounce diagnosis lacks.
+/// What a diagnosis from a bounce or a header section lacks.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum BounceError {
+pub enum ReadError {
     /// Neither the bounce nor the hints name the sending IP.
     #[error("the bounce names no sending IP: give the IP the mail left from")]
     NoClientIp,
@@ -516,27 +566,25 @@ pub async fn diagnose(resolver: &dyn DnsResolver, setup: &SendingSetup) -> Docto
     checks::diagnose(resolver, setup).await
 }
 
-/// Diagnoses the setup a bounce describes: the sending IP, the sender and
-/// the HELO name from the bounce unless `hints` gives them, then every
-/// check as [`diagnose`] runs them; the report keeps the bounce, where each
-/// value came from, and the checks its reason points to.
-///
-/// # Errors
-/// [`BounceError`] when neither the bounce nor the hints give the sending
-/// IP, or the sender.
-pub async fn diagnose_bounce(
-    resolver: &dyn DnsResolver,
-    bounce: bounce::Bounce,
-    hints: BounceHints,
-) -> Result<DoctorReport, BounceError> {
-    // The part that gave the value itself, else the first that mentions it.
-    let source = |b: &bounce::Bounce, value: &str| {
-        b.read
-            .iter()
-            .find(|e| e.value == value)
-            .or_else(|| b.read.iter().find(|e| e.value.contains(value)))
-            .map(|e| e.source.clone())
-    };
+/// A value read from an input, and the part it came from.
+type Read<T> = Option<(T, Option<String>)>;
+
+/// The values an input names, each with its part.
+#[derive(Default)]
+struct ReadSetup {
+    ip: Read<IpAddr>,
+    mail_from: Read<String>,
+    /// A domain the input names, from which the MAIL FROM is inferred
+    /// (`postmaster@domain`) when no address is read.
+    mail_domain: Read<String>,
+    helo: Read<String>,
+    from_domain: Read<String>,
+    dkim_domains: Vec<String>,
+}
+
+/// The setup to diagnose: each hint over what was read, and where each
+/// value came from.
+fn setup_from(read: ReadSetup, hints: Hints) -> Result<(SendingSetup, Vec<SetupValue>), ReadError> {
     let mut provenance = Vec::new();
     let mut value = |field: SetupField, value: &str, origin: Origin, source: Option<String>| {
         provenance.push(SetupValue {
@@ -546,88 +594,180 @@ pub async fn diagnose_bounce(
             source,
         });
     };
-    let ip = match (hints.ip, bounce.client_ip) {
+    let ip = match (hints.ip, read.ip) {
         (Some(ip), _) => {
             value(SetupField::ClientIp, &ip.to_string(), Origin::Given, None);
             ip
         }
-        (None, Some(ip)) => {
-            let text = ip.to_string();
-            value(
-                SetupField::ClientIp,
-                &text,
-                Origin::Read,
-                source(&bounce, &text),
-            );
+        (None, Some((ip, source))) => {
+            value(SetupField::ClientIp, &ip.to_string(), Origin::Read, source);
             ip
         }
-        (None, None) => return Err(BounceError::NoClientIp),
+        (None, None) => return Err(ReadError::NoClientIp),
     };
-    let mail_from = match (&hints.mail_from, &bounce.sender, &bounce.domain) {
+    let mail_from = match (hints.mail_from, read.mail_from, &read.mail_domain) {
         (Some(given), _, _) => {
-            value(SetupField::MailFrom, given, Origin::Given, None);
-            given.clone()
+            value(SetupField::MailFrom, &given, Origin::Given, None);
+            given
         }
-        (None, Some(sender), _) => {
-            value(
-                SetupField::MailFrom,
-                sender,
-                Origin::Read,
-                source(&bounce, sender),
-            );
-            sender.clone()
+        (None, Some((sender, source)), _) => {
+            value(SetupField::MailFrom, &sender, Origin::Read, source);
+            sender
         }
-        (None, None, Some(domain)) => {
+        (None, None, Some((domain, source))) => {
             let inferred = format!("postmaster@{domain}");
+            let source = match source {
+                Some(source) => format!("{domain}, read from {source}"),
+                None => domain.clone(),
+            };
             value(
                 SetupField::MailFrom,
                 &inferred,
                 Origin::Inferred,
-                Some(format!("the domain the reply names, {domain}")),
+                Some(source),
             );
             inferred
         }
-        (None, None, None) => return Err(BounceError::NoSender),
+        (None, None, None) => return Err(ReadError::NoSender),
     };
     let mut setup = SendingSetup::without_helo(ip, mail_from);
-    match (&hints.helo, &bounce.helo) {
+    match (hints.helo, read.helo) {
         (Some(helo), _) => {
-            value(SetupField::Helo, helo, Origin::Given, None);
-            setup = setup.helo(helo.clone());
+            value(SetupField::Helo, &helo, Origin::Given, None);
+            setup = setup.helo(helo);
         }
-        (None, Some(helo)) => {
-            value(SetupField::Helo, helo, Origin::Read, source(&bounce, helo));
-            setup = setup.helo(helo.clone());
+        (None, Some((helo, source))) => {
+            value(SetupField::Helo, &helo, Origin::Read, source);
+            setup = setup.helo(helo);
         }
         (None, None) => {}
     }
-    let mail_domain = setup.mail_from_domain().to_ascii_lowercase();
-    match (&hints.from_domain, &bounce.domain) {
+    match (hints.from_domain, read.from_domain) {
         (Some(domain), _) => {
-            value(SetupField::FromDomain, domain, Origin::Given, None);
-            setup = setup.from_domain(domain.clone());
+            value(SetupField::FromDomain, &domain, Origin::Given, None);
+            setup = setup.from_domain(domain);
         }
-        // A domain the reply names besides the sender's is the From
-        // domain (Gmail's DMARC reply names it).
-        (None, Some(domain)) if *domain != mail_domain => {
-            value(
-                SetupField::FromDomain,
-                domain,
-                Origin::Read,
-                source(&bounce, domain),
-            );
-            setup = setup.from_domain(domain.clone());
+        (None, Some((domain, source))) => {
+            value(SetupField::FromDomain, &domain, Origin::Read, source);
+            setup = setup.from_domain(domain);
         }
-        _ => {}
+        (None, None) => {}
+    }
+    for domain in read.dkim_domains {
+        setup = setup.dkim_domain(domain);
     }
     if let Some(lists) = hints.dnsbl_lists {
         setup = setup.dnsbl_lists(lists);
     }
+    Ok((setup, provenance))
+}
+
+/// Diagnoses the setup a bounce describes: the sending IP, the sender and
+/// the HELO name from the bounce unless `hints` gives them, then every
+/// check as [`diagnose`] runs them; the report keeps the bounce, where each
+/// value came from, and the checks its reason points to.
+///
+/// # Errors
+/// [`ReadError`] when neither the bounce nor the hints give the sending
+/// IP, or the sender.
+pub async fn diagnose_bounce(
+    resolver: &dyn DnsResolver,
+    bounce: bounce::Bounce,
+    hints: Hints,
+) -> Result<DoctorReport, ReadError> {
+    // The part that gave the value itself, else the first that mentions it.
+    let source = |value: &str| {
+        bounce
+            .read
+            .iter()
+            .find(|e| e.value == value)
+            .or_else(|| bounce.read.iter().find(|e| e.value.contains(value)))
+            .map(|e| e.source.clone())
+    };
+    let with_source = |value: &String| (value.clone(), source(value));
+    let mail_domain = bounce.domain.as_ref().map(with_source);
+    // A domain the reply names besides the MAIL FROM domain is the From
+    // domain (Gmail's DMARC reply names it).
+    let mail_from_domain = hints
+        .mail_from
+        .as_ref()
+        .or(bounce.sender.as_ref())
+        .and_then(|address| address.rsplit_once('@'))
+        .map(|(_, domain)| domain.to_ascii_lowercase());
+    let from_domain = mail_domain
+        .clone()
+        .filter(|(domain, _)| mail_from_domain.as_ref().is_some_and(|m| m != domain));
+    let read = ReadSetup {
+        ip: bounce.client_ip.map(|ip| (ip, source(&ip.to_string()))),
+        mail_from: bounce.sender.as_ref().map(with_source),
+        mail_domain,
+        helo: bounce.helo.as_ref().map(with_source),
+        from_domain,
+        dkim_domains: Vec::new(),
+    };
+    let (setup, provenance) = setup_from(read, hints)?;
     let mut report = checks::diagnose(resolver, &setup).await;
     report.bounce = Some(BounceContext {
         points_to: bounce.reason.checks().to_vec(),
         bounce,
         setup: provenance,
+    });
+    Ok(report)
+}
+
+/// Diagnoses the setup a received message's header section describes: the
+/// sending IP and HELO name from the trace, the MAIL FROM from
+/// `Return-Path:`, the From domain, and as DKIM passes the domains the
+/// receiver recorded `dkim=pass` for (the doctor verifies no signature);
+/// `hints` wins over each. The report compares the receiver's recorded
+/// SPF, DMARC and iprev results with the checks' results now.
+///
+/// # Errors
+/// [`ReadError`] when neither the headers nor the hints give the sending
+/// IP, or the sender.
+pub async fn diagnose_headers(
+    resolver: &dyn DnsResolver,
+    headers: headers::Headers,
+    hints: Hints,
+) -> Result<DoctorReport, ReadError> {
+    let trace = headers.trace_source.clone();
+    let read = ReadSetup {
+        ip: headers.client_ip.map(|ip| (ip, trace.clone())),
+        mail_from: headers
+            .return_path
+            .clone()
+            .map(|path| (path, Some("Return-Path".to_owned()))),
+        mail_domain: None,
+        helo: headers.helo.clone().map(|helo| (helo, trace)),
+        from_domain: headers
+            .from_domain
+            .clone()
+            .map(|domain| (domain, Some("From".to_owned()))),
+        dkim_domains: headers.dkim_passes().map(str::to_owned).collect(),
+    };
+    let (setup, provenance) = setup_from(read, hints)?;
+    let mut report = checks::diagnose(resolver, &setup).await;
+    let compared = headers
+        .recorded
+        .iter()
+        .filter_map(|recorded| {
+            let check = match recorded.method.as_str() {
+                "spf" => CheckKind::SpfMailFrom,
+                "dmarc" => CheckKind::Dmarc,
+                "iprev" => CheckKind::Iprev,
+                _ => return None,
+            };
+            Some(Comparison {
+                check,
+                recorded: recorded.clone(),
+                now: report.finding(check).and_then(|f| f.result.clone()),
+            })
+        })
+        .collect();
+    report.headers = Some(HeadersContext {
+        headers,
+        setup: provenance,
+        compared,
     });
     Ok(report)
 }

@@ -3,7 +3,7 @@
 //! ([`mailauth_core::text::escape`]): names and records come from DNS data and
 //! arguments that others control, and must not reach the terminal raw.
 
-use super::{BounceContext, DoctorReport, Origin, Subject, Verdict};
+use super::{BounceContext, DoctorReport, HeadersContext, Origin, SetupValue, Subject, Verdict};
 
 /// The width text is wrapped to.
 const WIDTH: usize = 80;
@@ -34,6 +34,9 @@ pub(super) fn text(report: &DoctorReport) -> String {
     );
     if let Some(context) = &report.bounce {
         bounce(&mut out, context);
+    }
+    if let Some(context) = &report.headers {
+        headers(&mut out, context);
     }
     out.push('\n');
     for finding in &report.findings {
@@ -112,26 +115,7 @@ fn bounce(out: &mut String, context: &BounceContext) {
         }
         wrap(out, "  ", &format!("the receiver said: \"{text}\""), 4);
     }
-    for value in &context.setup {
-        let from = match (&value.origin, &value.source) {
-            (Origin::Given, _) => "given".to_owned(),
-            (origin, Some(source)) => format!("{origin} from {source}"),
-            (origin, None) => origin.to_string(),
-        };
-        wrap(
-            out,
-            "  ",
-            &format!("{} {} ({from})", value.field, value.value),
-            4,
-        );
-    }
-    if !context
-        .setup
-        .iter()
-        .any(|v| v.field == crate::SetupField::Helo)
-    {
-        wrap(out, "  ", "helo: not known, the HELO checks are skipped", 4);
-    }
+    provenance(out, &context.setup);
     if !context.points_to.is_empty() {
         let checks: Vec<&str> = context.points_to.iter().map(|c| c.as_str()).collect();
         wrap(out, "  ", &format!("points to: {}", checks.join(", ")), 4);
@@ -175,6 +159,82 @@ fn wrap(out: &mut String, lead: &str, text: &str, rest: usize) {
         line_empty = false;
     }
     out.push('\n');
+}
+
+/// Where each value of the setup came from; that the HELO checks are
+/// skipped when no HELO name was given or read.
+fn provenance(out: &mut String, setup: &[SetupValue]) {
+    for value in setup {
+        let from = match (&value.origin, &value.source) {
+            (Origin::Given, _) => "given".to_owned(),
+            (origin, Some(source)) => format!("{origin} from {source}"),
+            (origin, None) => origin.to_string(),
+        };
+        wrap(
+            out,
+            "  ",
+            &format!("{} {} ({from})", value.field, value.value),
+            4,
+        );
+    }
+    if !setup.iter().any(|v| v.field == crate::SetupField::Helo) {
+        wrap(out, "  ", "helo: not known, the HELO checks are skipped", 4);
+    }
+}
+
+/// What was read from a header section, and the receiver's recorded
+/// results next to the checks' results now.
+fn headers(out: &mut String, context: &HeadersContext) {
+    let read = &context.headers;
+    out.push('\n');
+    wrap(
+        out,
+        "",
+        &format!(
+            "Read from the headers: {} Received field(s), the trace from {}",
+            read.received,
+            read.trace_source.as_deref().unwrap_or("no field")
+        ),
+        2,
+    );
+    for signature in &read.signatures {
+        let selector = signature.selector.as_deref().unwrap_or("(none)");
+        wrap(
+            out,
+            "  ",
+            &format!(
+                "DKIM-Signature d={} s={selector} (not verified by the doctor)",
+                signature.domain
+            ),
+            4,
+        );
+    }
+    if read.from_addresses > 1 {
+        wrap(
+            out,
+            "  ",
+            &format!(
+                "From holds {} addresses: DMARC needs exactly one (RFC 9989 section 4.4)",
+                read.from_addresses
+            ),
+            4,
+        );
+    }
+    provenance(out, &context.setup);
+    for compared in &context.compared {
+        let recorded = &compared.recorded;
+        let now = compared.now.as_deref().unwrap_or("not checked");
+        let verdict = if compared.agrees() { "same" } else { "differs" };
+        wrap(
+            out,
+            "  ",
+            &format!(
+                "{}: the receiver recorded {}={} ({}), now {now}: {verdict}",
+                compared.check, recorded.method, recorded.result, recorded.source
+            ),
+            4,
+        );
+    }
 }
 
 #[cfg(test)]

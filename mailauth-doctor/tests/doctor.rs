@@ -12,7 +12,8 @@ use std::time::Duration;
 use mailauth_core::dns::{DnsResolver, HickoryResolver, MemoryResolver};
 use mailauth_doctor::demo::{self, CASES};
 use mailauth_doctor::{
-    BounceError, BounceHints, CheckKind, DoctorReport, Verdict, bounce, diagnose, diagnose_bounce,
+    CheckKind, DoctorReport, Hints, ReadError, Verdict, bounce, diagnose, diagnose_bounce,
+    diagnose_headers, headers,
 };
 
 // The examples' launcher of the project's test DNS server.
@@ -440,6 +441,43 @@ fn bounce_snapshots() {
     }
 }
 
+/// Every sample header section, diagnosed over the bounces' zone.
+#[test]
+fn headers_snapshots() {
+    let dir = bounces_dir().join("headers");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("samples")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .filter(|n| n != "SOURCE.md")
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4);
+    for name in &names {
+        let read = headers::read(&std::fs::read(dir.join(name)).expect("sample"));
+        let hints = Hints::default().dnsbl_lists(vec![
+            mailauth_core::dnsbl::DnsblList::builtin("spamhaus-zen").expect("zen"),
+        ]);
+        let report = runtime()
+            .block_on(diagnose_headers(&bounces_zone(), read, hints))
+            .expect("diagnosis");
+        let context = report.headers.as_ref().expect("headers context");
+        assert!(!context.setup.is_empty(), "{name}");
+        let stem = format!(
+            "headers-{}",
+            name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s)
+        );
+        check_snapshot(&stem, "txt", &report.to_text());
+        check_snapshot(&stem, "json", &report.to_json());
+    }
+}
+
+fn bounces_zone() -> MemoryResolver {
+    let zone = std::fs::read_to_string(bounces_dir().join("bounces.zone")).expect("zone");
+    let mut zone = MemoryResolver::from_zone_text(&zone).expect("zone");
+    zone.set_description("the sample bounces' zone");
+    zone
+}
+
 fn bounces_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
@@ -448,11 +486,9 @@ fn bounces_dir() -> PathBuf {
 /// the IP and the sender given only when the sample lacks them.
 fn bounce_report(name: &str) -> DoctorReport {
     let dir = bounces_dir();
-    let zone = std::fs::read_to_string(dir.join("bounces.zone")).expect("zone");
-    let mut zone = MemoryResolver::from_zone_text(&zone).expect("zone");
-    zone.set_description("the sample bounces' zone");
+    let zone = bounces_zone();
     let read = bounce::read(&std::fs::read(dir.join("bounces").join(name)).expect("sample"));
-    let mut hints = BounceHints::default().dnsbl_lists(vec![
+    let mut hints = Hints::default().dnsbl_lists(vec![
         mailauth_core::dnsbl::DnsblList::builtin("spamhaus-zen").expect("zen"),
     ]);
     if read.client_ip.is_none() {
@@ -472,12 +508,80 @@ fn a_bounce_without_ip_or_sender() {
     let zone = MemoryResolver::new();
     let read = bounce::read(b"554 5.7.9 Message not accepted for policy reasons.");
     let error = runtime()
-        .block_on(diagnose_bounce(&zone, read.clone(), BounceHints::default()))
+        .block_on(diagnose_bounce(&zone, read.clone(), Hints::default()))
         .unwrap_err();
-    assert_eq!(error, BounceError::NoClientIp);
-    let hints = BounceHints::default().ip("192.0.2.1".parse().expect("ip"));
+    assert_eq!(error, ReadError::NoClientIp);
+    let hints = Hints::default().ip("192.0.2.1".parse().expect("ip"));
     let error = runtime()
         .block_on(diagnose_bounce(&zone, read, hints))
         .unwrap_err();
-    assert_eq!(error, BounceError::NoSender);
+    assert_eq!(error, ReadError::NoSender);
+}
+
+/// The command reads a bounce and a header section from files and from
+/// standard input, and refuses input beyond its limit rather than cutting
+/// it silently.
+#[test]
+fn the_command_reads_bounces_and_headers() {
+    let dir = bounces_dir();
+    let zone = dir.join("bounces.zone");
+    let zone = zone.to_str().expect("path");
+    let dsn = dir.join("bounces/gmail-5.7.26-dsn.eml");
+    let (code, text) = mailauth(&[
+        "doctor",
+        "--bounce",
+        dsn.to_str().expect("path"),
+        "--zone",
+        zone,
+        "--dnsbl",
+        "none",
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("Read from the bounce (dsn): gmail refused with 550 5.7.26"));
+    let message = dir.join("headers/postfix-softfail.eml");
+    let (code, text) = mailauth(&[
+        "doctor",
+        "--headers",
+        message.to_str().expect("path"),
+        "--zone",
+        zone,
+        "--dnsbl",
+        "none",
+        "--json",
+    ]);
+    assert_eq!(code, 2, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        json["headers"]["compared"][0]["recorded"]["result"],
+        "softfail"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailauth"))
+        .args([
+            "doctor",
+            "--headers",
+            "-",
+            "--zone",
+            zone,
+            "--dnsbl",
+            "none",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mailauth");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        // More than the limit: refused with exit code 64, not cut.
+        let line = "X-Filler: ".to_owned() + &"a".repeat(1000) + "\n";
+        for _ in 0..1100 {
+            if stdin.write_all(line.as_bytes()).is_err() {
+                break;
+            }
+        }
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 1048576 bytes"));
 }

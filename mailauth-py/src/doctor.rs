@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use mailauth_core::dns::DnsResolver;
 use mailauth_doctor::bounce;
-use mailauth_doctor::{self as doctor, BounceError, BounceHints, SendingSetup, Subject};
+use mailauth_doctor::{self as doctor, Hints, ReadError, SendingSetup, Subject};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
@@ -167,21 +167,41 @@ impl DoctorReport {
         self.0.bounce.as_ref().map(|c| Bounce(c.bounce.clone()))
     }
 
-    /// Where each value of a `doctor_bounce` setup came from: tuples of
-    /// (`client-ip`/`mail-from`/`helo`/`from-domain`,
-    /// value, `given`/`read`/`inferred`, the part of the bounce or `None`).
+    /// Where each value of a `doctor_bounce` or `doctor_headers` setup
+    /// came from: tuples of (`client-ip`/`mail-from`/`helo`/`from-domain`,
+    /// value, `given`/`read`/`inferred`, the part of the input or `None`).
     #[getter]
     fn provenance(&self) -> Vec<(&'static str, String, &'static str, Option<String>)> {
-        self.0
-            .bounce
-            .iter()
-            .flat_map(|c| &c.setup)
+        let bounce = self.0.bounce.iter().flat_map(|c| &c.setup);
+        let headers = self.0.headers.iter().flat_map(|c| &c.setup);
+        bounce
+            .chain(headers)
             .map(|v| {
                 (
                     v.field.as_str(),
                     v.value.clone(),
                     v.origin.as_str(),
                     v.source.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// For a `doctor_headers` report: each result the receiver recorded
+    /// next to the doctor's now, as tuples of (check, recorded result,
+    /// result now or `None`, the header field it was recorded in).
+    #[getter]
+    fn compared(&self) -> Vec<(&'static str, String, Option<String>, String)> {
+        self.0
+            .headers
+            .iter()
+            .flat_map(|c| &c.compared)
+            .map(|c| {
+                (
+                    c.check.as_str(),
+                    c.recorded.result.clone(),
+                    c.now.clone(),
+                    c.recorded.source.clone(),
                 )
             })
             .collect()
@@ -472,19 +492,19 @@ impl Bounce {
     }
 }
 
-/// The bytes of a bounce given as `str` or `bytes`, cut at the reader's
-/// limit before they are copied.
-fn bounce_bytes(value: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
+/// The bytes of a bounce or header section given as `str` or `bytes`, cut
+/// at the readers' limit before they are copied.
+fn input_bytes(value: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
     if let Ok(text) = value.cast::<PyString>() {
-        let text = text.to_str().map_err(|_| {
-            BindingError::InvalidInput("the bounce text is not valid Unicode".into())
-        })?;
+        let text = text
+            .to_str()
+            .map_err(|_| BindingError::InvalidInput("the text is not valid Unicode".into()))?;
         Ok(bounded(text.as_bytes()))
     } else if let Ok(bytes) = value.cast::<PyBytes>() {
         Ok(bounded(bytes.as_bytes()))
     } else {
         Err(BindingError::InvalidInput(
-            "a bounce must be str, bytes or a Bounce from read_bounce".into(),
+            "a bounce or header section must be str or bytes (or a Bounce from read_bounce)".into(),
         ))
     }
 }
@@ -499,7 +519,7 @@ fn bounce_arg(value: &Bound<'_, PyAny>) -> BindingResult<bounce::Bounce> {
     if let Ok(read) = value.cast::<Bounce>() {
         return Ok(read.get().0.clone());
     }
-    Ok(bounce::read(&bounce_bytes(value)?))
+    Ok(bounce::read(&input_bytes(value)?))
 }
 
 /// Reads a bounce (`str` or `bytes`: a delivery status notification, a
@@ -508,7 +528,7 @@ fn bounce_arg(value: &Bound<'_, PyAny>) -> BindingResult<bounce::Bounce> {
 /// input is cut at 1 MiB.
 #[pyfunction]
 pub(crate) fn read_bounce(bounce: &Bound<'_, PyAny>) -> BindingResult<Bounce> {
-    Ok(Bounce(bounce::read(&bounce_bytes(bounce)?)))
+    Ok(Bounce(bounce::read(&input_bytes(bounce)?)))
 }
 
 /// The hints from Python arguments.
@@ -518,8 +538,8 @@ fn hints(
     mail_from: Option<String>,
     from_domain: Option<String>,
     dnsbl_lists: Option<Vec<PyRef<'_, DnsblList>>>,
-) -> BindingResult<BounceHints> {
-    let mut hints = BounceHints::default();
+) -> BindingResult<Hints> {
+    let mut hints = Hints::default();
     if let Some(ip) = ip.filter(|ip| !ip.is_none()) {
         hints = hints.ip(ip_from_py(ip)?);
     }
@@ -538,21 +558,31 @@ fn hints(
     Ok(hints)
 }
 
-async fn run_bounce(
+/// What a report is diagnosed from.
+enum Input {
+    Bounce(Box<bounce::Bounce>),
+    Headers(Vec<u8>),
+}
+
+async fn run_input(
     dns: Arc<dyn DnsResolver>,
-    bounce: bounce::Bounce,
-    hints: BounceHints,
+    input: Input,
+    hints: Hints,
 ) -> BindingResult<DoctorReport> {
-    doctor::diagnose_bounce(&*dns, bounce, hints)
-        .await
-        .map(DoctorReport)
-        .map_err(|e| {
-            BindingError::InvalidInput(match e {
-                BounceError::NoClientIp => format!("{e} (ip=...)"),
-                BounceError::NoSender => format!("{e} (mail_from=...)"),
-                _ => e.to_string(),
-            })
+    match input {
+        Input::Bounce(read) => doctor::diagnose_bounce(&*dns, *read, hints).await,
+        Input::Headers(bytes) => {
+            doctor::diagnose_headers(&*dns, doctor::headers::read(&bytes), hints).await
+        }
+    }
+    .map(DoctorReport)
+    .map_err(|e| {
+        BindingError::InvalidInput(match e {
+            ReadError::NoClientIp => format!("{e} (ip=...)"),
+            ReadError::NoSender => format!("{e} (mail_from=...)"),
+            _ => e.to_string(),
         })
+    })
 }
 
 /// Diagnoses the setup a bounce describes, awaitable: the sending IP, the
@@ -576,11 +606,11 @@ pub(crate) fn doctor_bounce_async<'py>(
     >,
     resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let read = bounce_arg(bounce)?;
+    let input = Input::Bounce(Box::new(bounce_arg(bounce)?));
     let hints = hints(ip, helo, mail_from, from_domain, dnsbl_lists)?;
     let dns = dns(resolver)?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        Ok(run_bounce(dns, read, hints).await?)
+        Ok(run_input(dns, input, hints).await?)
     })
 }
 
@@ -600,8 +630,62 @@ pub(crate) fn doctor_bounce_sync(
     >,
     resolver: Option<&Resolver>,
 ) -> PyResult<DoctorReport> {
-    let read = bounce_arg(bounce)?;
+    let input = Input::Bounce(Box::new(bounce_arg(bounce)?));
     let hints = hints(ip, helo, mail_from, from_domain, dnsbl_lists)?;
     let dns = dns(resolver)?;
-    Ok(py.detach(|| runtime().block_on(run_bounce(dns, read, hints)))?)
+    Ok(py.detach(|| runtime().block_on(run_input(dns, input, hints)))?)
+}
+
+/// Diagnoses the setup a received message's header section describes,
+/// awaitable (`str` or `bytes`; the body, after the first empty line, is
+/// not read): the IP and HELO name from the trace, the MAIL FROM from
+/// Return-Path, the From domain, and as DKIM passes the domains the
+/// receiver recorded `dkim=pass` for, unless given; then every check as
+/// `doctor` runs them. The report's `provenance` says where each value came
+/// from, `compared` the receiver's recorded results next to today's.
+/// Raises `InvalidInputError` when neither the headers nor the arguments
+/// give the IP or the sender.
+#[pyfunction(name = "doctor_headers")]
+#[pyo3(signature = (headers, *, ip = None, helo = None, mail_from = None, from_domain = None, dnsbl_lists = None, resolver = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn doctor_headers_async<'py>(
+    py: Python<'py>,
+    headers: &Bound<'py, PyAny>,
+    ip: Option<&Bound<'py, PyAny>>,
+    helo: Option<String>,
+    mail_from: Option<String>,
+    from_domain: Option<String>,
+    #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
+        Vec<PyRef<'py, DnsblList>>,
+    >,
+    resolver: Option<&Resolver>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let input = Input::Headers(input_bytes(headers)?);
+    let hints = hints(ip, helo, mail_from, from_domain, dnsbl_lists)?;
+    let dns = dns(resolver)?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        Ok(run_input(dns, input, hints).await?)
+    })
+}
+
+/// `doctor_headers`, blocking (GIL released).
+#[pyfunction]
+#[pyo3(signature = (headers, *, ip = None, helo = None, mail_from = None, from_domain = None, dnsbl_lists = None, resolver = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn doctor_headers_sync(
+    py: Python<'_>,
+    headers: &Bound<'_, PyAny>,
+    ip: Option<&Bound<'_, PyAny>>,
+    helo: Option<String>,
+    mail_from: Option<String>,
+    from_domain: Option<String>,
+    #[pyo3(from_py_with = args::optional_dnsbl_lists)] dnsbl_lists: Option<
+        Vec<PyRef<'_, DnsblList>>,
+    >,
+    resolver: Option<&Resolver>,
+) -> PyResult<DoctorReport> {
+    let input = Input::Headers(input_bytes(headers)?);
+    let hints = hints(ip, helo, mail_from, from_domain, dnsbl_lists)?;
+    let dns = dns(resolver)?;
+    Ok(py.detach(|| runtime().block_on(run_input(dns, input, hints)))?)
 }

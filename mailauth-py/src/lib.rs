@@ -49,7 +49,7 @@ mod _mailauth {
     use crate::doctor::{
         Bounce, DoctorFinding, DoctorFix, DoctorReport, PublishRecord, doctor_async,
         doctor_bounce_async, doctor_bounce_sync, doctor_domain_async, doctor_domain_sync,
-        doctor_sync, read_bounce,
+        doctor_headers_async, doctor_headers_sync, doctor_sync, read_bounce,
     };
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};

@@ -89,3 +89,41 @@ def test_hostile_bounces_stay_printable_and_bounded(zone: mailauth.Resolver) -> 
     report = mailauth.doctor_bounce_sync(hostile, mail_from="a@example.com", resolver=zone)
     assert "\x1b" not in report.to_text()
     assert all(line.isprintable() for line in report.to_text().splitlines())
+
+
+HEADERS = DOCTOR / "headers"
+
+
+async def test_doctor_headers_compares_recorded_results(zone: mailauth.Resolver) -> None:
+    report = await mailauth.doctor_headers((HEADERS / "postfix-softfail.eml").read_bytes(), resolver=zone)
+    fields = {field: (value, origin, source) for field, value, origin, source in report.provenance}
+    assert fields["client-ip"] == ("198.51.100.25", "read", "Received-SPF")
+    assert fields["helo"] == ("smtp.isp.example", "read", "Received-SPF")
+    assert fields["mail-from"] == ("alerts@noptr.example", "read", "Return-Path")
+    # The receiver recorded softfail; the record says -all today.
+    assert ("spf-mailfrom", "softfail", "fail", "Received-SPF") in report.compared
+    assert "fail: differs" in " ".join(report.to_text().split())
+
+
+def test_doctor_headers_takes_dkim_passes_from_the_receiver(zone: mailauth.Resolver) -> None:
+    report = mailauth.doctor_headers_sync((HEADERS / "gmail-pass.eml").read_text(), resolver=zone)
+    dmarc = report.finding("dmarc")
+    assert dmarc is not None and dmarc.verdict == "ok"
+    assert any("DKIM d=example.com" in seen for seen in dmarc.evidence)
+    assert all(now == recorded for _, recorded, now, _ in report.compared)
+
+
+def test_doctor_headers_without_a_trace_asks_for_the_ip(zone: mailauth.Resolver) -> None:
+    with pytest.raises(mailauth.InvalidInputError, match=r"no sending IP.*\(ip=\.\.\.\)"):
+        mailauth.doctor_headers_sync("From: a@example.com\n\nbody", resolver=zone)
+
+
+def test_hostile_headers_stay_printable(zone: mailauth.Resolver) -> None:
+    hostile = (
+        "Received: from \x1b]0;x\x07 (x [192.0.2.30]) by y\n"
+        "Return-Path: <\x1b[2J@example.com>\n"
+        "Authentication-Results: x; spf=\x1b[31mpass\n" + "X-Flood: a\n" * 50_000
+    )
+    report = mailauth.doctor_headers_sync(hostile, resolver=zone)
+    text = report.to_text()
+    assert "\x1b" not in text and all(line.isprintable() for line in text.splitlines())

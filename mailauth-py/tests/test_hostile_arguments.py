@@ -222,6 +222,19 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
     ("doctor_domain_sync", mailauth.doctor_domain_sync, {"resolver": DNS, "domain": "example.com"}),
     ("read_bounce", lambda bounce: mailauth.read_bounce(bounce), {"bounce": BOUNCE}),
     (
+        "doctor_headers_sync",
+        mailauth.doctor_headers_sync,
+        {
+            "resolver": DNS,
+            "headers": "Received: from mail.example.com (mail.example.com [192.0.2.1]) by mx\nReturn-Path: <a@example.com>\n",
+            "ip": "192.0.2.1",
+            "helo": "mail.example.com",
+            "mail_from": "a@example.com",
+            "from_domain": "example.com",
+            "dnsbl_lists": [LIST],
+        },
+    ),
+    (
         "doctor_bounce_sync",
         mailauth.doctor_bounce_sync,
         {

@@ -12,7 +12,8 @@
 - The doctor: ``doctor`` and ``doctor_domain``, what receivers will conclude
   about a sending setup and what to change; ``doctor_bounce`` the same for
   the setup a bounce describes (``read_bounce`` reads one: who refused, the
-  reply, the reason as a stable code).
+  reply, the reason as a stable code), ``doctor_headers`` for a received
+  message's header section, next to the results its receiver recorded.
 
 Every check is an ``async`` function with a blocking ``_sync`` twin, and
 asks DNS through the keyword ``resolver=``; without it, through
@@ -91,6 +92,8 @@ from mailauth._mailauth import (
     doctor_bounce_sync,
     doctor_domain,
     doctor_domain_sync,
+    doctor_headers,
+    doctor_headers_sync,
     doctor_sync,
     iprev,
     iprev_sync,
@@ -168,6 +171,8 @@ __all__ = [
     "doctor_bounce_sync",
     "doctor_domain",
     "doctor_domain_sync",
+    "doctor_headers",
+    "doctor_headers_sync",
     "doctor_sync",
     "iprev",
     "iprev_sync",

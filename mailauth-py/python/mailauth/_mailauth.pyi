@@ -88,6 +88,8 @@ __all__ = [
     "doctor_bounce_sync",
     "doctor_domain",
     "doctor_domain_sync",
+    "doctor_headers",
+    "doctor_headers_sync",
     "doctor_sync",
     "iprev",
     "iprev_sync",
@@ -1219,9 +1221,15 @@ class DoctorReport:
         """What was read from the bounce, for a `doctor_bounce` report."""
     @property
     def provenance(self) -> list[tuple[SetupFieldToken, str, OriginToken, str | None]]:
-        """Where each value of a `doctor_bounce` setup came from: tuples of
-        (`client-ip`/`mail-from`/`helo`/`from-domain`,
-        value, `given`/`read`/`inferred`, the part of the bounce or `None`).
+        """Where each value of a `doctor_bounce` or `doctor_headers` setup
+        came from: tuples of (`client-ip`/`mail-from`/`helo`/`from-domain`,
+        value, `given`/`read`/`inferred`, the part of the input or `None`).
+        """
+    @property
+    def compared(self) -> list[tuple[CheckKindToken, str, str | None, str]]:
+        """For a `doctor_headers` report: each result the receiver recorded
+        next to the doctor's now, as tuples of (check, recorded result,
+        result now or `None`, the header field it was recorded in).
         """
     @property
     def points_to(self) -> list[CheckKindToken]:
@@ -1375,3 +1383,34 @@ def doctor_bounce_sync(
     resolver: Resolver | None = None,
 ) -> DoctorReport:
     """`doctor_bounce`, blocking (GIL released)."""
+def doctor_headers(
+    headers: str | bytes,
+    *,
+    ip: IpLike | None = None,
+    helo: str | None = None,
+    mail_from: str | None = None,
+    from_domain: str | None = None,
+    dnsbl_lists: Sequence[DnsblList] | None = None,
+    resolver: Resolver | None = None,
+) -> Awaitable[DoctorReport]:
+    """Diagnoses the setup a received message's header section describes,
+    awaitable (`str` or `bytes`; the body, after the first empty line, is
+    not read): the IP and HELO name from the trace, the MAIL FROM from
+    Return-Path, the From domain, and as DKIM passes the domains the
+    receiver recorded `dkim=pass` for, unless given; then every check as
+    `doctor` runs them. The report's `provenance` says where each value came
+    from, `compared` the receiver's recorded results next to today's.
+    Raises `InvalidInputError` when neither the headers nor the arguments
+    give the IP or the sender.
+    """
+def doctor_headers_sync(
+    headers: str | bytes,
+    *,
+    ip: IpLike | None = None,
+    helo: str | None = None,
+    mail_from: str | None = None,
+    from_domain: str | None = None,
+    dnsbl_lists: Sequence[DnsblList] | None = None,
+    resolver: Resolver | None = None,
+) -> DoctorReport:
+    """`doctor_headers`, blocking (GIL released)."""
