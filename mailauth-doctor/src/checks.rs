@@ -60,6 +60,16 @@ impl Finding {
         self.fix.push(Fix::publish(action, record));
         self
     }
+
+    /// [`Self::publish`] when `needed`: a record that already exists is
+    /// never proposed.
+    fn and_publish(self, needed: bool, action: impl Into<String>, record: DnsRecord) -> Self {
+        if needed {
+            self.publish(action, record)
+        } else {
+            self
+        }
+    }
 }
 
 /// A domain as DNS compares it: lower case, no trailing dot.
@@ -121,13 +131,15 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
             None => None,
         }
     };
-    let (spf_mail, spf_helo, client, sender, listed, audit) = futures_util::join!(
+    let host = host_name(helo_name, &mail_domain);
+    let (spf_mail, spf_helo, client, sender, listed, audit, host_points_here) = futures_util::join!(
         verifier.check_mail_from(dns, ip, &setup.mail_from, helo_name),
         spf_helo,
         iprev(dns, ip, &iprev_config),
         check_mail_domain(dns, &mail_domain, AddressRole::Sender),
         dnsbl::check_ip(dns, ip, &setup.dnsbl_lists, &options),
         audit_spf(dns, &mail_domain),
+        resolves_to(dns, &host, ip),
     );
     let mut input = DmarcInput::new(from_domain.clone()).spf(mail_domain.clone(), spf_mail.result);
     for domain in &setup.dkim_domains {
@@ -160,7 +172,7 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
             (Some(name), Some(out)) => spf_helo_finding(name, out),
             _ => skipped(CheckKind::SpfHelo),
         },
-        iprev_finding(&client, helo_name, &mail_domain),
+        iprev_finding(&client, &host, host_points_here),
         match &helo {
             Some(report) => helo_finding(report, &client, &mail_domain),
             None => skipped(CheckKind::Helo),
@@ -515,7 +527,18 @@ fn host_name(helo: &str, mail_domain: &str) -> String {
     }
 }
 
-fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
+/// Whether `name` has an address record for `ip`.
+async fn resolves_to(dns: &dyn DnsResolver, name: &str, ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => dns.a(name).await.is_ok_and(|a| a.contains(&v4)),
+        IpAddr::V6(v6) => dns.aaaa(name).await.is_ok_and(|a| a.contains(&v6)),
+    }
+}
+
+/// The iprev finding; `name` is the host name to propose for the PTR
+/// record, and `name_points_here` whether it already resolves to the IP
+/// (then no address record is proposed).
+fn iprev_finding(out: &IprevOutput, name: &str, name_points_here: bool) -> Finding {
     let check = CheckKind::Iprev;
     let ip = out.ip;
     let reverse = reverse_name(ip).to_string();
@@ -530,7 +553,7 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
         }
         finding
     };
-    let name = host_name(helo, mail_domain);
+    let name = name.to_owned();
     let finding = match out.result {
         IprevResult::Pass => Finding::new(
             check,
@@ -558,7 +581,8 @@ fn iprev_finding(out: &IprevOutput, helo: &str, mail_domain: &str) -> Finding {
             format!("ask whoever holds {ip} (hosting provider, ISP) to publish:"),
             DnsRecord::new(reverse.to_string(), RecordType::Ptr, name.clone()),
         )
-        .publish(
+        .and_publish(
+            !name_points_here,
             "and publish:",
             DnsRecord::new(name.clone(), address_type(ip), ip.to_string()),
         ),
@@ -1044,6 +1068,27 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     if audit.dns_terms > 10 {
         finding = finding
             .fix("replace includes by the ip4:/ip6: ranges they stand for, or drop unused ones");
+    }
+    for target in &audit.includes_without_record {
+        let parent = audit.include_parents.iter().find(|p| p.include == *target);
+        let fixed = parent.and_then(|p| {
+            let term = spf_term(&format!("include:{}", p.parent))?;
+            Some((p, fixed_record(Some(record), Some(target), &term)?))
+        });
+        finding = match fixed {
+            Some((parent, fixed)) => finding.publish(
+                format!(
+                    "include:{target} names a host without an SPF record; {} publishes one: \
+                     include it instead:",
+                    parent.parent
+                ),
+                DnsRecord::txt(domain, fixed),
+            ),
+            None => finding.fix(format!(
+                "remove include:{target} (it publishes no SPF record), or ask its operator \
+                 which name to include"
+            )),
+        };
     }
     if audit.void_lookups > 2 {
         finding = finding.fix(format!(

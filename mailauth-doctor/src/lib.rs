@@ -50,7 +50,7 @@ use std::net::IpAddr;
 use mailauth_core::dns::DnsResolver;
 use mailauth_core::dnsbl::DnsblList;
 
-pub use spf_audit::{RecordProblem, SpfAudit, audit_spf};
+pub use spf_audit::{IncludeParent, RecordProblem, SpfAudit, audit_spf};
 
 /// How a check came out, worst last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -66,6 +66,17 @@ impl std::fmt::Display for RecordProblem {
     }
 }
 
+/// A parent of an `include:` target without a record that has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct IncludeParent {
+    /// The target as the record names it.
+    pub include: String,
+    /// Its nearest parent (of two labels or more) with an SPF record.
+    pub parent: String,
+}
+
 /// What the audit found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -87,6 +98,10 @@ pub struct SpfAudit {
     pub void_terms: Vec<String>,
     /// `include:` targets that publish no SPF record (permerror, §5.2).
     pub includes_without_record: Vec<String>,
+    /// For such targets, the nearest parent domain that publishes an SPF
+    /// record (`smtp.isp.example` → `isp.example`): the name its operator
+    /// most likely meant to be included.
+    pub include_parents: Vec<IncludeParent>,
     /// A `+all` (or bare `all`): every host on the internet passes.
     pub plus_all: bool,
     /// A `ptr` mechanism somewhere (§5.5: "SHOULD NOT be used").
@@ -184,7 +199,40 @@ pub async fn audit_spf(resolver: &dyn DnsResolver, domain: &str) -> SpfAudit {
             }
         }
     }
+    for target in audit
+        .includes_without_record
+        .clone()
+        .iter()
+        .take(MAX_PARENT_PROBES)
+    {
+        if let Some(parent) = parent_with_record(resolver, target).await {
+            audit.include_parents.push(IncludeParent {
+                include: target.clone(),
+                parent,
+            });
+        }
+    }
     audit
+}
+
+/// How many includes without a record get their parents probed.
+const MAX_PARENT_PROBES: usize = 5;
+
+/// The nearest parent of `target`, of two labels or more and at most four
+/// up, that publishes an SPF record that parses.
+async fn parent_with_record(resolver: &dyn DnsResolver, target: &str) -> Option<String> {
+    let mut rest = target.trim_end_matches('.');
+    for _ in 0..4 {
+        let (_, parent) = rest.split_once('.')?;
+        if !parent.contains('.') {
+            return None;
+        }
+        if spf_record(resolver, parent).await.is_ok() {
+            return Some(parent.to_owned());
+        }
+        rest = parent;
+    }
+    None
 }
 
 /// Whether to follow `target`: not seen yet, and within [`MAX_RECORDS`].

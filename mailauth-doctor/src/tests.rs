@@ -79,7 +79,8 @@ fn spf_record_problems() {
          redir.example. TXT \"v=spf1 redirect=isp.example\"\n\
          redir.example. TXT \"v=spf1 -all\"\n\
          bad.example. TXT \"v=spf1 ip4:192.0.2 -all\"\n\
-         slow.example. TXT \"v=spf1 -all\"\n",
+         slow.example. TXT \"v=spf1 -all\"\n\
+         inc.example. TXT \"v=spf1 include:smtp.isp.example include:gone.example -all\"\n",
     );
     dns.inject("slow.example", None, mailauth_core::dns::Fault::Timeout)
         .unwrap();
@@ -121,6 +122,24 @@ fn spf_record_problems() {
             "{finding:?}"
         );
     }
+    // An include of a host without a record: its parent with one instead;
+    // an include with no such parent: remove it.
+    let inc = spf_record_report(&dns, "inc.example");
+    let records: Vec<&str> = inc
+        .fix
+        .iter()
+        .filter_map(|f| f.record.as_ref().map(|r| r.value.as_str()))
+        .collect();
+    assert_eq!(
+        records,
+        ["v=spf1 include:isp.example include:gone.example -all"]
+    );
+    assert!(
+        inc.fix
+            .iter()
+            .any(|f| f.action.starts_with("remove include:gone.example")),
+        "{inc:?}"
+    );
     let slow = spf_record_report(&dns, "slow.example");
     assert_eq!(slow.verdict, Verdict::Error);
     assert!(slow.fix.iter().all(|f| f.record.is_none()), "{slow:?}");
