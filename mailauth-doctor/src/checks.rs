@@ -24,8 +24,20 @@ use mailauth_core::spf::{
 };
 
 impl Finding {
-    fn new(check: CheckKind, verdict: Verdict, summary: impl Into<String>) -> Self {
+    /// A finding of `check` in the situation `situation` (its code is
+    /// `check.situation`: a stable token, documented with the JSON schema).
+    fn new(
+        situation: &str,
+        check: CheckKind,
+        verdict: Verdict,
+        summary: impl Into<String>,
+    ) -> Self {
+        debug_assert!(
+            crate::FINDING_CODES.contains(&format!("{check}.{situation}").as_str()),
+            "{check}.{situation} is not in FINDING_CODES"
+        );
         Self {
+            code: format!("{check}.{situation}"),
             check,
             verdict,
             summary: summary.into(),
@@ -102,6 +114,7 @@ fn address_type(ip: IpAddr) -> RecordType {
 /// The finding of a check that needs the HELO name, when none is known.
 fn skipped(check: CheckKind) -> Finding {
     Finding::new(
+        "skipped",
         check,
         Verdict::Skipped,
         "not checked: no HELO name given (--helo NAME)",
@@ -408,11 +421,13 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
     let cause = out.cause.summary();
     let mut finding = match out.result {
         SpfResult::Pass => Finding::new(
+            "pass",
             check,
             Verdict::Ok,
             format!("SPF pass for {domain}: {cause}"),
         ),
         SpfResult::Fail => Finding::new(
+            "fail",
             check,
             Verdict::Fail,
             format!("SPF fail: {domain} does not authorise {ip}"),
@@ -422,6 +437,7 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
         ))
         .receiver("receivers enforcing SPF reject -all failures outright"),
         SpfResult::SoftFail => Finding::new(
+            "softfail",
             check,
             Verdict::Warn,
             format!("SPF softfail: {domain} probably does not authorise {ip}"),
@@ -433,12 +449,14 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
              from {ip} is refused"
         )),
         SpfResult::Neutral => Finding::new(
+            "neutral",
             check,
             Verdict::Warn,
             format!("SPF neutral: {domain} makes no assertion about {ip}"),
         )
         .receiver("Gmail counts neutral as not authenticated: 550 5.7.26 without DKIM"),
         SpfResult::None => Finding::new(
+            "none",
             check,
             Verdict::Fail,
             format!("SPF none: no SPF record for {domain}"),
@@ -446,6 +464,7 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
         .receiver("Gmail: 550 5.7.26 ... unauthenticated (needs SPF or DKIM)"),
         SpfResult::PermError => {
             let finding = Finding::new(
+                "permerror",
                 check,
                 Verdict::Fail,
                 format!("SPF permerror: the SPF record of {domain} is broken"),
@@ -464,6 +483,7 @@ fn spf_mail_from_finding(domain: &str, ip: IpAddr, out: &SpfOutput, fix: Vec<Fix
             }
         }
         SpfResult::TempError => Finding::new(
+            "temperror",
             check,
             Verdict::Error,
             format!("SPF temperror: DNS failed while checking {domain}"),
@@ -482,10 +502,10 @@ fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
     let check = CheckKind::SpfHelo;
     let cause = out.cause.summary();
     let finding = match out.result {
-        SpfResult::Pass => Finding::new(check, Verdict::Ok, format!("SPF pass for the HELO name {helo}")),
+        SpfResult::Pass => Finding::new("pass", check, Verdict::Ok, format!("SPF pass for the HELO name {helo}")),
         // RFC 7208 §2.3 recommends the record; receivers treat its absence
         // as no assertion, so it is advice, not a problem.
-        SpfResult::None => Finding::new(
+        SpfResult::None => Finding::new("none",
             check,
             Verdict::Ok,
             format!("no SPF record for the HELO name {helo} (optional)"),
@@ -494,7 +514,7 @@ fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
             "optional, for bounces (checked against the HELO name): publish {}. TXT \"v=spf1 a -all\"",
             canonical(helo)
         )),
-        SpfResult::Fail => Finding::new(
+        SpfResult::Fail => Finding::new("fail",
             check,
             Verdict::Fail,
             format!("SPF fail for the HELO name {helo}"),
@@ -505,9 +525,9 @@ fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
             canonical(helo)
         )),
         SpfResult::TempError => {
-            Finding::new(check, Verdict::Error, format!("SPF temperror for {helo}"))
+            Finding::new("temperror", check, Verdict::Error, format!("SPF temperror for {helo}"))
         }
-        other => Finding::new(
+        other => Finding::new(other.as_str(),
             check,
             Verdict::Warn,
             format!("SPF {other} for the HELO name {helo}"),
@@ -556,6 +576,7 @@ fn iprev_finding(out: &IprevOutput, name: &str, name_points_here: bool) -> Findi
     let name = name.to_owned();
     let finding = match out.result {
         IprevResult::Pass => Finding::new(
+            "pass",
             check,
             Verdict::Ok,
             format!(
@@ -566,6 +587,7 @@ fn iprev_finding(out: &IprevOutput, name: &str, name_points_here: bool) -> Findi
         .seen(format!("PTR {reverse}: {}", out.ptr_names.join(", "))),
         IprevResult::PermError => postfix(
             Finding::new(
+                "no-ptr",
                 check,
                 Verdict::Fail,
                 format!("{ip} has no PTR record (reverse DNS)"),
@@ -588,6 +610,7 @@ fn iprev_finding(out: &IprevOutput, name: &str, name_points_here: bool) -> Findi
         ),
         IprevResult::Fail => {
             let mut finding = Finding::new(
+                "ptr-mismatch",
                 check,
                 Verdict::Fail,
                 format!("the PTR name of {ip} does not resolve back to it"),
@@ -611,6 +634,7 @@ fn iprev_finding(out: &IprevOutput, name: &str, name_points_here: bool) -> Findi
             ))
         }
         IprevResult::TempError => Finding::new(
+            "temperror",
             check,
             Verdict::Error,
             format!("the reverse DNS of {ip} could not be checked (DNS failure)"),
@@ -638,7 +662,7 @@ fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) ->
         (&report.literal_matches_client, Verdict::Warn),
     ];
     let mut worst = Verdict::Ok;
-    let mut finding = Finding::new(check, Verdict::Ok, String::new());
+    let mut finding = Finding::new("ok", check, Verdict::Ok, String::new());
     for (verdict, severity) in verdicts {
         let level = match verdict.status {
             CheckStatus::Pass | CheckStatus::NotApplicable => continue,
@@ -659,12 +683,26 @@ fn helo_finding(report: &HeloReport, client: &IprevOutput, mail_domain: &str) ->
     let ptr = confirmed.filter(|_| generic.is_none());
     let bare = canonical(helo) == mail_domain;
     finding.verdict = worst;
-    finding.summary = match worst {
-        Verdict::Ok => format!("HELO {helo} is the host's name and resolves to it"),
-        _ if bare => format!("HELO {helo} is the bare domain, not the host's name"),
-        Verdict::Error => format!("HELO {helo} could not be checked (DNS failure)"),
-        _ => format!("HELO {helo} does not identify this host"),
+    let (situation, summary) = match worst {
+        Verdict::Ok => (
+            "ok",
+            format!("HELO {helo} is the host's name and resolves to it"),
+        ),
+        _ if bare => (
+            "bare-domain",
+            format!("HELO {helo} is the bare domain, not the host's name"),
+        ),
+        Verdict::Error => (
+            "temperror",
+            format!("HELO {helo} could not be checked (DNS failure)"),
+        ),
+        _ => (
+            "not-this-host",
+            format!("HELO {helo} does not identify this host"),
+        ),
     };
+    finding.code = format!("{check}.{situation}");
+    finding.summary = summary;
     if worst != Verdict::Ok {
         let name = ptr.unwrap_or_else(|| host_name(helo, mail_domain));
         if report.matches_ptr.status == CheckStatus::Fail || bare {
@@ -739,18 +777,18 @@ fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding 
     let check = CheckKind::SenderDomain;
     let domain = &report.domain;
     let finding = match &report.status {
-        MailDomainStatus::Mx(_) | MailDomainStatus::ImplicitMx(_) => Finding::new(
+        MailDomainStatus::Mx(_) | MailDomainStatus::ImplicitMx(_) => Finding::new("receives-mail",
             check,
             Verdict::Ok,
             format!("{domain} receives mail: bounces can come back"),
         ),
-        MailDomainStatus::NullMx => Finding::new(
+        MailDomainStatus::NullMx => Finding::new("null-mx",
             check,
             Verdict::Warn,
             format!("{domain} publishes a null MX: it receives no mail, not even bounces"),
         )
         .fix(format!("send with a MAIL FROM address in a domain that receives mail, not {mail_from}")),
-        MailDomainStatus::NotFound(_) | MailDomainStatus::InvalidDomain => Finding::new(
+        MailDomainStatus::NotFound(_) | MailDomainStatus::InvalidDomain => Finding::new("not-found",
             check,
             Verdict::Fail,
             format!("the MAIL FROM domain {domain} does not resolve: no MX, no address"),
@@ -758,7 +796,7 @@ fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding 
         .receiver("bounces to it are lost, and servers that accept such mail flood others with backscatter")
         .fix(format!("publish MX records for {domain} (or an A record), or send with a MAIL FROM address in a domain that receives mail")),
         // A status of a newer core: no conclusion.
-        MailDomainStatus::TempError(_) | _ => Finding::new(
+        MailDomainStatus::TempError(_) | _ => Finding::new("temperror",
             check,
             Verdict::Error,
             format!("{domain} could not be checked (DNS failure)"),
@@ -822,26 +860,30 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
         .collect();
     let mut finding = if !blocked.is_empty() {
         Finding::new(
+            "listed",
             check,
             Verdict::Fail,
             format!("{ip} is listed on {}", blocked.join(", ")),
         )
     } else if !errors.is_empty() {
         Finding::new(
+            "list-errors",
             check,
             Verdict::Error,
             format!("{ip}: some blocklists gave no usable answer"),
         )
     } else if lists.is_empty() {
-        Finding::new(check, Verdict::Ok, "no blocklist asked")
+        Finding::new("no-lists", check, Verdict::Ok, "no blocklist asked")
     } else if names.is_empty() {
         Finding::new(
+            "not-applicable",
             check,
             Verdict::Ok,
             format!("none of the blocklists takes {ip}"),
         )
     } else {
         Finding::new(
+            "not-listed",
             check,
             Verdict::Ok,
             format!("{ip} is on none of {}", names.join(", ")),
@@ -914,7 +956,12 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
         .map_or(out.from_domain.as_str(), |d| d.domain.as_str());
     let applied = out.applied_policy();
     let mut finding = match out.result {
-        DmarcResult::Pass => Finding::new(check, Verdict::Ok, format!("DMARC pass for {domain}")),
+        DmarcResult::Pass => Finding::new(
+            "pass",
+            check,
+            Verdict::Ok,
+            format!("DMARC pass for {domain}"),
+        ),
         DmarcResult::Fail => {
             let verdict = if applied == Some(Policy::None) {
                 Verdict::Warn
@@ -922,6 +969,7 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
                 Verdict::Fail
             };
             let finding = Finding::new(
+                "fail",
                 check,
                 verdict,
                 format!(
@@ -941,16 +989,19 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
             ))
         }
         DmarcResult::None => Finding::new(
+            "none",
             check,
             Verdict::Warn,
             format!("no DMARC policy applies to {domain}"),
         ),
         DmarcResult::TempError => Finding::new(
+            "temperror",
             check,
             Verdict::Error,
             format!("DMARC for {domain} could not be evaluated (DNS failure)"),
         ),
         DmarcResult::PermError => Finding::new(
+            "permerror",
             check,
             Verdict::Fail,
             format!("the From domain {domain} is not a valid domain"),
@@ -990,10 +1041,11 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     let Some(record) = &audit.record else {
         return spf_problem_finding(domain, audit.problem.as_ref());
     };
-    let mut problems: Vec<(Verdict, String)> = Vec::new();
+    let mut problems: Vec<(Verdict, &str, String)> = Vec::new();
     if audit.dns_terms > 10 {
         problems.push((
             Verdict::Fail,
+            "too-many-lookups",
             format!(
                 "{} DNS-querying terms, more than 10: every receiver returns permerror",
                 audit.dns_terms
@@ -1003,12 +1055,14 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     for target in &audit.includes_without_record {
         problems.push((
             Verdict::Fail,
+            "include-without-record",
             format!("include:{target} publishes no SPF record: permerror"),
         ));
     }
     if audit.void_lookups > 2 {
         problems.push((
             Verdict::Fail,
+            "too-many-void-lookups",
             format!(
                 "{} void lookups, more than 2: permerror",
                 audit.void_lookups
@@ -1018,32 +1072,36 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
     if audit.plus_all {
         problems.push((
             Verdict::Fail,
+            "plus-all",
             "+all authorises every host on the internet".to_owned(),
         ));
     }
     if audit.uses_ptr {
         problems.push((
             Verdict::Warn,
+            "uses-ptr",
             "ptr is slow and discouraged (RFC 7208 section 5.5)".to_owned(),
         ));
     }
     if audit.missing_all {
         problems.push((
             Verdict::Warn,
+            "missing-all",
             "no all term: unknown hosts get neutral".to_owned(),
         ));
     }
     let worst = problems
         .iter()
-        .map(|(v, _)| *v)
+        .map(|(v, _, _)| *v)
         .max()
         .unwrap_or(Verdict::Ok);
     let mut finding = Finding::new(
+        problems.first().map_or("sound", |(_, code, _)| code),
         check,
         worst,
         match problems.first() {
             None => format!("the SPF record of {domain} is sound"),
-            Some((_, first)) => format!("the SPF record of {domain}: {first}"),
+            Some((_, _, first)) => format!("the SPF record of {domain}: {first}"),
         },
     )
     .seen(format!("{domain}: \"{record}\""))
@@ -1051,7 +1109,7 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
         "DNS-querying terms: {} of 10, void lookups: {} of 2",
         audit.dns_terms, audit.void_lookups
     ));
-    for (_, problem) in problems.iter().skip(1) {
+    for (_, _, problem) in problems.iter().skip(1) {
         finding = finding.seen(problem.clone());
     }
     for error in &audit.dns_errors {
@@ -1111,7 +1169,7 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
 fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding {
     let check = CheckKind::SpfRecord;
     match problem {
-        None | Some(RecordProblem::NoRecord) => Finding::new(
+        None | Some(RecordProblem::NoRecord) => Finding::new("no-record",
             check,
             Verdict::Fail,
             format!("{domain} publishes no SPF record"),
@@ -1121,7 +1179,7 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             format!("publish one record (mx: the hosts that receive for {domain} also send):"),
             DnsRecord::txt(domain, "v=spf1 mx -all"),
         ),
-        Some(RecordProblem::NoDomain) => Finding::new(
+        Some(RecordProblem::NoDomain) => Finding::new("no-domain",
             check,
             Verdict::Fail,
             format!("{domain} does not exist (NXDOMAIN): it has no SPF record"),
@@ -1131,7 +1189,7 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             "send from an address in a domain that exists, or create {domain} in DNS              first (see sender-domain)"
         )),
         Some(RecordProblem::Several { records }) => {
-            let mut finding = Finding::new(
+            let mut finding = Finding::new("several-records",
                 check,
                 Verdict::Fail,
                 format!(
@@ -1158,7 +1216,7 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             record,
             offset,
             error,
-        }) => Finding::new(
+        }) => Finding::new("syntax-error",
             check,
             Verdict::Fail,
             format!("the SPF record of {domain} does not parse: every receiver returns permerror"),
@@ -1166,7 +1224,7 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
         .seen(format!("{domain}: \"{record}\""))
         .seen(format!("at byte {offset}: {error}"))
         .fix(format!("correct the record at byte {offset}")),
-        Some(RecordProblem::Dns { error }) => Finding::new(
+        Some(RecordProblem::Dns { error }) => Finding::new("temperror",
             check,
             Verdict::Error,
             format!("the SPF record of {domain} could not be read: {error}"),
@@ -1257,6 +1315,7 @@ fn dmarc_record_finding(
     };
     let Some(discovery) = discovery else {
         return Finding::new(
+            "invalid-domain",
             check,
             Verdict::Fail,
             format!("{domain} is not a valid domain"),
@@ -1270,6 +1329,7 @@ fn dmarc_record_finding(
             }
             if exists == Some(false) {
                 return Finding::new(
+                    "no-domain",
                     check,
                     Verdict::Fail,
                     format!("{domain} does not exist (NXDOMAIN): it has no DMARC record"),
@@ -1279,23 +1339,36 @@ fn dmarc_record_finding(
                     "put an existing domain in the From header, or create {domain} in DNS first"
                 ));
             }
-            return suggested(Finding::new(check, Verdict::Warn, format!("no DMARC record for {domain} or its organisation"))
+            return suggested(Finding::new("no-record", check, Verdict::Warn, format!("no DMARC record for {domain} or its organisation"))
                 .seen(format!("queried: {}", query_list(discovery)))
                 .receiver("Gmail and Yahoo require a DMARC record from bulk senders; without one, spoofed mail in your name is not stopped"));
         }
         DiscoveryOutcome::TempError { name, error } => {
             return Finding::new(
+                "temperror",
                 check,
                 Verdict::Error,
                 format!("DMARC discovery failed: {name}: {error}"),
             );
         }
         other => {
-            return Finding::new(check, Verdict::Error, format!("DMARC discovery: {other:?}"));
+            return Finding::new(
+                "discovery-error",
+                check,
+                Verdict::Error,
+                format!("DMARC discovery: {other:?}"),
+            );
         }
     };
     let record_name = format!("_dmarc.{}", found.policy_domain);
+    // The situation is the declared policy, or its absence.
+    let situation = match found.declared_policy {
+        None => "no-policy".to_owned(),
+        Some(Policy::None) => "p-none".to_owned(),
+        Some(policy) => format!("p-{policy}"),
+    };
     let mut finding = Finding::new(
+        &situation,
         check,
         Verdict::Ok,
         format!("{record_name} publishes a DMARC policy"),
@@ -1384,6 +1457,7 @@ fn discarded(discovery: &PolicyDiscovery) -> Option<(&str, &[String])> {
 fn several_dmarc_records((domain, records): (&str, &[String])) -> Finding {
     let name = format!("_dmarc.{domain}");
     let mut finding = Finding::new(
+        "several-records",
         CheckKind::DmarcRecord,
         Verdict::Fail,
         format!(

@@ -19,7 +19,9 @@ use mailauth_core::iprev::{IprevConfig, IprevResult, iprev};
 use mailauth_core::spf::{SpfConfig, SpfResult, SpfVerifier};
 use mailauth_core::text::escape;
 
-use crate::{DoctorReport, Hints, ReadError, SendingSetup, Verdict, audit_domain, diagnose};
+use crate::{
+    CheckKind, DoctorReport, Hints, ReadError, SendingSetup, Verdict, audit_domain, diagnose,
+};
 use crate::{bounce, demo, diagnose_bounce, diagnose_headers, headers};
 
 /// Exit codes besides the verdicts' 0 to 3.
@@ -65,7 +67,8 @@ enum Command {
     /// Audit the SPF and DMARC records of one or many domains.
     #[command(after_help = "Examples:\n  \
         mailauth domain example.com\n  \
-        mailauth domain --file domains.txt --json   # one JSON report per line")]
+        mailauth domain --file domains.txt --json   # one JSON report per line\n  \
+        mailauth domain --file domains.txt --csv    # one row per domain")]
     Domain(DomainArgs),
     /// SPF (RFC 7208) for a client IP, MAIL FROM and HELO: both identities.
     #[command(after_help = "Example:\n  \
@@ -150,6 +153,10 @@ struct DomainArgs {
     /// Read more domains from this file, one per line (`-`: standard input).
     #[arg(long, value_name = "FILE")]
     file: Option<PathBuf>,
+    /// Write CSV (RFC 4180): a header row, then one row per domain with the
+    /// worst verdict and each check's finding code.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
     #[command(flatten)]
     resolver: ResolverArgs,
 }
@@ -284,6 +291,35 @@ fn print_report(report: &DoctorReport, json: bool) -> u8 {
 #[cfg(feature = "serde")]
 fn report_json(report: &DoctorReport) -> String {
     report.to_json()
+}
+
+/// The report as one line of JSON (JSON lines).
+#[cfg(feature = "serde")]
+fn report_json_line(report: &DoctorReport) -> String {
+    serde_json::from_str::<serde_json::Value>(&report.to_json())
+        .map(|value| value.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "serde"))]
+fn report_json_line(report: &DoctorReport) -> String {
+    report_json(report)
+}
+
+/// A CSV field (RFC 4180 §2): the text escaped to printable ASCII, quoted
+/// when it holds a comma or a quote; a field a spreadsheet would take for a
+/// formula (`=`, `+`, `-`, `@`) starts with an apostrophe, since the
+/// domain list is not the operator's own writing.
+fn csv_field(text: &str) -> String {
+    let mut text = escape(text);
+    if text.starts_with(['=', '+', '-', '@']) {
+        text.insert(0, '\'');
+    }
+    if text.contains([',', '"']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
 }
 
 #[cfg(not(feature = "serde"))]
@@ -430,12 +466,31 @@ async fn domains(args: DomainArgs) -> Result<u8, String> {
     }
     let dns = resolver(&args.resolver)?;
     let mut worst = 0;
+    if args.csv {
+        println!("domain,worst,sender-domain,spf-record,dmarc-record");
+    }
     for (i, name) in names.iter().enumerate() {
         let code = match audit_domain(&*dns, name).await {
+            Ok(report) if args.csv => {
+                let mut row = vec![csv_field(name), report.worst().as_str().to_owned()];
+                for check in [
+                    CheckKind::SenderDomain,
+                    CheckKind::SpfRecord,
+                    CheckKind::DmarcRecord,
+                ] {
+                    row.push(
+                        report
+                            .finding(check)
+                            .map(|f| f.code.clone())
+                            .unwrap_or_default(),
+                    );
+                }
+                println!("{}", row.join(","));
+                report.worst().exit_code()
+            }
             Ok(report) if args.resolver.json => {
                 // One report per line: JSON lines.
-                let line = report_json(&report).replace('\n', "");
-                println!("{line}");
+                println!("{}", report_json_line(&report));
                 report.worst().exit_code()
             }
             Ok(report) => {
@@ -446,6 +501,9 @@ async fn domains(args: DomainArgs) -> Result<u8, String> {
             }
             Err(error) => {
                 eprintln!("mailauth: {}", escape(&error.to_string()));
+                if args.csv {
+                    println!("{},{},,,", csv_field(name), Verdict::Error.as_str());
+                }
                 Verdict::Error.exit_code()
             }
         };
@@ -656,6 +714,22 @@ async fn reverse(args: IprevArgs) -> Result<u8, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// CSV fields are quoted as RFC 4180 asks, and a hostile domain list
+    /// cannot put a formula or a control character into a spreadsheet.
+    #[test]
+    fn csv_fields() {
+        assert_eq!(csv_field("example.com"), "example.com");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert!(
+            csv_field("a\nb\x1b")
+                .bytes()
+                .all(|b| (0x20..0x7f).contains(&b))
+        );
+    }
 
     #[test]
     fn reverse_paths_as_smtp_gives_them() {

@@ -128,6 +128,71 @@ mailauth_core::tokens! {
     }
 }
 
+/// Every [`Finding::code`] the doctor gives, by check: stable tokens
+/// (`docs/doctor-json.md` explains each). A code is added, never renamed.
+pub const FINDING_CODES: &[&str] = &[
+    "spf-mailfrom.pass",
+    "spf-mailfrom.fail",
+    "spf-mailfrom.softfail",
+    "spf-mailfrom.neutral",
+    "spf-mailfrom.none",
+    "spf-mailfrom.permerror",
+    "spf-mailfrom.temperror",
+    "spf-helo.skipped",
+    "spf-helo.pass",
+    "spf-helo.fail",
+    "spf-helo.softfail",
+    "spf-helo.neutral",
+    "spf-helo.none",
+    "spf-helo.permerror",
+    "spf-helo.temperror",
+    "iprev.pass",
+    "iprev.no-ptr",
+    "iprev.ptr-mismatch",
+    "iprev.temperror",
+    "helo.skipped",
+    "helo.ok",
+    "helo.bare-domain",
+    "helo.not-this-host",
+    "helo.temperror",
+    "sender-domain.receives-mail",
+    "sender-domain.null-mx",
+    "sender-domain.not-found",
+    "sender-domain.temperror",
+    "dnsbl.listed",
+    "dnsbl.list-errors",
+    "dnsbl.no-lists",
+    "dnsbl.not-applicable",
+    "dnsbl.not-listed",
+    "dmarc.pass",
+    "dmarc.fail",
+    "dmarc.none",
+    "dmarc.temperror",
+    "dmarc.permerror",
+    "spf-record.sound",
+    "spf-record.too-many-lookups",
+    "spf-record.include-without-record",
+    "spf-record.too-many-void-lookups",
+    "spf-record.plus-all",
+    "spf-record.uses-ptr",
+    "spf-record.missing-all",
+    "spf-record.no-record",
+    "spf-record.no-domain",
+    "spf-record.several-records",
+    "spf-record.syntax-error",
+    "spf-record.temperror",
+    "dmarc-record.p-reject",
+    "dmarc-record.p-quarantine",
+    "dmarc-record.p-none",
+    "dmarc-record.no-policy",
+    "dmarc-record.no-record",
+    "dmarc-record.no-domain",
+    "dmarc-record.several-records",
+    "dmarc-record.invalid-domain",
+    "dmarc-record.temperror",
+    "dmarc-record.discovery-error",
+];
+
 /// One check's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -135,6 +200,11 @@ mailauth_core::tokens! {
 pub struct Finding {
     /// The check.
     pub check: CheckKind,
+    /// What the finding is, as a stable token `check.situation`
+    /// (`spf-record.several-records`, `iprev.no-ptr`, `dmarc.fail`): one
+    /// of those listed in `docs/doctor-json.md`, for programs to decide on
+    /// instead of the prose.
+    pub code: String,
     /// Its verdict.
     pub verdict: Verdict,
     /// One line: what is the matter.

@@ -21,8 +21,14 @@ pub(crate) struct DoctorFinding {
     /// `spf-mailfrom`, `spf-helo`, `iprev`, `helo`, `sender-domain`,
     /// `dnsbl`, `dmarc`, `spf-record` or `dmarc-record`.
     check: &'static str,
-    /// `ok`, `warn`, `fail` or `error`.
+    /// The situation, a stable token `check.situation`
+    /// (`spf-record.several-records`, `iprev.no-ptr`): the codes are listed
+    /// in docs/doctor-json.md.
+    code: String,
+    /// `skipped`, `ok`, `warn`, `fail` or `error`.
     verdict: &'static str,
+    /// The check's RFC result where it has one (`spf-*`, `iprev`, `dmarc`).
+    result: Option<String>,
     /// One line: what is the matter.
     summary: String,
     /// What was seen.
@@ -140,7 +146,9 @@ impl DoctorReport {
             .iter()
             .map(|f| DoctorFinding {
                 check: f.check.as_str(),
+                code: f.code.clone(),
                 verdict: f.verdict.as_str(),
+                result: f.result.clone(),
                 summary: f.summary.clone(),
                 evidence: f.evidence.clone(),
                 receivers: f.receivers.clone(),

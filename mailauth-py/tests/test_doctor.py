@@ -25,6 +25,9 @@ async def test_bare_helo_case(demo: mailauth.Resolver) -> None:
     ]
     helo = report.finding("helo")
     assert helo is not None and helo.verdict == "warn" and "bare domain" in helo.summary
+    assert helo.code == "helo.bare-domain" and helo.result is None
+    spf = report.finding("spf-mailfrom")
+    assert spf is not None and (spf.code, spf.result) == ("spf-mailfrom.pass", "pass")
     assert any("smtp_helo_name = mail.bare.example" in fix.action for fix in helo.fix)
     dnsbl = report.finding("dnsbl")
     assert dnsbl is not None and any("127.0.0.3 CSS" in seen for seen in dnsbl.evidence)

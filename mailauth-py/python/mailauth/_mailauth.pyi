@@ -1157,8 +1157,17 @@ class DoctorFinding:
         `dnsbl`, `dmarc`, `spf-record` or `dmarc-record`.
         """
     @property
+    def code(self) -> str:
+        """The situation, a stable token `check.situation`
+        (`spf-record.several-records`, `iprev.no-ptr`): the codes are listed
+        in docs/doctor-json.md.
+        """
+    @property
     def verdict(self) -> DoctorVerdictToken:
-        """`ok`, `warn`, `fail` or `error`."""
+        """`skipped`, `ok`, `warn`, `fail` or `error`."""
+    @property
+    def result(self) -> str | None:
+        """The check's RFC result where it has one (`spf-*`, `iprev`, `dmarc`)."""
     @property
     def summary(self) -> str:
         """One line: what is the matter."""
