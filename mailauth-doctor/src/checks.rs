@@ -43,6 +43,7 @@ impl Finding {
             summary: summary.into(),
             result: None,
             evidence: Vec::new(),
+            records: Vec::new(),
             receivers: Vec::new(),
             fix: Vec::new(),
         }
@@ -55,6 +56,23 @@ impl Finding {
 
     fn seen(mut self, line: impl Into<String>) -> Self {
         self.evidence.push(line.into());
+        self
+    }
+
+    /// A DNS record the finding rests on, with its evidence line.
+    fn seen_record(mut self, record: DnsRecord) -> Self {
+        let line = match record.record_type {
+            RecordType::Txt => format!("{}: \"{}\"", record.name, record.value),
+            _ => format!("{} {}: {}", record.record_type, record.name, record.value),
+        };
+        self.evidence.push(line);
+        self.records.push(record);
+        self
+    }
+
+    /// A DNS record the finding rests on, its evidence line written apart.
+    fn record(mut self, record: DnsRecord) -> Self {
+        self.records.push(record);
         self
     }
 
@@ -647,6 +665,21 @@ fn iprev_finding(out: &IprevOutput, name: &str, name_points_here: bool) -> Findi
         ))
         .receiver("Postfix: 450 4.7.1 ... cannot find your reverse hostname (temporary)"),
     };
+    let mut finding = finding;
+    for name in &out.ptr_names {
+        finding = finding.record(DnsRecord::new(&reverse, RecordType::Ptr, canonical(name)));
+    }
+    for forward in &out.forward {
+        if let ForwardOutcome::Mismatch(addresses) = &forward.outcome {
+            for address in addresses {
+                finding = finding.record(DnsRecord::new(
+                    canonical(&forward.name),
+                    address_type(*address),
+                    address.to_string(),
+                ));
+            }
+        }
+    }
     finding.result(out.result.as_str())
 }
 
@@ -802,7 +835,25 @@ fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding 
             format!("{domain} could not be checked (DNS failure)"),
         ),
     };
-    let finding = finding.seen(format!("{domain}: {}", report.status));
+    let mut finding = finding.seen(format!("{domain}: {}", report.status));
+    match &report.status {
+        MailDomainStatus::Mx(mxs) => {
+            for mx in mxs {
+                let value = format!("{} {}", mx.preference, mx.exchange);
+                finding = finding.record(DnsRecord::new(domain, RecordType::Mx, value));
+            }
+        }
+        MailDomainStatus::ImplicitMx(addresses) => {
+            for address in addresses {
+                let record = DnsRecord::new(domain, address_type(*address), address.to_string());
+                finding = finding.record(record);
+            }
+        }
+        MailDomainStatus::NullMx => {
+            finding = finding.record(DnsRecord::new(domain, RecordType::Mx, "0 "));
+        }
+        _ => {}
+    }
     match &report.postfix {
         Some(reply) => finding.receiver(format!("Postfix reject_unknown_sender_domain: {reply}")),
         None => finding,
@@ -897,10 +948,16 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
         match &result.outcome {
             ListOutcome::Listed { listings, reasons } => {
                 for listing in listings {
-                    finding = finding.seen(format!(
-                        "{}: {} {}",
-                        result.query, listing.code, listing.meaning
-                    ));
+                    finding = finding
+                        .seen(format!(
+                            "{}: {} {}",
+                            result.query, listing.code, listing.meaning
+                        ))
+                        .record(DnsRecord::new(
+                            &result.query,
+                            RecordType::A,
+                            listing.code.to_string(),
+                        ));
                     if result.policy == ListPolicy::Block {
                         let fixes: Vec<String> = if listing.categories.is_empty() {
                             vec![delisting(zone, None)]
@@ -1104,7 +1161,7 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
             Some((_, _, first)) => format!("the SPF record of {domain}: {first}"),
         },
     )
-    .seen(format!("{domain}: \"{record}\""))
+    .seen_record(DnsRecord::txt(domain, record))
     .seen(format!(
         "DNS-querying terms: {} of 10, void lookups: {} of 2",
         audit.dns_terms, audit.void_lookups
@@ -1199,7 +1256,7 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             )
             .receiver("RFC 7208 section 4.5: more than one record is a permerror, never a pass");
             for text in records {
-                finding = finding.seen(format!("{domain}: \"{text}\""));
+                finding = finding.seen_record(DnsRecord::txt(domain, text));
             }
             match merged_record(records) {
                 Some(merged) => finding.publish(
@@ -1221,7 +1278,7 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             Verdict::Fail,
             format!("the SPF record of {domain} does not parse: every receiver returns permerror"),
         )
-        .seen(format!("{domain}: \"{record}\""))
+        .seen_record(DnsRecord::txt(domain, record))
         .seen(format!("at byte {offset}: {error}"))
         .fix(format!("correct the record at byte {offset}")),
         Some(RecordProblem::Dns { error }) => Finding::new("temperror",
@@ -1373,7 +1430,7 @@ fn dmarc_record_finding(
         Verdict::Ok,
         format!("{record_name} publishes a DMARC policy"),
     )
-    .seen(format!("{record_name}: \"{}\"", found.text));
+    .seen_record(DnsRecord::txt(&record_name, &found.text));
     let mut worst = Verdict::Ok;
     for diagnostic in &found.diagnostics {
         finding = finding.seen(format!("{}", diagnostic));
@@ -1467,7 +1524,7 @@ fn several_dmarc_records((domain, records): (&str, &[String])) -> Finding {
     )
     .receiver("RFC 9989 section 4.10: with more than one record at a name, none applies");
     for text in records {
-        finding = finding.seen(format!("{name}: \"{text}\""));
+        finding = finding.seen_record(DnsRecord::txt(&name, text));
     }
     let strictness =
         |text: &String| match dmarc::DmarcRecord::validate(text).record.and_then(|r| r.p) {

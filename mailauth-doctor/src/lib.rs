@@ -216,6 +216,10 @@ pub struct Finding {
     pub result: Option<String>,
     /// What was seen: records, names, addresses, codes.
     pub evidence: Vec<String>,
+    /// The DNS records the finding rests on, typed and as published: the
+    /// SPF and DMARC records, the PTR and address records of iprev, the
+    /// MX records of the sender domain, the blocklists' answers.
+    pub records: Vec<DnsRecord>,
     /// How receivers are likely to react (replies they send).
     pub receivers: Vec<String>,
     /// What to publish or change.

@@ -33,6 +33,8 @@ pub(crate) struct DoctorFinding {
     summary: String,
     /// What was seen.
     evidence: Vec<String>,
+    /// The DNS records the finding rests on, as published.
+    records: Vec<DoctorRecord>,
     /// How receivers are likely to react.
     receivers: Vec<String>,
     /// What to publish or change.
@@ -46,7 +48,7 @@ pub(crate) struct DoctorFix {
     /// What to do, in words.
     action: String,
     /// The record to publish, or `None`.
-    record: Option<PublishRecord>,
+    record: Option<DoctorRecord>,
 }
 
 #[pymethods]
@@ -64,13 +66,14 @@ impl DoctorFix {
     }
 }
 
-/// A DNS record the doctor asks to publish.
+/// A DNS record: one the doctor asks to publish, or one a finding rests
+/// on.
 #[pyclass(frozen, module = "mailauth")]
 #[derive(Clone, Debug)]
-pub(crate) struct PublishRecord(doctor::DnsRecord);
+pub(crate) struct DoctorRecord(doctor::DnsRecord);
 
 #[pymethods]
-impl PublishRecord {
+impl DoctorRecord {
     /// The owner name, without the trailing dot.
     #[getter]
     fn name(&self) -> &str {
@@ -95,7 +98,7 @@ impl PublishRecord {
     }
 
     fn __repr__(&self) -> String {
-        format!("PublishRecord({:?})", self.0.to_string())
+        format!("DoctorRecord({:?})", self.0.to_string())
     }
 }
 
@@ -151,13 +154,14 @@ impl DoctorReport {
                 result: f.result.clone(),
                 summary: f.summary.clone(),
                 evidence: f.evidence.clone(),
+                records: f.records.iter().cloned().map(DoctorRecord).collect(),
                 receivers: f.receivers.clone(),
                 fix: f
                     .fix
                     .iter()
                     .map(|fix| DoctorFix {
                         action: fix.action.clone(),
-                        record: fix.record.clone().map(PublishRecord),
+                        record: fix.record.clone().map(DoctorRecord),
                     })
                     .collect(),
             })

@@ -47,7 +47,7 @@ mod _mailauth {
     };
     #[pymodule_export]
     use crate::doctor::{
-        Bounce, DoctorFinding, DoctorFix, DoctorReport, PublishRecord, doctor_async,
+        Bounce, DoctorFinding, DoctorFix, DoctorRecord, DoctorReport, doctor_async,
         doctor_bounce_async, doctor_bounce_sync, doctor_domain_async, doctor_domain_sync,
         doctor_headers_async, doctor_headers_sync, doctor_sync, read_bounce,
     };

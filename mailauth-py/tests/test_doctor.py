@@ -31,6 +31,7 @@ async def test_bare_helo_case(demo: mailauth.Resolver) -> None:
     assert any("smtp_helo_name = mail.bare.example" in fix.action for fix in helo.fix)
     dnsbl = report.finding("dnsbl")
     assert dnsbl is not None and any("127.0.0.3 CSS" in seen for seen in dnsbl.evidence)
+    assert [(r.name, r.type, r.value) for r in dnsbl.records] == [("30.2.0.192.zen.spamhaus.org", "A", "127.0.0.3")]
     text = report.to_text()
     assert text.endswith("worst: FAIL (exit code 2)\n")
     # Records to publish stay whole on their own line, for pasting.

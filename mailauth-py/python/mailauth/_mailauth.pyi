@@ -47,6 +47,7 @@ __all__ = [
     "DnsblReport",
     "DoctorFinding",
     "DoctorFix",
+    "DoctorRecord",
     "DoctorReport",
     "ForwardCheck",
     "HeloCheck",
@@ -58,7 +59,6 @@ __all__ = [
     "MxRecord",
     "Outcome",
     "PostfixClient",
-    "PublishRecord",
     "ReportDestination",
     "ReportUri",
     "Resolver",
@@ -1175,6 +1175,9 @@ class DoctorFinding:
     def evidence(self) -> list[str]:
         """What was seen."""
     @property
+    def records(self) -> list[DoctorRecord]:
+        """The DNS records the finding rests on, as published."""
+    @property
     def receivers(self) -> list[str]:
         """How receivers are likely to react."""
     @property
@@ -1189,12 +1192,14 @@ class DoctorFix:
     def action(self) -> str:
         """What to do, in words."""
     @property
-    def record(self) -> PublishRecord | None:
+    def record(self) -> DoctorRecord | None:
         """The record to publish, or `None`."""
 
 @final
-class PublishRecord:
-    """A DNS record the doctor asks to publish."""
+class DoctorRecord:
+    """A DNS record: one the doctor asks to publish, or one a finding rests
+    on.
+    """
 
     @property
     def name(self) -> str:
