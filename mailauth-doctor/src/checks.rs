@@ -523,7 +523,8 @@ fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
         SpfResult::Pass => Finding::new("pass", check, Verdict::Ok, format!("SPF pass for the HELO name {helo}")),
         // RFC 7208 §2.3 recommends the record; receivers treat its absence
         // as no assertion, so it is advice, not a problem.
-        SpfResult::None => Finding::new("none",
+        SpfResult::None => Finding::new(
+            "none",
             check,
             Verdict::Ok,
             format!("no SPF record for the HELO name {helo} (optional)"),
@@ -532,7 +533,8 @@ fn spf_helo_finding(helo: &str, out: &SpfOutput) -> Finding {
             "optional, for bounces (checked against the HELO name): publish {}. TXT \"v=spf1 a -all\"",
             canonical(helo)
         )),
-        SpfResult::Fail => Finding::new("fail",
+        SpfResult::Fail => Finding::new(
+            "fail",
             check,
             Verdict::Fail,
             format!("SPF fail for the HELO name {helo}"),
@@ -810,18 +812,21 @@ fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding 
     let check = CheckKind::SenderDomain;
     let domain = &report.domain;
     let finding = match &report.status {
-        MailDomainStatus::Mx(_) | MailDomainStatus::ImplicitMx(_) => Finding::new("receives-mail",
+        MailDomainStatus::Mx(_) | MailDomainStatus::ImplicitMx(_) => Finding::new(
+            "receives-mail",
             check,
             Verdict::Ok,
             format!("{domain} receives mail: bounces can come back"),
         ),
-        MailDomainStatus::NullMx => Finding::new("null-mx",
+        MailDomainStatus::NullMx => Finding::new(
+            "null-mx",
             check,
             Verdict::Warn,
             format!("{domain} publishes a null MX: it receives no mail, not even bounces"),
         )
         .fix(format!("send with a MAIL FROM address in a domain that receives mail, not {mail_from}")),
-        MailDomainStatus::NotFound(_) | MailDomainStatus::InvalidDomain => Finding::new("not-found",
+        MailDomainStatus::NotFound(_) | MailDomainStatus::InvalidDomain => Finding::new(
+            "not-found",
             check,
             Verdict::Fail,
             format!("the MAIL FROM domain {domain} does not resolve: no MX, no address"),
@@ -829,7 +834,8 @@ fn sender_domain_finding(report: &MailDomainReport, mail_from: &str) -> Finding 
         .receiver("bounces to it are lost, and servers that accept such mail flood others with backscatter")
         .fix(format!("publish MX records for {domain} (or an A record), or send with a MAIL FROM address in a domain that receives mail")),
         // A status of a newer core: no conclusion.
-        MailDomainStatus::TempError(_) | _ => Finding::new("temperror",
+        MailDomainStatus::TempError(_) | _ => Finding::new(
+            "temperror",
             check,
             Verdict::Error,
             format!("{domain} could not be checked (DNS failure)"),
@@ -1226,7 +1232,8 @@ fn spf_record_finding(audit: &SpfAudit) -> Finding {
 fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding {
     let check = CheckKind::SpfRecord;
     match problem {
-        None | Some(RecordProblem::NoRecord) => Finding::new("no-record",
+        None | Some(RecordProblem::NoRecord) => Finding::new(
+            "no-record",
             check,
             Verdict::Fail,
             format!("{domain} publishes no SPF record"),
@@ -1236,7 +1243,8 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             format!("publish one record (mx: the hosts that receive for {domain} also send):"),
             DnsRecord::txt(domain, "v=spf1 mx -all"),
         ),
-        Some(RecordProblem::NoDomain) => Finding::new("no-domain",
+        Some(RecordProblem::NoDomain) => Finding::new(
+            "no-domain",
             check,
             Verdict::Fail,
             format!("{domain} does not exist (NXDOMAIN): it has no SPF record"),
@@ -1246,7 +1254,8 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             "send from an address in a domain that exists, or create {domain} in DNS              first (see sender-domain)"
         )),
         Some(RecordProblem::Several { records }) => {
-            let mut finding = Finding::new("several-records",
+            let mut finding = Finding::new(
+                "several-records",
                 check,
                 Verdict::Fail,
                 format!(
@@ -1273,7 +1282,8 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
             record,
             offset,
             error,
-        }) => Finding::new("syntax-error",
+        }) => Finding::new(
+            "syntax-error",
             check,
             Verdict::Fail,
             format!("the SPF record of {domain} does not parse: every receiver returns permerror"),
@@ -1281,7 +1291,8 @@ fn spf_problem_finding(domain: &str, problem: Option<&RecordProblem>) -> Finding
         .seen_record(DnsRecord::txt(domain, record))
         .seen(format!("at byte {offset}: {error}"))
         .fix(format!("correct the record at byte {offset}")),
-        Some(RecordProblem::Dns { error }) => Finding::new("temperror",
+        Some(RecordProblem::Dns { error }) => Finding::new(
+            "temperror",
             check,
             Verdict::Error,
             format!("the SPF record of {domain} could not be read: {error}"),
