@@ -293,7 +293,10 @@ fn the_binary() {
     assert!(text.contains("no blocklist asked"), "{text}");
     // The zone file's path, as long as the checkout's, may wrap the line.
     let unwrapped = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(unwrapped.contains("DNS answers from the zone file /"), "{text}");
+    assert!(
+        unwrapped.contains("DNS answers from the zone file /"),
+        "{text}"
+    );
     let (code, text) = mailauth(&["domain", "--zone", zone, "ghost.example"]);
     assert_eq!(code, 2, "{text}");
     let (code, lines) = mailauth(&[
