@@ -3,6 +3,7 @@
 
 mod args;
 mod checks;
+mod dkim;
 mod dmarc;
 mod dnsbl;
 mod doctor;
@@ -32,6 +33,11 @@ mod _mailauth {
         ForwardCheck, HeloCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport,
         PostfixClient, check_helo_async, check_helo_sync, check_mail_domain_async,
         check_mail_domain_sync, iprev_async, iprev_sync,
+    };
+    #[pymodule_export]
+    use crate::dkim::{
+        DkimKeyRecord, DkimOutput, DkimSignatureResult, DkimSigner, dkim_verify_async,
+        dkim_verify_sync,
     };
     #[pymodule_export]
     use crate::dmarc::{

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use mailauth_core::dkim::{Algorithm, Canonicalization, DkimReason, DkimResult, KeyLint, KeyType};
 use mailauth_core::dmarc::{
     Alignment, AlignmentMode, DmarcResult, Policy, PolicySource, PsdFlag, ReportTag, Severity,
 };
@@ -35,6 +36,15 @@ pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("BounceReceiver", tokens(Receiver::ALL, Receiver::as_str)),
         ("CheckKind", tokens(CheckKind::ALL, CheckKind::as_str)),
         ("CheckStatus", tokens(CheckStatus::ALL, CheckStatus::as_str)),
+        ("DkimAlgorithm", tokens(Algorithm::ALL, Algorithm::as_str)),
+        (
+            "DkimCanonicalization",
+            tokens(Canonicalization::ALL, Canonicalization::as_str),
+        ),
+        ("DkimKeyLint", tokens(KeyLint::ALL, KeyLint::as_str)),
+        ("DkimKeyType", tokens(KeyType::ALL, KeyType::as_str)),
+        ("DkimReason", tokens(DkimReason::ALL, DkimReason::as_str)),
+        ("DkimResult", tokens(DkimResult::ALL, DkimResult::as_str)),
         ("DmarcResult", tokens(DmarcResult::ALL, DmarcResult::as_str)),
         ("IprevResult", tokens(IprevResult::ALL, IprevResult::as_str)),
         ("ListKind", tokens(ListKind::ALL, ListKind::as_str)),

@@ -43,6 +43,8 @@ VERIFIER = mailauth.SpfVerifier()
 OUTPUT = VERIFIER.check_mail_from_sync("192.0.2.9", "a@example.com", "mail.example.com", resolver=DNS)
 RECORD = mailauth.DmarcRecord.parse("v=DMARC1; p=reject; rua=mailto:d@other.example")
 REPORT = mailauth.doctor_domain_sync("example.com", resolver=DNS)
+ED25519 = mailauth.DkimSigner.generate_ed25519()
+SIGNER = mailauth.DkimSigner.ed25519(ED25519, "example.com", "s")
 BOUNCE = "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy"
 
 
@@ -221,6 +223,14 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
     ),
     ("doctor_domain_sync", mailauth.doctor_domain_sync, {"resolver": DNS, "domain": "example.com"}),
     ("read_bounce", lambda bounce: mailauth.read_bounce(bounce), {"bounce": BOUNCE}),
+    ("dkim_verify_sync", mailauth.dkim_verify_sync, {"resolver": DNS, "message": b"From: a\r\n\r\n", "max_signatures": 5, "now": 0}),
+    (
+        "DkimSigner.ed25519",
+        lambda private_key, domain, selector: mailauth.DkimSigner.ed25519(private_key, domain, selector),
+        {"private_key": ED25519, "domain": "example.com", "selector": "s"},
+    ),
+    ("DkimSigner.sign", lambda message, timestamp: SIGNER.sign(message, timestamp=timestamp), {"message": b"From: a@example.com\r\n\r\n", "timestamp": 1}),
+    ("DkimKeyRecord.parse", lambda text: mailauth.DkimKeyRecord.parse(text), {"text": "v=DKIM1; p="}),
     (
         "doctor_headers_sync",
         mailauth.doctor_headers_sync,

@@ -7,6 +7,8 @@
   does a domain receive mail: ``check_mail_domain``.
 - DNS blocklists (RFC 5782): ``DnsblList``, ``dnsbl_check``,
   ``dnsbl_check_bulk``, ``dnsbl_zone_health``.
+- DKIM (RFC 6376, RFC 8463, RFC 8301): ``dkim_verify``, ``DkimSigner``,
+  ``DkimKeyRecord.parse``.
 - DMARC (RFC 9989): ``DmarcRecord.parse`` and ``.validate``,
   ``dmarc_discover``, ``dmarc_evaluate``, ``dmarc_report_destinations``.
 - The doctor: ``doctor`` and ``doctor_domain``, what receivers will conclude
@@ -39,6 +41,10 @@ from __future__ import annotations
 from mailauth._mailauth import (
     Answer,
     Bounce,
+    DkimKeyRecord,
+    DkimOutput,
+    DkimSignatureResult,
+    DkimSigner,
     DmarcDiagnostic,
     DmarcDiscovery,
     DmarcOutput,
@@ -77,6 +83,8 @@ from mailauth._mailauth import (
     check_helo_sync,
     check_mail_domain,
     check_mail_domain_sync,
+    dkim_verify,
+    dkim_verify_sync,
     dmarc_discover,
     dmarc_discover_sync,
     dmarc_evaluate,
@@ -112,6 +120,10 @@ from mailauth.exceptions import (
 __all__ = [
     "Answer",
     "Bounce",
+    "DkimKeyRecord",
+    "DkimOutput",
+    "DkimSignatureResult",
+    "DkimSigner",
     "DmarcDiagnostic",
     "DmarcDiscovery",
     "DmarcOutput",
@@ -156,6 +168,8 @@ __all__ = [
     "check_helo_sync",
     "check_mail_domain",
     "check_mail_domain_sync",
+    "dkim_verify",
+    "dkim_verify_sync",
     "dmarc_discover",
     "dmarc_discover_sync",
     "dmarc_evaluate",

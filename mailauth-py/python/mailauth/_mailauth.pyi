@@ -13,6 +13,11 @@ from mailauth.tokens import (
     BounceReceiverToken,
     CheckKindToken,
     CheckStatusToken,
+    DkimAlgorithmToken,
+    DkimKeyLintToken,
+    DkimKeyTypeToken,
+    DkimReasonToken,
+    DkimResultToken,
     DoctorVerdictToken,
     ListKindToken,
     ListPolicyToken,
@@ -35,6 +40,10 @@ __version__: str
 __all__ = [
     "Answer",
     "Bounce",
+    "DkimKeyRecord",
+    "DkimOutput",
+    "DkimSignatureResult",
+    "DkimSigner",
     "DmarcDiagnostic",
     "DmarcDiscovery",
     "DmarcOutput",
@@ -73,6 +82,8 @@ __all__ = [
     "check_helo_sync",
     "check_mail_domain",
     "check_mail_domain_sync",
+    "dkim_verify",
+    "dkim_verify_sync",
     "dmarc_discover",
     "dmarc_discover_sync",
     "dmarc_evaluate",
@@ -1428,3 +1439,141 @@ def doctor_headers_sync(
     resolver: Resolver | None = None,
 ) -> DoctorReport:
     """`doctor_headers`, blocking (GIL released)."""
+
+@final
+class DkimSignatureResult:
+    """One signature's verification."""
+
+    @property
+    def result(self) -> DkimResultToken:
+        """`pass`, `fail`, `policy`, `neutral`, `temperror` or `permerror`
+        (RFC 8601 section 2.7.1).
+        """
+    @property
+    def reason(self) -> DkimReasonToken:
+        """Why, as a stable code (`verified`, `body-hash`, `no-key`, ...)."""
+    @property
+    def detail(self) -> str:
+        """What happened, in words."""
+    @property
+    def domain(self) -> str | None:
+        """`d=`, when the field parsed."""
+    @property
+    def selector(self) -> str | None:
+        """`s=`, when the field parsed."""
+    @property
+    def identity(self) -> str | None:
+        """`i=` (or `@` + `d=`), when the field parsed."""
+    @property
+    def algorithm(self) -> DkimAlgorithmToken | None:
+        """`rsa-sha256` or `ed25519-sha256`, when the field parsed."""
+    @property
+    def key_bits(self) -> int | None:
+        """The key's size in bits, when a key was found."""
+    @property
+    def testing(self) -> bool:
+        """The key record says `t=y` (testing): give no more trust than to
+        unsigned mail.
+        """
+    @property
+    def unsigned_body_bytes(self) -> int | None:
+        """Body bytes after `l=` that the signature does not cover."""
+
+@final
+class DkimOutput:
+    """The verification of a message's DKIM signatures."""
+
+    @property
+    def signatures(self) -> list[DkimSignatureResult]:
+        """One result per `DKIM-Signature` field, top to bottom."""
+    @property
+    def result(self) -> DkimResultToken:
+        """`pass` when any signature passed, `none` without signatures,
+        otherwise the first signature's result.
+        """
+    @property
+    def passing_domains(self) -> list[str]:
+        """The `d=` domains of the signatures that passed, for DMARC."""
+    @property
+    def message_error(self) -> str | None:
+        """Why the message could not be read, or `None`."""
+
+def dkim_verify(
+    message: bytes | str,
+    *,
+    max_signatures: int = 5,
+    now: int | None = None,
+    resolver: Resolver | None = None,
+) -> Awaitable[DkimOutput]:
+    """Verifies every DKIM signature of `message` (RFC 6376, RFC 8463, RFC
+    8301), awaitable: at most `max_signatures` of them, their keys fetched
+    concurrently. `now` (Unix seconds) is the time `x=` is compared with
+    (default: the clock). A message with bare LF line ends is read with
+    CRLF.
+    """
+def dkim_verify_sync(
+    message: bytes | str,
+    *,
+    max_signatures: int = 5,
+    now: int | None = None,
+    resolver: Resolver | None = None,
+) -> DkimOutput:
+    """`dkim_verify`, blocking (GIL released)."""
+
+@final
+class DkimSigner:
+    """Signs messages for one domain and selector with one private key."""
+
+    @staticmethod
+    def rsa(private_key: bytes, domain: str, selector: str) -> DkimSigner:
+        """A signer with an RSA private key (PKCS#8 DER, 2048 bits or more):
+        `rsa-sha256`. Raises `InvalidInputError` for a key or name it cannot
+        use.
+        """
+    @staticmethod
+    def ed25519(private_key: bytes, domain: str, selector: str) -> DkimSigner:
+        """A signer with an Ed25519 private key (PKCS#8 DER): `ed25519-sha256`
+        (RFC 8463).
+        """
+    @staticmethod
+    def generate_ed25519() -> bytes:
+        """A new Ed25519 private key, PKCS#8 DER."""
+    def sign(self, message: bytes | str, *, timestamp: int | None = None) -> str:
+        """The `DKIM-Signature` field for `message` (bytes or str), with its
+        CRLF, to put at the top of the header; relaxed/relaxed, the present
+        fields of RFC 6376 section 5.4.1's list signed, singletons
+        over-signed. `timestamp` sets `t=` (Unix seconds).
+        """
+    @property
+    def key_record(self) -> str:
+        """The key record to publish (`v=DKIM1; k=...; p=...`)."""
+    @property
+    def key_record_name(self) -> str:
+        """The name to publish it at: `<selector>._domainkey.<domain>`."""
+    @property
+    def algorithm(self) -> DkimAlgorithmToken:
+        """`rsa-sha256` or `ed25519-sha256`."""
+
+@final
+class DkimKeyRecord:
+    """A DKIM key record, parsed."""
+
+    @staticmethod
+    def parse(text: str) -> DkimKeyRecord:
+        """Parses a key record's text; raises `InvalidInputError` for text that
+        is not a usable key record.
+        """
+    @property
+    def key_type(self) -> DkimKeyTypeToken:
+        """`rsa` or `ed25519`."""
+    @property
+    def bits(self) -> int | None:
+        """The key's size in bits, or `None` for a revoked key (empty `p=`)."""
+    @property
+    def testing(self) -> bool:
+        """`t=y`: the domain is testing DKIM."""
+    @property
+    def lints(self) -> list[DkimKeyLintToken]:
+        """What a careful publisher would change (`testing`, `revoked`,
+        `sha1-only`, `short-rsa-key`, `pkcs1-key`, `not-for-email`).
+        """

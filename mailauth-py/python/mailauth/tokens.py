@@ -25,6 +25,12 @@ __all__ = [
     "BounceReceiverToken",
     "CheckKindToken",
     "CheckStatusToken",
+    "DkimAlgorithmToken",
+    "DkimCanonicalizationToken",
+    "DkimKeyLintToken",
+    "DkimKeyTypeToken",
+    "DkimReasonToken",
+    "DkimResultToken",
     "DoctorVerdictToken",
     "ListKindToken",
     "ListPolicyToken",
@@ -71,6 +77,34 @@ CheckKindToken = Literal[
     "spf-mailfrom", "spf-helo", "iprev", "helo", "sender-domain", "dnsbl", "dmarc", "spf-record", "dmarc-record"
 ]
 CheckStatusToken = Literal["pass", "fail", "temperror", "not_applicable"]
+DkimAlgorithmToken = Literal["rsa-sha256", "ed25519-sha256"]
+DkimCanonicalizationToken = Literal["simple", "relaxed"]
+DkimKeyLintToken = Literal["testing", "revoked", "sha1-only", "short-rsa-key", "pkcs1-key", "not-for-email"]
+DkimKeyTypeToken = Literal["rsa", "ed25519"]
+DkimReasonToken = Literal[
+    "verified",
+    "syntax",
+    "version",
+    "missing-tag",
+    "rsa-sha1",
+    "unknown-algorithm",
+    "domain-mismatch",
+    "from-not-signed",
+    "expired",
+    "too-many-signatures",
+    "key-unavailable",
+    "no-key",
+    "key-syntax",
+    "key-revoked",
+    "key-unusable",
+    "key-size",
+    "strict-identity",
+    "body-hash",
+    "signature",
+    "body-length",
+    "unsigned-content",
+]
+DkimResultToken = Literal["none", "pass", "fail", "policy", "neutral", "temperror", "permerror"]
 DoctorVerdictToken = Literal["skipped", "ok", "warn", "fail", "error"]
 ListKindToken = Literal["ip", "domain"]
 ListPolicyToken = Literal["block", "allow"]

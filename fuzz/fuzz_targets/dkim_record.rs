@@ -1,0 +1,4 @@
+//! See mailauth_core::fuzzing::dkim_record.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mailauth_core::fuzzing::dkim_record(data));
