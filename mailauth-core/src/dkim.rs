@@ -46,6 +46,20 @@ pub use signature::{Algorithm, KeyType, Signature, SignatureError};
 pub use tag::{TagError, TagErrorKind};
 pub use verify::{DkimConfig, DkimOutput, DkimReason, DkimResult, SignatureResult, verify};
 
+/// `message` with CRLF line ends (a message stored with bare LF gets CRLF).
+pub(crate) fn crlf_message(message: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    message::crlf(message)
+}
+
+/// The header fields of a message (CRLF line ends): name and value, as far
+/// as the header parses.
+pub(crate) fn header_fields(message: &[u8]) -> Vec<(&[u8], &[u8])> {
+    match message::split(message, DkimConfig::default().max_header_fields) {
+        Ok(parsed) => parsed.fields.iter().map(|f| (f.name, f.value())).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// The body canonicalization, for the fuzz target's idempotence check.
 #[doc(hidden)]
 pub fn fuzz_body(canon: Canonicalization, body: &[u8], sink: impl FnMut(&[u8])) {

@@ -33,6 +33,7 @@
 // clippy refuses one without #[non_exhaustive].
 #![warn(clippy::exhaustive_structs)]
 
+pub mod auth;
 pub mod dkim;
 pub mod dmarc;
 pub mod dns;

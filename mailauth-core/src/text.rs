@@ -65,6 +65,22 @@ pub fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Appends `text` for an RFC 5322 comment: the [text rule](crate::text),
+/// with the comment's own delimiters replaced by `?` too.
+pub fn push_comment(out: &mut String, text: &str) {
+    let safe = |c: char| is_printable(c) && !matches!(c, '(' | ')' | '\\');
+    out.extend(text.chars().map(|c| if safe(c) { c } else { '?' }));
+}
+
+/// Whether `text` can stand as an RFC 8601 `value` token (RFC 2045)
+/// without quotes.
+pub fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
+}
+
 /// `text` for a terminal: printable US-ASCII as it is, every other byte as
 /// `\xNN` (a UTF-8 character as the escapes of its bytes).
 ///

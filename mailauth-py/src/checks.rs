@@ -96,7 +96,7 @@ pub(crate) struct PostfixClient {
 /// What iprev found.
 #[pyclass(frozen, module = "mailauth")]
 #[derive(Clone, Debug)]
-pub(crate) struct IprevOutput(iprev::IprevOutput);
+pub(crate) struct IprevOutput(pub(crate) iprev::IprevOutput);
 
 #[pymethods]
 impl IprevOutput {

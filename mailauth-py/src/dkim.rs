@@ -74,7 +74,7 @@ impl DkimSignatureResult {
 /// The verification of a message's DKIM signatures.
 #[pyclass(frozen, module = "mailauth")]
 #[derive(Clone, Debug)]
-pub(crate) struct DkimOutput(dkim::DkimOutput);
+pub(crate) struct DkimOutput(pub(crate) dkim::DkimOutput);
 
 #[pymethods]
 impl DkimOutput {
@@ -113,7 +113,7 @@ impl DkimOutput {
 }
 
 /// A message as bytes: `bytes`, or `str` (encoded as UTF-8).
-fn message_bytes(value: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
+pub(crate) fn message_bytes(value: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Ok(bytes.as_bytes().to_vec());
     }
@@ -128,7 +128,7 @@ fn message_bytes(value: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
     ))
 }
 
-fn config(max_signatures: i128, now: Option<i128>) -> BindingResult<DkimConfig> {
+pub(crate) fn config(max_signatures: i128, now: Option<i128>) -> BindingResult<DkimConfig> {
     let mut config = DkimConfig::default().max_signatures(args::range(
         "max_signatures",
         max_signatures,

@@ -533,7 +533,7 @@ impl IdentifierCheck {
 /// The DMARC evaluation of one message.
 #[pyclass(frozen, module = "mailauth")]
 #[derive(Clone, Debug)]
-pub(crate) struct DmarcOutput(dmarc::DmarcOutput);
+pub(crate) struct DmarcOutput(pub(crate) dmarc::DmarcOutput);
 
 #[pymethods]
 impl DmarcOutput {

@@ -2,6 +2,7 @@
 //! The core knows nothing of Python; this crate only adapts its types.
 
 mod args;
+mod auth;
 mod checks;
 mod dkim;
 mod dmarc;
@@ -28,6 +29,8 @@ fn _cli(py: Python<'_>, args: Vec<String>) -> u8 {
 mod _mailauth {
     #[pymodule_export]
     use super::_cli;
+    #[pymodule_export]
+    use crate::auth::{AuthOutput, authenticate_async, authenticate_sync};
     #[pymodule_export]
     use crate::checks::{
         ForwardCheck, HeloCheck, HeloReport, IprevOutput, IprevResult, MailDomainReport,

@@ -229,6 +229,28 @@ impl SpfOutput {
 }
 
 impl SpfOutput {
+    /// The output of a MAIL FROM check (the HELO identity for `<>`), for
+    /// the whole-message authentication.
+    pub(crate) fn mail_from(
+        inner: CoreOutput,
+        ip: std::net::IpAddr,
+        helo: &str,
+        mail_from: &str,
+    ) -> Self {
+        let (identity, envelope_from) = if mail_from.is_empty() {
+            (Identity::Helo, format!("postmaster@{helo}"))
+        } else {
+            (Identity::MailFrom, mail_from.to_owned())
+        };
+        Self {
+            inner,
+            identity,
+            ip,
+            helo: helo.to_owned(),
+            envelope_from,
+        }
+    }
+
     fn context<'a>(&'a self, receiver: &'a str) -> HeaderContext<'a> {
         HeaderContext::new(
             self.identity,

@@ -67,3 +67,28 @@ def test_unsigned_and_hostile_messages() -> None:
     assert out.signatures[0].detail.isprintable()
     flood = b"".join(b"X-F: %d\r\n" % i for i in range(2000)) + b"\r\n"
     assert mailauth.dkim_verify_sync(flood, resolver=zone).message_error == "more than 1000 header fields"
+
+
+async def test_authenticate_a_whole_message() -> None:
+    zone_text = (DATA / "rfc8463.zone").read_text() + (
+        'football.example.com. TXT "v=spf1 ip4:192.0.2.1 -all"\n'
+        '_dmarc.football.example.com. TXT "v=DMARC1; p=reject"\n'
+    )
+    zone = mailauth.Resolver.from_zone(zone_text)
+    message = (DATA / "rfc8463-a3.eml").read_bytes()
+    out = await mailauth.authenticate(
+        message, "192.0.2.1", "mail.football.example.com", "joe@football.example.com",
+        authserv_id="mx.example.net", resolver=zone,
+    )
+    assert out.from_domain == "football.example.com" and out.from_error is None
+    assert out.spf.result == mailauth.SpfResult.PASS
+    assert [s.result for s in out.dkim.signatures] == ["pass", "pass"]
+    assert out.dmarc is not None and out.dmarc.result == mailauth.DmarcResult.PASS
+    field = out.authentication_results
+    assert field.startswith("Authentication-Results: mx.example.net;\r\n\tspf=pass")
+    assert "dmarc=pass header.from=football.example.com policy.dmarc=reject" in field
+    assert field.endswith("\r\n") and field.count("dkim=pass") == 2
+    two = mailauth.authenticate_sync(
+        b"From: a@x.example\n" + message, "192.0.2.1", "h.example", "", authserv_id="mx", resolver=zone,
+    )
+    assert two.dmarc is None and two.from_error == "the message has more than one From field"

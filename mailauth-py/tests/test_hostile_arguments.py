@@ -232,6 +232,19 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
     ("DkimSigner.sign", lambda message, timestamp: SIGNER.sign(message, timestamp=timestamp), {"message": b"From: a@example.com\r\n\r\n", "timestamp": 1}),
     ("DkimKeyRecord.parse", lambda text: mailauth.DkimKeyRecord.parse(text), {"text": "v=DKIM1; p="}),
     (
+        "authenticate_sync",
+        mailauth.authenticate_sync,
+        {
+            "resolver": DNS,
+            "message": b"From: a@example.com\r\n\r\nhi\r\n",
+            "ip": "192.0.2.1",
+            "helo": "mail.example.com",
+            "mail_from": "a@example.com",
+            "authserv_id": "mx.example.net",
+            "max_signatures": 5,
+        },
+    ),
+    (
         "doctor_headers_sync",
         mailauth.doctor_headers_sync,
         {

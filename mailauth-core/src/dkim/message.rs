@@ -13,10 +13,10 @@ pub(crate) struct Field<'a> {
     pub(crate) raw: &'a [u8],
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
     /// The value: after the colon, without the ending CRLF.
-    pub(crate) fn value(&self) -> &[u8] {
-        let after = &self.raw[self.name.len() + 1..];
+    pub(crate) fn value(&self) -> &'a [u8] {
+        let after: &'a [u8] = &self.raw[self.name.len() + 1..];
         after.strip_suffix(b"\r\n").unwrap_or(after)
     }
 }

@@ -200,6 +200,48 @@ pub struct SignatureResult {
 }
 
 impl SignatureResult {
+    /// The `dkim=` method of an `Authentication-Results:` field (RFC 8601
+    /// §2.7.1): the result, the reason as a comment unless it passed, and
+    /// `header.d`, `header.i`, `header.s`, `header.a` and the first 8
+    /// characters of `b=` (RFC 6008) when the field parsed. Every value is
+    /// re-serialized from what was validated, quoted when it is not a
+    /// token: the message's text never reaches the header raw.
+    pub fn authentication_results(&self) -> String {
+        let mut out = format!("dkim={}", self.result);
+        if self.result != DkimResult::Pass {
+            out.push_str(" (");
+            crate::text::push_comment(&mut out, &self.detail);
+            out.push(')');
+        }
+        if let Some(sig) = &self.signature {
+            // d=, s= and a= were validated as names and tokens; i= is
+            // written raw only when it is a plain `[local-part]@domain`;
+            // b= is always quoted (base64 holds tspecials).
+            let mut property = |name: &str, value: &str, raw: bool| {
+                out.push_str(" header.");
+                out.push_str(name);
+                out.push('=');
+                if raw {
+                    out.push_str(value);
+                } else {
+                    crate::text::push_quoted(&mut out, value);
+                }
+            };
+            property("d", &sig.domain, crate::text::is_token(&sig.domain));
+            let identity_ok = sig
+                .identity
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"@.-_+=".contains(&b))
+                && sig.identity.matches('@').count() == 1;
+            property("i", &sig.identity, identity_ok);
+            property("s", &sig.selector, crate::text::is_token(&sig.selector));
+            property("a", sig.algorithm.as_str(), true);
+            let prefix: String = sig.signature_text.chars().take(8).collect();
+            property("b", &prefix, false);
+        }
+        out
+    }
+
     fn new(result: DkimResult, reason: DkimReason, detail: impl fmt::Display) -> Self {
         Self {
             result,

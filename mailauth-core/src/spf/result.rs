@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use super::record::Directive;
-use crate::text::{is_printable, push_quoted};
+use crate::text::{is_token, push_comment, push_quoted};
 
 /// The result of check_host(), RFC 7208 §2.6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -242,21 +242,6 @@ crate::token::tokens! {
         MailFrom = "mailfrom",
         Helo = "helo",
     }
-}
-
-/// Appends `text` for an RFC 5322 comment: the [text rule](crate::text),
-/// with the comment's own delimiters replaced by `?` too.
-fn push_comment(out: &mut String, text: &str) {
-    let safe = |c: char| is_printable(c) && !matches!(c, '(' | ')' | '\\');
-    out.extend(text.chars().map(|c| if safe(c) { c } else { '?' }));
-}
-
-/// Whether `text` can stand as an RFC 8601 `value` token without quotes.
-fn is_token(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
 }
 
 /// The facts a header rendering needs beyond the output.

@@ -9,6 +9,9 @@
   ``dnsbl_check_bulk``, ``dnsbl_zone_health``.
 - DKIM (RFC 6376, RFC 8463, RFC 8301): ``dkim_verify``, ``DkimSigner``,
   ``DkimKeyRecord.parse``.
+- A whole received message: ``authenticate`` runs SPF, DKIM, iprev and
+  DMARC (with the real DKIM results) and renders the
+  ``Authentication-Results:`` field.
 - DMARC (RFC 9989): ``DmarcRecord.parse`` and ``.validate``,
   ``dmarc_discover``, ``dmarc_evaluate``, ``dmarc_report_destinations``.
 - The doctor: ``doctor`` and ``doctor_domain``, what receivers will conclude
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 from mailauth._mailauth import (
     Answer,
+    AuthOutput,
     Bounce,
     DkimKeyRecord,
     DkimOutput,
@@ -79,6 +83,8 @@ from mailauth._mailauth import (
     SpfVerifier,
     TxtRecord,
     ZoneHealthReport,
+    authenticate,
+    authenticate_sync,
     check_helo,
     check_helo_sync,
     check_mail_domain,
@@ -119,6 +125,7 @@ from mailauth.exceptions import (
 
 __all__ = [
     "Answer",
+    "AuthOutput",
     "Bounce",
     "DkimKeyRecord",
     "DkimOutput",
@@ -164,6 +171,8 @@ __all__ = [
     "TxtRecord",
     "ZoneHealthReport",
     "ZoneParseError",
+    "authenticate",
+    "authenticate_sync",
     "check_helo",
     "check_helo_sync",
     "check_mail_domain",

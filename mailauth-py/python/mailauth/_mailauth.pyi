@@ -39,6 +39,7 @@ from mailauth.tokens import (
 __version__: str
 __all__ = [
     "Answer",
+    "AuthOutput",
     "Bounce",
     "DkimKeyRecord",
     "DkimOutput",
@@ -78,6 +79,8 @@ __all__ = [
     "SpfVerifier",
     "TxtRecord",
     "ZoneHealthReport",
+    "authenticate",
+    "authenticate_sync",
     "check_helo",
     "check_helo_sync",
     "check_mail_domain",
@@ -1577,3 +1580,61 @@ class DkimKeyRecord:
         """What a careful publisher would change (`testing`, `revoked`,
         `sha1-only`, `short-rsa-key`, `pkcs1-key`, `not-for-email`).
         """
+
+@final
+class AuthOutput:
+    """What the whole-message authentication concluded."""
+
+    @property
+    def authentication_results(self) -> str:
+        """The `Authentication-Results:` field, name included, folded, ending
+        in CRLF: header-safe whatever the message holds.
+        """
+    @property
+    def from_domain(self) -> str | None:
+        """The From domain, or `None` when the message has no single one."""
+    @property
+    def from_error(self) -> str | None:
+        """Why there is no single From domain, or `None`."""
+    @property
+    def spf(self) -> SpfOutput:
+        """SPF for the MAIL FROM identity (the HELO identity for `<>`)."""
+    @property
+    def dkim(self) -> DkimOutput:
+        """Every DKIM signature."""
+    @property
+    def dmarc(self) -> DmarcOutput | None:
+        """DMARC with the real DKIM results, or `None` without a single From
+        domain.
+        """
+    @property
+    def iprev(self) -> IprevOutput:
+        """iprev of the client."""
+
+def authenticate(
+    message: bytes | str,
+    ip: IpLike,
+    helo: str,
+    mail_from: str,
+    *,
+    authserv_id: str,
+    max_signatures: int = 5,
+    resolver: Resolver | None = None,
+) -> Awaitable[AuthOutput]:
+    """Authenticates a received message, awaitable: SPF (MAIL FROM, or HELO
+    for an empty `mail_from`), every DKIM signature and iprev at once, then
+    DMARC from the From domain with the real DKIM results. The result's
+    `authentication_results` is the field to add, with `authserv_id` (the
+    receiving host's name, never taken from the message).
+    """
+def authenticate_sync(
+    message: bytes | str,
+    ip: IpLike,
+    helo: str,
+    mail_from: str,
+    *,
+    authserv_id: str,
+    max_signatures: int = 5,
+    resolver: Resolver | None = None,
+) -> AuthOutput:
+    """`authenticate`, blocking (GIL released)."""
