@@ -224,16 +224,17 @@ pub fn from_domain(message: &[u8]) -> Result<String, FromError> {
         return Err(FromError::Several);
     }
     let value = String::from_utf8_lossy(value);
-    match from_addresses(&value).as_slice() {
+    match from_field_domains(&value).as_slice() {
         [domain] => Ok(domain.clone()),
         _ => Err(FromError::Addresses),
     }
 }
 
-/// The domains of the addresses of a From field value: each `<...>` or
-/// bare `local@domain`, quoted strings and comments set aside; groups
-/// (`name: ... ;`) give their members.
-fn from_addresses(value: &str) -> Vec<String> {
+/// The domains (lower case) of the addresses of a From field value: each
+/// `<...>` or bare `local@domain`, quoted strings and comments set aside;
+/// groups (`name: ... ;`) give their members. The doctor reads received
+/// headers with it, so that it and DMARC agree on the From domain.
+pub fn from_field_domains(value: &str) -> Vec<String> {
     let mut plain = String::new();
     let (mut quoted, mut depth, mut escaped) = (false, 0u32, false);
     for c in value.chars() {
@@ -272,7 +273,7 @@ mod tests {
 
     #[test]
     fn from_fields() {
-        let domain = |v: &str| from_addresses(v);
+        let domain = |v: &str| from_field_domains(v);
         assert_eq!(domain("Joe <joe@Example.COM>"), ["example.com"]);
         assert_eq!(domain("joe@example.com"), ["example.com"]);
         assert_eq!(

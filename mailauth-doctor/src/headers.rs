@@ -174,7 +174,7 @@ pub fn read(input: &[u8]) -> Headers {
         headers.return_path = Some(value(path));
     }
     if let Some(from) = get("from") {
-        let domains = from_domains(from);
+        let domains = mailauth_core::auth::from_field_domains(from);
         headers.from_addresses = domains.len();
         if let [domain] = domains.as_slice() {
             headers.from_domain = Some(value(domain));
@@ -258,34 +258,6 @@ fn tag<'a>(tags: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_str())
         .filter(|v| !v.is_empty())
-}
-
-/// The domains of the addresses in a From field: each `<...>` or bare
-/// `local@domain`, outside quoted strings and comments.
-fn from_domains(field: &str) -> Vec<String> {
-    let mut plain = String::new();
-    let (mut quoted, mut depth) = (false, 0u32);
-    for c in field.chars() {
-        match c {
-            '"' if depth == 0 => quoted = !quoted,
-            '(' if !quoted => depth = depth.saturating_add(1),
-            ')' if !quoted => depth = depth.saturating_sub(1),
-            _ if quoted || depth > 0 => {}
-            _ => plain.push(c),
-        }
-    }
-    plain
-        .split(',')
-        .filter_map(|mailbox| {
-            let address = match mailbox.split_once('<') {
-                Some((_, rest)) => rest.split('>').next()?,
-                None => mailbox.trim(),
-            };
-            let (_, domain) = address.rsplit_once('@')?;
-            let domain = domain.trim().trim_end_matches('.');
-            (!domain.is_empty()).then(|| domain.to_ascii_lowercase())
-        })
-        .collect()
 }
 
 /// The `method=result` pairs of an `Authentication-Results:` field (RFC
