@@ -481,9 +481,16 @@ fn multiplexed_udp_outlives_the_runtime_of_its_first_lookup() {
 /// after its query, and whose TCP port takes connections and never
 /// answers. Returns its address.
 fn truncating_nameserver(delay: Duration) -> SocketAddr {
-    let udp = UdpSocket::bind("127.0.0.1:0").expect("bind UDP");
-    let addr = udp.local_addr().expect("address");
-    let tcp = TcpListener::bind(addr).expect("bind TCP on the same port");
+    // The TCP port of a free UDP port may be taken by another test's
+    // connection: try other ports until both are free.
+    let (udp, tcp, addr) = (0..100)
+        .find_map(|_| {
+            let udp = UdpSocket::bind("127.0.0.1:0").ok()?;
+            let addr = udp.local_addr().ok()?;
+            let tcp = TcpListener::bind(addr).ok()?;
+            Some((udp, tcp, addr))
+        })
+        .expect("a port free for both UDP and TCP");
     std::thread::spawn(move || {
         let mut held = Vec::new();
         while let Ok((stream, _)) = tcp.accept() {

@@ -2,6 +2,7 @@
 //! server (Knot DNS on 127.0.0.1, started by `scripts/dns-test-server.sh`),
 //! and the parity of both backends over the same zone files.
 
+mod dkim;
 mod dmarc;
 mod dns_server;
 mod dnsbl;
