@@ -192,6 +192,14 @@ pub(crate) fn dkim_verify_sync(
 #[pyclass(frozen, module = "mailauth")]
 pub(crate) struct DkimSigner(dkim::DkimSigner);
 
+/// `header/body` (`relaxed/simple`, ...) as a `c=` pair.
+fn canonicalizations(text: &str) -> BindingResult<dkim::Canonicalizations> {
+    let (header, body) = text.split_once('/').unwrap_or((text, "simple"));
+    let header = args::token::<dkim::Canonicalization>("canonicalization", header)?;
+    let body = args::token::<dkim::Canonicalization>("canonicalization", body)?;
+    Ok(dkim::Canonicalizations::new(header, body))
+}
+
 fn sign_error(e: dkim::SignError) -> PyErr {
     BindingError::InvalidInput(e.to_string()).into()
 }
@@ -199,21 +207,36 @@ fn sign_error(e: dkim::SignError) -> PyErr {
 #[pymethods]
 impl DkimSigner {
     /// A signer with an RSA private key (PKCS#8 DER, 2048 bits or more):
-    /// `rsa-sha256`. Raises `InvalidInputError` for a key or name it cannot
-    /// use.
+    /// `rsa-sha256`. `canonicalization` is `header/body` (default
+    /// `relaxed/relaxed`). Raises `InvalidInputError` for a key, name or
+    /// canonicalization it cannot use.
     #[staticmethod]
-    fn rsa(private_key: &[u8], domain: &str, selector: &str) -> PyResult<Self> {
+    #[pyo3(signature = (private_key, domain, selector, *, canonicalization = "relaxed/relaxed"))]
+    fn rsa(
+        private_key: &[u8],
+        domain: &str,
+        selector: &str,
+        canonicalization: &str,
+    ) -> PyResult<Self> {
+        let c = canonicalizations(canonicalization)?;
         dkim::DkimSigner::rsa(private_key, domain, selector)
-            .map(Self)
+            .map(|s| Self(s.canonicalization(c)))
             .map_err(sign_error)
     }
 
     /// A signer with an Ed25519 private key (PKCS#8 DER): `ed25519-sha256`
-    /// (RFC 8463).
+    /// (RFC 8463). `canonicalization` as for `rsa`.
     #[staticmethod]
-    fn ed25519(private_key: &[u8], domain: &str, selector: &str) -> PyResult<Self> {
+    #[pyo3(signature = (private_key, domain, selector, *, canonicalization = "relaxed/relaxed"))]
+    fn ed25519(
+        private_key: &[u8],
+        domain: &str,
+        selector: &str,
+        canonicalization: &str,
+    ) -> PyResult<Self> {
+        let c = canonicalizations(canonicalization)?;
         dkim::DkimSigner::ed25519(private_key, domain, selector)
-            .map(Self)
+            .map(|s| Self(s.canonicalization(c)))
             .map_err(sign_error)
     }
 

@@ -48,6 +48,10 @@ def test_rsa_signer() -> None:
         mailauth.DkimSigner.rsa(b"not a key", "example.com", "r1")
     with pytest.raises(mailauth.InvalidInputError):
         mailauth.DkimSigner.ed25519(mailauth.DkimSigner.generate_ed25519(), "bad domain", "r1")
+    simple = mailauth.DkimSigner.rsa(key, "example.com", "r1", canonicalization="simple/simple")
+    assert "c=simple/simple;" in simple.sign(MESSAGE)
+    with pytest.raises(mailauth.InvalidInputError, match="canonicalization"):
+        mailauth.DkimSigner.rsa(key, "example.com", "r1", canonicalization="fancy/simple")
 
 
 def test_key_records() -> None:

@@ -1528,15 +1528,16 @@ class DkimSigner:
     """Signs messages for one domain and selector with one private key."""
 
     @staticmethod
-    def rsa(private_key: bytes, domain: str, selector: str) -> DkimSigner:
+    def rsa(private_key: bytes, domain: str, selector: str, *, canonicalization: str = "relaxed/relaxed") -> DkimSigner:
         """A signer with an RSA private key (PKCS#8 DER, 2048 bits or more):
-        `rsa-sha256`. Raises `InvalidInputError` for a key or name it cannot
-        use.
+        `rsa-sha256`. `canonicalization` is `header/body` (default
+        `relaxed/relaxed`). Raises `InvalidInputError` for a key, name or
+        canonicalization it cannot use.
         """
     @staticmethod
-    def ed25519(private_key: bytes, domain: str, selector: str) -> DkimSigner:
+    def ed25519(private_key: bytes, domain: str, selector: str, *, canonicalization: str = "relaxed/relaxed") -> DkimSigner:
         """A signer with an Ed25519 private key (PKCS#8 DER): `ed25519-sha256`
-        (RFC 8463).
+        (RFC 8463). `canonicalization` as for `rsa`.
         """
     @staticmethod
     def generate_ed25519() -> bytes:
