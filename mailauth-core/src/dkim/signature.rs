@@ -52,6 +52,9 @@ crate::token::tokens! {
     }
 }
 
+/// The most names `h=` may list (§8.9; real signers list under 30).
+const MAX_SIGNED_FIELDS: usize = 64;
+
 /// A parsed `DKIM-Signature` field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -107,6 +110,10 @@ pub enum SignatureError {
     /// An unknown canonicalization (§3.4: ignored).
     #[error("unknown canonicalization c={0}")]
     UnknownCanonicalization(String),
+    /// `q=` names no method this verifier knows (only `dns/txt` is
+    /// defined, §3.5).
+    #[error("q= names no known query method (dns/txt)")]
+    UnknownQueryMethod,
     /// A tag whose value does not have its syntax.
     #[error("{tag}= at byte {offset} is not valid: {why}")]
     BadValue {
@@ -234,6 +241,13 @@ impl Signature {
                 }
             }
         };
+        if let Some(q) = tag::get(&tags, "q")
+            && !q
+                .split(':')
+                .any(|m| tag::without_fws(m).eq_ignore_ascii_case("dns/txt"))
+        {
+            return Err(SignatureError::UnknownQueryMethod);
+        }
         let domain = domain_name(d, "d", d.value)?;
         let selector = s.value.to_ascii_lowercase();
         let selector_ok = crate::dns::validate_name(&selector).is_ok_and(|n| n == selector)
@@ -270,6 +284,14 @@ impl Signature {
             .split(':')
             .map(|name| tag::without_fws(name).to_ascii_lowercase())
             .collect();
+        // §8.9: a bound on what h= makes the verifier do.
+        if headers.len() > MAX_SIGNED_FIELDS {
+            return Err(SignatureError::BadValue {
+                tag: "h",
+                offset: h.offset,
+                why: "more than 64 field names",
+            });
+        }
         if headers
             .iter()
             .any(|n| n.is_empty() || !n.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b':'))
@@ -346,7 +368,11 @@ mod tests {
     fn fields_a_verifier_must_not_use() {
         let base = "v=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=YWJj; b=YWJj";
         type Case = (&'static str, fn(&SignatureError) -> bool);
-        let cases: [Case; 11] = [
+        let cases: [Case; 12] = [
+            (
+                "v=1; a=rsa-sha256; q=http/well-known; d=example.com; s=sel; h=from; bh=YWJj; b=YWJj",
+                |e| *e == SignatureError::UnknownQueryMethod,
+            ),
             (
                 "v=2; a=rsa-sha256; d=example.com; s=sel; h=from; bh=YWJj; b=YWJj",
                 |e| *e == SignatureError::Version,

@@ -154,7 +154,10 @@ fn unsigned_messages_and_limits() {
         message.extend_from_slice(signer.sign(MESSAGE).unwrap().as_bytes());
     }
     message.extend_from_slice(MESSAGE);
+    dns.reset_counters();
     let out = run(verify(&dns, &message, &DkimConfig::default()));
+    // One (d=, s=): one query, however many signatures name it (§8.4).
+    assert_eq!(dns.queries(), 1);
     assert_eq!(out.signatures.len(), 7);
     assert_eq!(
         out.signatures

@@ -327,21 +327,57 @@ pub async fn verify(resolver: &dyn DnsResolver, message: &[u8], config: &DkimCon
         .filter(|(_, f)| f.name.eq_ignore_ascii_case(b"dkim-signature"))
         .map(|(i, _)| i)
         .collect();
-    let checks = indices.iter().enumerate().map(|(n, &index)| {
-        let parsed = &parsed;
-        async move {
+    // §6.1.1 first, for every signature: only those that parse fetch a key.
+    let parsed_signatures: Vec<Result<Signature, Box<SignatureResult>>> = indices
+        .iter()
+        .enumerate()
+        .map(|(n, &index)| {
             if n >= config.max_signatures {
-                return SignatureResult::new(
+                return Err(Box::new(SignatureResult::new(
                     DkimResult::Neutral,
                     DkimReason::TooManySignatures,
                     format!("only {} signatures are evaluated", config.max_signatures),
-                );
+                )));
             }
-            verify_one(resolver, parsed, index, config, now).await
+            parse_field(&parsed.fields[index], now)
+        })
+        .collect();
+    // Each (d=, s=) once per message (§8.4): a message repeating one
+    // signature cannot multiply the queries.
+    let mut names: Vec<(String, String)> = Vec::new();
+    for signature in parsed_signatures.iter().flatten() {
+        let name = (signature.domain.clone(), signature.selector.clone());
+        if !names.contains(&name) {
+            names.push(name);
         }
-    });
+    }
+    let keys = join_all(
+        names
+            .iter()
+            .map(|(domain, selector)| fetch_keys(resolver, domain, selector, config)),
+    )
+    .await;
+    let signatures = parsed_signatures
+        .into_iter()
+        .zip(&indices)
+        .map(|(signature, &index)| {
+            let signature = match signature {
+                Ok(signature) => signature,
+                Err(result) => return *result,
+            };
+            let position = names
+                .iter()
+                .position(|(d, s)| *d == signature.domain && *s == signature.selector)
+                .unwrap_or(0);
+            match keys.get(position) {
+                Some(Ok(records)) => check_with_keys(&parsed, index, &signature, records, config),
+                Some(Err(result)) => result.clone().with_signature(&signature),
+                None => check_with_keys(&parsed, index, &signature, &[], config),
+            }
+        })
+        .collect();
     DkimOutput {
-        signatures: join_all(checks).await,
+        signatures,
         message_error: None,
     }
 }
@@ -351,9 +387,9 @@ fn field_error(error: &SignatureError) -> DkimReason {
         SignatureError::Version => DkimReason::Version,
         SignatureError::MissingTag(_) => DkimReason::MissingTag,
         SignatureError::RsaSha1 => DkimReason::RsaSha1,
-        SignatureError::UnknownAlgorithm(_) | SignatureError::UnknownCanonicalization(_) => {
-            DkimReason::UnknownAlgorithm
-        }
+        SignatureError::UnknownAlgorithm(_)
+        | SignatureError::UnknownCanonicalization(_)
+        | SignatureError::UnknownQueryMethod => DkimReason::UnknownAlgorithm,
         SignatureError::DomainMismatch => DkimReason::DomainMismatch,
         SignatureError::FromNotSigned => DkimReason::FromNotSigned,
         SignatureError::ExpiryBeforeTimestamp => DkimReason::Expired,
@@ -361,38 +397,57 @@ fn field_error(error: &SignatureError) -> DkimReason {
     }
 }
 
-async fn verify_one(
-    resolver: &dyn DnsResolver,
-    message: &Message<'_>,
-    index: usize,
-    config: &DkimConfig,
-    now: u64,
-) -> SignatureResult {
-    let field = message.fields[index];
+/// The signature of a `DKIM-Signature` field, checked as §6.1.1 asks, or
+/// the `neutral` result that ends its verification.
+fn parse_field(field: &Field<'_>, now: u64) -> Result<Signature, Box<SignatureResult>> {
+    if field.raw.len() > MAX_FIELD_BYTES {
+        return Err(Box::new(SignatureResult::new(
+            DkimResult::Neutral,
+            DkimReason::Syntax,
+            format!("the signature field is longer than {MAX_FIELD_BYTES} bytes"),
+        )));
+    }
     let Ok(value) = std::str::from_utf8(field.value()) else {
-        return SignatureResult::new(
+        return Err(Box::new(SignatureResult::new(
             DkimResult::Neutral,
             DkimReason::Syntax,
             "the signature field is not UTF-8",
-        );
+        )));
     };
-    let signature = match Signature::parse(value) {
-        Ok(signature) => signature,
-        Err(e) => return SignatureResult::new(DkimResult::Neutral, field_error(&e), &e),
-    };
+    let signature = Signature::parse(value).map_err(|e| {
+        Box::new(SignatureResult::new(
+            DkimResult::Neutral,
+            field_error(&e),
+            &e,
+        ))
+    })?;
     if signature.expiration.is_some_and(|x| x < now) {
-        return SignatureResult::new(DkimResult::Neutral, DkimReason::Expired, "x= has passed")
-            .with_signature(&signature);
+        let expired =
+            SignatureResult::new(DkimResult::Neutral, DkimReason::Expired, "x= has passed");
+        return Err(Box::new(expired.with_signature(&signature)));
     }
-    let keys = match fetch_keys(resolver, &signature, config).await {
-        Ok(keys) => keys,
-        Err(result) => return result.with_signature(&signature),
-    };
-    // Several key records: the first that verifies, else the first
-    // failure (§6.1.2 step 4 lets the verifier try each).
+    Ok(signature)
+}
+
+/// The longest `DKIM-Signature` field read (§8.9; a real one is under
+/// 2 KiB).
+const MAX_FIELD_BYTES: usize = 8192;
+
+/// The longest key record read: a 4096-bit RSA key is about 800 bytes.
+const MAX_KEY_RECORD_BYTES: usize = 4096;
+
+/// Several key records: the first that verifies, else the first failure
+/// (§6.1.2 step 4 lets the verifier try each).
+fn check_with_keys(
+    message: &Message<'_>,
+    index: usize,
+    signature: &Signature,
+    records: &[KeyRecord],
+    config: &DkimConfig,
+) -> SignatureResult {
     let mut first: Option<SignatureResult> = None;
-    for key in keys {
-        let result = check_with_key(message, index, &signature, &key, config);
+    for key in records {
+        let result = check_with_key(message, index, signature, key, config);
         if result.result == DkimResult::Pass || result.result == DkimResult::Policy {
             return result;
         }
@@ -400,7 +455,7 @@ async fn verify_one(
     }
     first.unwrap_or_else(|| {
         SignatureResult::new(DkimResult::PermError, DkimReason::NoKey, "no key record")
-            .with_signature(&signature)
+            .with_signature(signature)
     })
 }
 
@@ -408,10 +463,11 @@ async fn verify_one(
 /// ends the verification (§6.1.2 steps 2 to 5).
 async fn fetch_keys(
     resolver: &dyn DnsResolver,
-    signature: &Signature,
+    domain: &str,
+    selector: &str,
     config: &DkimConfig,
 ) -> Result<Vec<KeyRecord>, SignatureResult> {
-    let name = format!("{}._domainkey.{}", signature.selector, signature.domain);
+    let name = format!("{selector}._domainkey.{domain}");
     let txts = match resolver.txt(&name).await {
         Ok(txts) => txts,
         Err(e @ (LookupError::NxDomain | LookupError::NoData)) => {
@@ -439,7 +495,12 @@ async fn fetch_keys(
     let mut keys = Vec::new();
     let mut first_error: Option<KeyError> = None;
     for txt in txts.iter().take(config.max_key_records) {
-        let text = String::from_utf8_lossy(&txt.joined()).into_owned();
+        let joined = txt.joined();
+        if joined.len() > MAX_KEY_RECORD_BYTES {
+            first_error.get_or_insert(KeyError::MissingKey);
+            continue;
+        }
+        let text = String::from_utf8_lossy(&joined).into_owned();
         match KeyRecord::parse(&text) {
             Ok(key) => keys.push(key),
             Err(e) => {
