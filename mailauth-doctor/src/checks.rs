@@ -1570,3 +1570,137 @@ fn query_list(discovery: &PolicyDiscovery) -> String {
     let names: Vec<&str> = discovery.queries.iter().map(|q| q.name.as_str()).collect();
     names.join(", ")
 }
+
+pub(super) async fn dkim_key(resolver: &dyn DnsResolver, domain: &str, selector: &str) -> Finding {
+    use mailauth_core::dkim::{KeyLint, KeyRecord};
+    use mailauth_core::dns::LookupError;
+    let check = CheckKind::DkimKey;
+    let domain = canonical(domain);
+    let name = format!("{}._domainkey.{domain}", selector.to_ascii_lowercase());
+    let texts: Vec<String> = match resolver.txt(&name).await {
+        Ok(txts) => txts
+            .iter()
+            .map(|t| String::from_utf8_lossy(&t.joined()).into_owned())
+            .collect(),
+        Err(LookupError::NxDomain | LookupError::NoData) => {
+            return Finding::new(
+                "no-key",
+                check,
+                Verdict::Fail,
+                format!("{name} publishes no DKIM key: signatures with s={selector} get permerror"),
+            )
+            .fix(format!(
+                "publish at {name} the key record your signer gives for selector {selector} \
+                 (mailauth: DkimSigner.key_record)"
+            ));
+        }
+        Err(e) => {
+            return Finding::new(
+                "temperror",
+                check,
+                Verdict::Error,
+                format!("the DKIM key at {name} could not be read: {e}"),
+            );
+        }
+    };
+    let mut parsed = None;
+    let mut first_error = None;
+    for text in &texts {
+        match KeyRecord::parse(text) {
+            Ok(record) if parsed.is_none() => parsed = Some((text.clone(), record)),
+            Ok(_) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let mut finding = match &parsed {
+        None => Finding::new(
+            "syntax-error",
+            check,
+            Verdict::Fail,
+            format!("{name} holds no usable DKIM key record: signatures get permerror"),
+        )
+        .seen(first_error.map_or_else(|| "no TXT record here".to_owned(), |e| e.to_string())),
+        Some((_, record)) => {
+            let lint = |l| record.lints.contains(&l);
+            let bits = record
+                .key
+                .as_ref()
+                .map_or(0, mailauth_core::dkim::PublicKey::bits);
+            let (situation, verdict, summary) = if lint(KeyLint::Revoked) {
+                (
+                    "revoked",
+                    Verdict::Fail,
+                    format!("{name} is revoked (empty p=): signatures get permerror"),
+                )
+            } else if lint(KeyLint::Sha1Only) {
+                (
+                    "sha1-only",
+                    Verdict::Fail,
+                    format!(
+                        "{name} allows only SHA-1 (h=sha1), which no signature may use (RFC 8301)"
+                    ),
+                )
+            } else if lint(KeyLint::NotForEmail) {
+                (
+                    "not-for-email",
+                    Verdict::Fail,
+                    format!("{name} is not for email (s=): email verifiers ignore it"),
+                )
+            } else if lint(KeyLint::Testing) {
+                (
+                    "testing",
+                    Verdict::Warn,
+                    format!("{name} is in testing (t=y): receivers treat signed mail as unsigned"),
+                )
+            } else if lint(KeyLint::ShortRsaKey) {
+                (
+                    "short-rsa-key",
+                    Verdict::Warn,
+                    format!(
+                        "{name} is a {bits}-bit RSA key: signers SHOULD use 2048 bits (RFC 8301)"
+                    ),
+                )
+            } else {
+                (
+                    "ok",
+                    Verdict::Ok,
+                    format!(
+                        "{name} publishes a sound {} key ({bits} bits)",
+                        record.key_type
+                    ),
+                )
+            };
+            Finding::new(situation, check, verdict, summary)
+        }
+    };
+    for text in &texts {
+        finding = finding.seen_record(DnsRecord::txt(&name, text));
+    }
+    if let Some((_, record)) = &parsed {
+        if record.lints.contains(&KeyLint::Pkcs1Key) {
+            finding = finding.seen("p= is a bare RSAPublicKey; verifiers accept it, tools publish SubjectPublicKeyInfo");
+        }
+        let limits = [KeyLint::Testing, KeyLint::Sha1Only, KeyLint::NotForEmail];
+        if record.lints.iter().any(|l| limits.contains(l))
+            && let Some(plain) = record.plain_record()
+        {
+            finding = finding.publish(
+                "publish the same key without what limits it (t=y, h=, s=):",
+                DnsRecord::txt(&name, plain),
+            );
+        }
+        if record.lints.contains(&KeyLint::Revoked) {
+            finding = finding.fix(format!(
+                "stop signing with s={selector}, or publish the current key under a new selector"
+            ));
+        }
+        if record.lints.contains(&KeyLint::ShortRsaKey) {
+            finding = finding.fix(
+                "make a 2048-bit RSA key (or an Ed25519 key, RFC 8463) and publish it under a new selector",
+            );
+        }
+    }
+    finding
+}

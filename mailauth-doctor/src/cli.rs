@@ -20,7 +20,8 @@ use mailauth_core::spf::{SpfConfig, SpfResult, SpfVerifier};
 use mailauth_core::text::escape;
 
 use crate::{
-    CheckKind, DoctorReport, Hints, ReadError, SendingSetup, Verdict, audit_domain, diagnose,
+    CheckKind, DoctorReport, Hints, ReadError, SendingSetup, Verdict, audit_dkim_key, audit_domain,
+    diagnose,
 };
 use crate::{bounce, demo, diagnose_bounce, diagnose_headers, headers};
 
@@ -68,7 +69,8 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         mailauth domain example.com\n  \
         mailauth domain --file domains.txt --json   # one JSON report per line\n  \
-        mailauth domain --file domains.txt --csv    # one row per domain")]
+        mailauth domain --file domains.txt --csv    # one row per domain\n  \
+        mailauth domain example.com --dkim-selector s2026   # and its DKIM key")]
     Domain(DomainArgs),
     /// SPF (RFC 7208) for a client IP, MAIL FROM and HELO: both identities.
     #[command(after_help = "Example:\n  \
@@ -157,6 +159,10 @@ struct DomainArgs {
     /// worst verdict and each check's finding code.
     #[arg(long, conflicts_with = "json")]
     csv: bool,
+    /// Also audit the DKIM key published for this selector
+    /// (`<selector>._domainkey.<domain>`); repeatable.
+    #[arg(long = "dkim-selector", value_name = "SELECTOR")]
+    dkim_selectors: Vec<String>,
     #[command(flatten)]
     resolver: ResolverArgs,
 }
@@ -470,7 +476,18 @@ async fn domains(args: DomainArgs) -> Result<u8, String> {
         println!("domain,worst,sender-domain,spf-record,dmarc-record");
     }
     for (i, name) in names.iter().enumerate() {
-        let code = match audit_domain(&*dns, name).await {
+        let audited = match audit_domain(&*dns, name).await {
+            Ok(mut report) => {
+                for selector in &args.dkim_selectors {
+                    report
+                        .findings
+                        .push(audit_dkim_key(&*dns, name, selector).await);
+                }
+                Ok(report)
+            }
+            Err(e) => Err(e),
+        };
+        let code = match audited {
             Ok(report) if args.csv => {
                 let mut row = vec![csv_field(name), report.worst().as_str().to_owned()];
                 for check in [

@@ -112,6 +112,8 @@ pub enum CheckKind {
     SpfRecord,
     /// The published DMARC record.
     DmarcRecord,
+    /// A published DKIM key record (RFC 6376 §3.6.1).
+    DkimKey,
 }
 
 mailauth_core::tokens! {
@@ -125,6 +127,7 @@ mailauth_core::tokens! {
         Dmarc = "dmarc",
         SpfRecord = "spf-record",
         DmarcRecord = "dmarc-record",
+        DkimKey = "dkim-key",
     }
 }
 
@@ -191,6 +194,15 @@ pub const FINDING_CODES: &[&str] = &[
     "dmarc-record.invalid-domain",
     "dmarc-record.temperror",
     "dmarc-record.discovery-error",
+    "dkim-key.ok",
+    "dkim-key.no-key",
+    "dkim-key.syntax-error",
+    "dkim-key.revoked",
+    "dkim-key.sha1-only",
+    "dkim-key.not-for-email",
+    "dkim-key.testing",
+    "dkim-key.short-rsa-key",
+    "dkim-key.temperror",
 ];
 
 /// One check's outcome.
@@ -844,6 +856,15 @@ pub async fn diagnose_headers(
         compared,
     });
     Ok(report)
+}
+
+/// Audits the DKIM key record a domain publishes for `selector`
+/// (`<selector>._domainkey.<domain>`, RFC 6376 §3.6): published, a key
+/// record, not revoked, usable with SHA-256 and for email, not in testing,
+/// an RSA key of 2048 bits or more (RFC 8301 §3.2). The fix gives the
+/// record to publish when the key itself is sound.
+pub async fn audit_dkim_key(resolver: &dyn DnsResolver, domain: &str, selector: &str) -> Finding {
+    checks::dkim_key(resolver, domain, selector).await
 }
 
 /// Audits a domain's published SPF and DMARC records.

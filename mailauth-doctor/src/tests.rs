@@ -467,3 +467,43 @@ fn dns_outages_are_errors_without_records_to_publish() {
         }
     }
 }
+
+/// The DKIM key audit: each way a key record goes wrong, with the record
+/// to publish when the key itself is sound.
+#[test]
+fn dkim_keys() {
+    const KEY: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+    let dns = zone(&format!(
+        "good._domainkey.example.com. TXT \"v=DKIM1; k=ed25519; p={KEY}\"\n\
+         test._domainkey.example.com. TXT \"v=DKIM1; k=ed25519; t=y; p={KEY}\"\n\
+         sha1._domainkey.example.com. TXT \"v=DKIM1; k=ed25519; h=sha1; p={KEY}\"\n\
+         gone._domainkey.example.com. TXT \"v=DKIM1; p=\"\n\
+         junk._domainkey.example.com. TXT \"v=spf1 -all\"\n"
+    ));
+    let cases = [
+        ("good", "dkim-key.ok", Verdict::Ok),
+        ("test", "dkim-key.testing", Verdict::Warn),
+        ("sha1", "dkim-key.sha1-only", Verdict::Fail),
+        ("gone", "dkim-key.revoked", Verdict::Fail),
+        ("junk", "dkim-key.syntax-error", Verdict::Fail),
+        ("none", "dkim-key.no-key", Verdict::Fail),
+    ];
+    for (selector, code, verdict) in cases {
+        let finding = run(audit_dkim_key(&dns, "example.com", selector));
+        assert_eq!(
+            (finding.code.as_str(), finding.verdict),
+            (code, verdict),
+            "{finding:?}"
+        );
+    }
+    let testing = run(audit_dkim_key(&dns, "example.com", "test"));
+    let record = testing.fix[0].record.as_ref().expect("a record to publish");
+    assert_eq!(
+        (record.name.as_str(), record.value.as_str()),
+        (
+            "test._domainkey.example.com",
+            &*format!("v=DKIM1; k=ed25519; p={KEY}")
+        )
+    );
+    assert_eq!(testing.records.len(), 1);
+}

@@ -156,6 +156,7 @@ sequence_args! {
     faults: "faults" of "(name, type or None, fault) tuples" as (String, Option<String>, Bound<'py, PyAny>);
     dkim: "dkim" of "(domain, verified) tuples" as (String, bool);
     dkim_domains: "dkim_domains" of "str" as String;
+    dkim_selectors: "dkim_selectors" of "str" as String;
 }
 
 /// `dnsbl_lists`: None or a sequence of DnsblList.

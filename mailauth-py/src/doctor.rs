@@ -287,8 +287,18 @@ async fn run_doctor(dns: Arc<dyn DnsResolver>, setup: SendingSetup) -> DoctorRep
     DoctorReport(doctor::diagnose(&*dns, &setup).await)
 }
 
-async fn run_domain(dns: Arc<dyn DnsResolver>, domain: String) -> BindingResult<DoctorReport> {
-    Ok(DoctorReport(doctor::audit_domain(&*dns, &domain).await?))
+async fn run_domain(
+    dns: Arc<dyn DnsResolver>,
+    domain: String,
+    dkim_selectors: Vec<String>,
+) -> BindingResult<DoctorReport> {
+    let mut report = doctor::audit_domain(&*dns, &domain).await?;
+    for selector in &dkim_selectors {
+        report
+            .findings
+            .push(doctor::audit_dkim_key(&*dns, &domain, selector).await);
+    }
+    Ok(DoctorReport(report))
 }
 
 /// Diagnoses a sending setup, awaitable: every check at once, each with
@@ -335,32 +345,34 @@ pub(crate) fn doctor_sync(
     Ok(py.detach(|| runtime().block_on(run_doctor(dns, setup))))
 }
 
-/// Audits a domain's SPF and DMARC records, awaitable; raises
+/// Audits a domain's SPF and DMARC records, awaitable, and the DKIM key
+/// of each of `dkim_selectors` (a `dkim-key` finding each); raises
 /// `InvalidInputError` for an invalid domain.
 #[pyfunction(name = "doctor_domain")]
-#[pyo3(signature = (domain, *, resolver = None))]
+#[pyo3(signature = (domain, *, dkim_selectors = Vec::new(), resolver = None))]
 pub(crate) fn doctor_domain_async<'py>(
     py: Python<'py>,
     domain: String,
+    #[pyo3(from_py_with = args::dkim_selectors)] dkim_selectors: Vec<String>,
     resolver: Option<&Resolver>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let dns = dns(resolver)?;
-    pyo3_async_runtimes::tokio::future_into_py(
-        py,
-        async move { Ok(run_domain(dns, domain).await?) },
-    )
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        Ok(run_domain(dns, domain, dkim_selectors).await?)
+    })
 }
 
 /// `doctor_domain`, blocking (GIL released).
 #[pyfunction]
-#[pyo3(signature = (domain, *, resolver = None))]
+#[pyo3(signature = (domain, *, dkim_selectors = Vec::new(), resolver = None))]
 pub(crate) fn doctor_domain_sync(
     py: Python<'_>,
     domain: String,
+    #[pyo3(from_py_with = args::dkim_selectors)] dkim_selectors: Vec<String>,
     resolver: Option<&Resolver>,
 ) -> PyResult<DoctorReport> {
     let dns = dns(resolver)?;
-    Ok(py.detach(|| runtime().block_on(run_domain(dns, domain)))?)
+    Ok(py.detach(|| runtime().block_on(run_domain(dns, domain, dkim_selectors)))?)
 }
 
 /// A bounce, a Postfix log line or an SMTP reply, as read: who refused,

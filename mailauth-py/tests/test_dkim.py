@@ -96,3 +96,15 @@ async def test_authenticate_a_whole_message() -> None:
         b"From: a@x.example\n" + message, "192.0.2.1", "h.example", "", authserv_id="mx", resolver=zone,
     )
     assert two.dmarc is None and two.from_error == "the message has more than one From field"
+
+
+def test_doctor_audits_dkim_keys() -> None:
+    zone = mailauth.Resolver.from_zone(
+        'example.com. TXT "v=spf1 -all"\n'
+        's1._domainkey.example.com. TXT "v=DKIM1; k=ed25519; t=y; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="\n'
+    )
+    report = mailauth.doctor_domain_sync("example.com", dkim_selectors=["s1", "s2"], resolver=zone)
+    keys = [f for f in report.findings if f.check == "dkim-key"]
+    assert [(f.code, f.verdict) for f in keys] == [("dkim-key.testing", "warn"), ("dkim-key.no-key", "fail")]
+    record = keys[0].fix[0].record
+    assert record is not None and "t=y" not in record.value

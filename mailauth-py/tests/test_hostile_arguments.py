@@ -221,7 +221,7 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
             "dnsbl_lists": [LIST],
         },
     ),
-    ("doctor_domain_sync", mailauth.doctor_domain_sync, {"resolver": DNS, "domain": "example.com"}),
+    ("doctor_domain_sync", mailauth.doctor_domain_sync, {"resolver": DNS, "domain": "example.com", "dkim_selectors": ["s1"]}),
     ("read_bounce", lambda bounce: mailauth.read_bounce(bounce), {"bounce": BOUNCE}),
     ("dkim_verify_sync", mailauth.dkim_verify_sync, {"resolver": DNS, "message": b"From: a\r\n\r\n", "max_signatures": 5, "now": 0}),
     (

@@ -25,6 +25,8 @@ pub struct KeyRecord {
     pub strict_identity: bool,
     /// What a careful publisher would change; none of these stops use.
     pub lints: Vec<KeyLint>,
+    /// `p=` as published, whitespace removed (empty when revoked).
+    pub key_base64: String,
 }
 
 /// A public key from a key record.
@@ -193,7 +195,20 @@ impl KeyRecord {
             testing,
             strict_identity: flags.iter().any(|f| f == "s"),
             lints,
+            key_base64: tag::without_fws(p.value),
         })
+    }
+
+    /// The record with the same key and nothing that limits it: no `t=y`,
+    /// `h=` or `s=` (the defaults allow every hash and email); `t=s` kept.
+    /// `None` for a revoked key.
+    pub fn plain_record(&self) -> Option<String> {
+        self.key.as_ref()?;
+        let strict = if self.strict_identity { " t=s;" } else { "" };
+        Some(format!(
+            "v=DKIM1; k={};{strict} p={}",
+            self.key_type, self.key_base64
+        ))
     }
 
     /// Whether the record lets `algorithm` be used: `k=` matches, `h=`

@@ -1303,14 +1303,17 @@ def doctor_sync(
 def doctor_domain(
     domain: str,
     *,
+    dkim_selectors: Sequence[str] = ...,
     resolver: Resolver | None = None,
 ) -> Awaitable[DoctorReport]:
-    """Audits a domain's SPF and DMARC records, awaitable; raises
+    """Audits a domain's SPF and DMARC records, awaitable, and the DKIM key
+    of each of `dkim_selectors` (a `dkim-key` finding each); raises
     `InvalidInputError` for an invalid domain.
     """
 def doctor_domain_sync(
     domain: str,
     *,
+    dkim_selectors: Sequence[str] = ...,
     resolver: Resolver | None = None,
 ) -> DoctorReport:
     """`doctor_domain`, blocking (GIL released)."""

@@ -74,7 +74,16 @@ BounceReasonToken = Literal[
 ]
 BounceReceiverToken = Literal["gmail", "microsoft", "yahoo", "postfix", "other"]
 CheckKindToken = Literal[
-    "spf-mailfrom", "spf-helo", "iprev", "helo", "sender-domain", "dnsbl", "dmarc", "spf-record", "dmarc-record"
+    "spf-mailfrom",
+    "spf-helo",
+    "iprev",
+    "helo",
+    "sender-domain",
+    "dnsbl",
+    "dmarc",
+    "spf-record",
+    "dmarc-record",
+    "dkim-key",
 ]
 CheckStatusToken = Literal["pass", "fail", "temperror", "not_applicable"]
 DkimAlgorithmToken = Literal["rsa-sha256", "ed25519-sha256"]
