@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: runs every check and test, Rust and Python.
 # Any failure, and any test runner that ran no test, fails the whole run.
-#   FUZZ_SECONDS  time per fuzz target (default 20)
+#   FUZZ_SECONDS  time per fuzz target (default 10)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -66,7 +66,7 @@ step "release wheels for the other platforms (manylinux aarch64, musllinux x86_6
 scripts/wheels.sh
 
 step "fuzz smoke run"
-scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 
 echo
 echo "mailauth: ${rust_passed} Rust and ${py_passed} Python tests"
