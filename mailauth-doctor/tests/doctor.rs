@@ -431,7 +431,7 @@ fn bounce_snapshots() {
         .filter(|n| n != "SOURCE.md")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 14);
+    assert_eq!(names.len(), 15);
     for name in &names {
         let report = bounce_report(name);
         let context = report.bounce.as_ref().expect("bounce context");

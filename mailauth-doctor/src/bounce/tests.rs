@@ -50,6 +50,17 @@ const CASES: &[Case] = &[
         None,
     ),
     (
+        "gmail-5.7.25-postfix.log",
+        InputKind::PostfixLog,
+        Receiver::Gmail,
+        Reason::ReverseDns,
+        550,
+        Some("5.7.25"),
+        None,
+        None,
+        Some(Stage::EndOfData),
+    ),
+    (
         "gmail-5.7.27-spf.txt",
         InputKind::Reply,
         Receiver::Gmail,
