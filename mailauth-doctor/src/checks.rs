@@ -210,7 +210,7 @@ pub(super) async fn diagnose(dns: &dyn DnsResolver, setup: &SendingSetup) -> Doc
         },
         sender_domain_finding(&sender, &setup.mail_from),
         dnsbl_finding(&listed, &setup.dnsbl_lists),
-        dmarc_finding(&dmarc_out, &mail_domain),
+        dmarc_finding(&dmarc_out, &mail_domain, setup.dkim_verified),
         spf_record_finding(&audit),
         dmarc_record_finding(
             &from_domain,
@@ -1011,7 +1011,9 @@ fn dnsbl_finding(report: &DnsblReport, lists: &[DnsblList]) -> Finding {
     finding
 }
 
-fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
+/// The dmarc finding; `verified`: the DKIM passes were verified on the
+/// message, not taken on trust.
+fn dmarc_finding(out: &DmarcOutput, mail_domain: &str, verified: bool) -> Finding {
     let check = CheckKind::Dmarc;
     let domain = out
         .discovery
@@ -1093,7 +1095,12 @@ fn dmarc_finding(out: &DmarcOutput, mail_domain: &str) -> Finding {
             Alignment::TempError => "alignment unknown (DNS failure)",
             Alignment::NotAligned => "not aligned",
         };
-        finding = finding.seen(format!("DKIM d={} (assumed valid), {aligned}", dkim.domain));
+        let how = if verified {
+            "verified here"
+        } else {
+            "assumed valid"
+        };
+        finding = finding.seen(format!("DKIM d={} ({how}), {aligned}", dkim.domain));
     }
     finding.result(out.result.as_str())
 }

@@ -23,7 +23,7 @@ use crate::{
     CheckKind, DoctorReport, Hints, ReadError, SendingSetup, Verdict, audit_dkim_key, audit_domain,
     diagnose,
 };
-use crate::{bounce, demo, diagnose_bounce, diagnose_headers, headers};
+use crate::{bounce, demo, diagnose_bounce, diagnose_message, headers};
 
 /// Exit codes besides the verdicts' 0 to 3.
 const USAGE_ERROR: u8 = 64;
@@ -441,8 +441,8 @@ async fn doctor_read(args: &DoctorArgs, path: &Path, input: Input) -> Result<u8,
             diagnose_bounce(&*dns, read, hints).await
         }
         Input::Headers => {
-            let read = headers::read(&read_bounded(path, headers::MAX_INPUT)?);
-            diagnose_headers(&*dns, read, hints).await
+            let message = read_bounded(path, headers::MAX_INPUT)?;
+            diagnose_message(&*dns, &message, hints).await
         }
     }
     .map_err(|e| match e {

@@ -8,7 +8,7 @@ use mailauth_core::fuzzing::{FuzzDns, block_on, fields, ip_from};
 
 use crate::{
     DoctorReport, Hints, SendingSetup, audit_domain, bounce, diagnose, diagnose_bounce,
-    diagnose_headers,
+    diagnose_message,
 };
 
 /// The doctor over DNS the fuzzer answers, for a setup it chooses: never a
@@ -54,7 +54,7 @@ pub fn headers(data: &[u8]) {
     let read = crate::headers::read(data);
     assert_fields(read.texts(), crate::headers::MAX_FIELD);
     with_and_without_hints(data, |dns, hints| {
-        block_on(diagnose_headers(dns, read.clone(), hints))
+        block_on(diagnose_message(dns, data, hints))
     });
 }
 

@@ -320,8 +320,12 @@ pub struct SendingSetup {
     pub mail_from: String,
     /// The RFC5322.From domain; the MAIL FROM domain when `None`.
     pub from_domain: Option<String>,
-    /// Domains that sign the mail with DKIM (assumed to verify).
+    /// Domains that sign the mail with DKIM (assumed to verify, unless
+    /// [`Self::dkim_verified`]).
     pub dkim_domains: Vec<String>,
+    /// The DKIM domains are those whose signatures the doctor verified on
+    /// the message itself ([`diagnose_message`]), not taken on trust.
+    pub dkim_verified: bool,
     /// The blocklists to ask; [`default_dnsbl_lists`] unless set.
     pub dnsbl_lists: Vec<DnsblList>,
 }
@@ -340,6 +344,7 @@ impl SendingSetup {
             mail_from: mail_from.into(),
             from_domain: None,
             dkim_domains: Vec::new(),
+            dkim_verified: false,
             dnsbl_lists: default_dnsbl_lists(),
         }
     }
@@ -530,6 +535,24 @@ pub struct HeadersContext {
     pub setup: Vec<SetupValue>,
     /// Each result the receiver recorded for a check the doctor ran.
     pub compared: Vec<Comparison>,
+    /// The message's DKIM signatures as the doctor verified them now, when
+    /// the input held the body too; empty for a header section alone.
+    pub dkim: Vec<VerifiedSignature>,
+}
+
+/// One DKIM signature of a message, verified by the doctor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct VerifiedSignature {
+    /// `d=`, when the field parsed.
+    pub domain: Option<String>,
+    /// `s=`, when the field parsed.
+    pub selector: Option<String>,
+    /// The RFC 8601 result.
+    pub result: mailauth_core::dkim::DkimResult,
+    /// Why, as a stable code.
+    pub reason: mailauth_core::dkim::DkimReason,
 }
 
 /// A result the receiver recorded next to the doctor's for the same check.
@@ -804,9 +827,10 @@ pub async fn diagnose_bounce(
 /// Diagnoses the setup a received message's header section describes: the
 /// sending IP and HELO name from the trace, the MAIL FROM from
 /// `Return-Path:`, the From domain, and as DKIM passes the domains the
-/// receiver recorded `dkim=pass` for (the doctor verifies no signature);
-/// `hints` wins over each. The report compares the receiver's recorded
-/// SPF, DMARC and iprev results with the checks' results now.
+/// receiver recorded `dkim=pass` for (a header section alone cannot be
+/// verified; [`diagnose_message`] verifies a whole message); `hints` wins
+/// over each. The report compares the receiver's recorded SPF, DMARC and
+/// iprev results with the checks' results now.
 ///
 /// # Errors
 /// [`ReadError`] when neither the headers nor the hints give the sending
@@ -816,7 +840,49 @@ pub async fn diagnose_headers(
     headers: headers::Headers,
     hints: Hints,
 ) -> Result<DoctorReport, ReadError> {
+    from_headers(resolver, headers, None, hints).await
+}
+
+/// [`diagnose_headers`] for a whole received message: when the input holds
+/// a body after the header section, the doctor verifies its DKIM
+/// signatures (RFC 6376) and DMARC uses those that pass, instead of what
+/// the receiver recorded; the report lists each signature's result.
+///
+/// # Errors
+/// As [`diagnose_headers`].
+pub async fn diagnose_message(
+    resolver: &dyn DnsResolver,
+    message: &[u8],
+    hints: Hints,
+) -> Result<DoctorReport, ReadError> {
+    let message = &message[..message.len().min(headers::MAX_INPUT)];
+    let read = headers::read(message);
+    let has_body = [&b"\r\n\r\n"[..], b"\n\n"].iter().any(|end| {
+        message
+            .windows(end.len())
+            .position(|w| w == *end)
+            .is_some_and(|i| i + end.len() < message.len())
+    });
+    let dkim = if has_body {
+        let config = mailauth_core::dkim::DkimConfig::default();
+        Some(mailauth_core::dkim::verify(resolver, message, &config).await)
+    } else {
+        None
+    };
+    from_headers(resolver, read, dkim, hints).await
+}
+
+async fn from_headers(
+    resolver: &dyn DnsResolver,
+    headers: headers::Headers,
+    dkim: Option<mailauth_core::dkim::DkimOutput>,
+    hints: Hints,
+) -> Result<DoctorReport, ReadError> {
     let trace = headers.trace_source.clone();
+    let dkim_domains = match &dkim {
+        Some(out) => out.passing_domains().map(str::to_owned).collect(),
+        None => headers.dkim_passes().map(str::to_owned).collect(),
+    };
     let read = ReadSetup {
         ip: headers.client_ip.map(|ip| (ip, trace.clone())),
         mail_from: headers
@@ -829,9 +895,10 @@ pub async fn diagnose_headers(
             .from_domain
             .clone()
             .map(|domain| (domain, Some("From".to_owned()))),
-        dkim_domains: headers.dkim_passes().map(str::to_owned).collect(),
+        dkim_domains,
     };
-    let (setup, provenance) = setup_from(read, hints)?;
+    let (mut setup, provenance) = setup_from(read, hints)?;
+    setup.dkim_verified = dkim.is_some();
     let mut report = checks::diagnose(resolver, &setup).await;
     let compared = headers
         .recorded
@@ -850,10 +917,21 @@ pub async fn diagnose_headers(
             })
         })
         .collect();
+    let dkim = dkim
+        .iter()
+        .flat_map(|out| &out.signatures)
+        .map(|s| VerifiedSignature {
+            domain: s.signature.as_ref().map(|sig| sig.domain.clone()),
+            selector: s.signature.as_ref().map(|sig| sig.selector.clone()),
+            result: s.result,
+            reason: s.reason,
+        })
+        .collect();
     report.headers = Some(HeadersContext {
         headers,
         setup: provenance,
         compared,
+        dkim,
     });
     Ok(report)
 }

@@ -197,7 +197,7 @@ fn headers(out: &mut String, context: &HeadersContext) {
         ),
         2,
     );
-    for signature in &read.signatures {
+    for signature in read.signatures.iter().filter(|_| context.dkim.is_empty()) {
         let selector = signature.selector.as_deref().unwrap_or("(none)");
         wrap(
             out,
@@ -221,6 +221,19 @@ fn headers(out: &mut String, context: &HeadersContext) {
         );
     }
     provenance(out, &context.setup);
+    for signature in &context.dkim {
+        let domain = signature.domain.as_deref().unwrap_or("?");
+        let selector = signature.selector.as_deref().unwrap_or("?");
+        wrap(
+            out,
+            "  ",
+            &format!(
+                "DKIM d={domain} s={selector}: {} ({}), verified here",
+                signature.result, signature.reason
+            ),
+            4,
+        );
+    }
     for compared in &context.compared {
         let recorded = &compared.recorded;
         let now = compared.now.as_deref().unwrap_or("not checked");

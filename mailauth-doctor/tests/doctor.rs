@@ -617,3 +617,51 @@ fn domain_lists_as_csv_and_json_lines() {
         ]
     );
 }
+
+/// A whole message: the doctor verifies its DKIM signatures and DMARC
+/// rests on them; with the body altered, DKIM fails and so does DMARC.
+#[test]
+fn a_whole_message_is_verified() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mailauth-core/tests/data");
+    let zone = std::fs::read_to_string(root.join("zones/football.example.com.zone")).expect("zone");
+    let zone = MemoryResolver::from_zone_text(&zone).expect("zone");
+    let message = std::fs::read_to_string(root.join("dkim/rfc8463-a3.eml")).expect("message");
+    // An IP that SPF does not authorise: DMARC rests on DKIM alone.
+    let hints = || {
+        Hints::default()
+            .ip("198.51.100.7".parse().expect("ip"))
+            .mail_from("joe@football.example.com")
+            .dnsbl_lists(Vec::new())
+    };
+    let report = runtime()
+        .block_on(mailauth_doctor::diagnose_message(
+            &zone,
+            message.as_bytes(),
+            hints(),
+        ))
+        .expect("diagnosis");
+    let context = report.headers.as_ref().expect("headers");
+    let results: Vec<&str> = context.dkim.iter().map(|s| s.result.as_str()).collect();
+    assert_eq!(results, ["pass", "pass"]);
+    let dmarc = report.finding(CheckKind::Dmarc).expect("dmarc");
+    assert_eq!(dmarc.verdict, Verdict::Ok, "{dmarc:?}");
+    assert!(
+        dmarc.evidence.iter().any(|e| e.contains("(verified here)")),
+        "{dmarc:?}"
+    );
+    assert!(
+        report
+            .to_text()
+            .contains("DKIM d=football.example.com s=brisbane: pass (verified), verified here")
+    );
+    let altered = message.replace("Joe.", "Eve.");
+    let report = runtime()
+        .block_on(mailauth_doctor::diagnose_message(
+            &zone,
+            altered.as_bytes(),
+            hints(),
+        ))
+        .expect("diagnosis");
+    let dmarc = report.finding(CheckKind::Dmarc).expect("dmarc");
+    assert_eq!(dmarc.verdict, Verdict::Fail, "{dmarc:?}");
+}

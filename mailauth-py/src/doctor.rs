@@ -595,9 +595,7 @@ async fn run_input(
 ) -> BindingResult<DoctorReport> {
     match input {
         Input::Bounce(read) => doctor::diagnose_bounce(&*dns, *read, hints).await,
-        Input::Headers(bytes) => {
-            doctor::diagnose_headers(&*dns, doctor::headers::read(&bytes), hints).await
-        }
+        Input::Headers(bytes) => doctor::diagnose_message(&*dns, &bytes, hints).await,
     }
     .map(DoctorReport)
     .map_err(|e| {
@@ -660,12 +658,12 @@ pub(crate) fn doctor_bounce_sync(
     Ok(py.detach(|| runtime().block_on(run_input(dns, input, hints)))?)
 }
 
-/// Diagnoses the setup a received message's header section describes,
-/// awaitable (`str` or `bytes`; the body, after the first empty line, is
-/// not read): the IP and HELO name from the trace, the MAIL FROM from
-/// Return-Path, the From domain, and as DKIM passes the domains the
-/// receiver recorded `dkim=pass` for, unless given; then every check as
-/// `doctor` runs them. The report's `provenance` says where each value came
+/// Diagnoses the setup a received message (or its header section)
+/// describes, awaitable (`str` or `bytes`): the IP and HELO name from the
+/// trace, the MAIL FROM from Return-Path, the From domain, unless given;
+/// DKIM signatures verified when the body is there, else the domains the
+/// receiver recorded `dkim=pass` for; then every check as `doctor` runs
+/// them. The report's `provenance` says where each value came
 /// from, `compared` the receiver's recorded results next to today's.
 /// Raises `InvalidInputError` when neither the headers nor the arguments
 /// give the IP or the sender.

@@ -108,3 +108,15 @@ def test_doctor_audits_dkim_keys() -> None:
     assert [(f.code, f.verdict) for f in keys] == [("dkim-key.testing", "warn"), ("dkim-key.no-key", "fail")]
     record = keys[0].fix[0].record
     assert record is not None and "t=y" not in record.value
+
+
+def test_doctor_verifies_a_whole_message() -> None:
+    root = DATA.parent
+    zone = mailauth.Resolver.from_zone((root / "zones" / "football.example.com.zone").read_text())
+    message = (DATA / "rfc8463-a3.eml").read_bytes()
+    report = mailauth.doctor_headers_sync(
+        message, ip="198.51.100.7", mail_from="joe@football.example.com", dnsbl_lists=[], resolver=zone
+    )
+    dmarc = report.finding("dmarc")
+    assert dmarc is not None and dmarc.verdict == "ok"
+    assert any("(verified here)" in e for e in dmarc.evidence)

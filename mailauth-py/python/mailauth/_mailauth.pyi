@@ -1424,12 +1424,12 @@ def doctor_headers(
     dnsbl_lists: Sequence[DnsblList] | None = None,
     resolver: Resolver | None = None,
 ) -> Awaitable[DoctorReport]:
-    """Diagnoses the setup a received message's header section describes,
-    awaitable (`str` or `bytes`; the body, after the first empty line, is
-    not read): the IP and HELO name from the trace, the MAIL FROM from
-    Return-Path, the From domain, and as DKIM passes the domains the
-    receiver recorded `dkim=pass` for, unless given; then every check as
-    `doctor` runs them. The report's `provenance` says where each value came
+    """Diagnoses the setup a received message (or its header section)
+    describes, awaitable (`str` or `bytes`): the IP and HELO name from the
+    trace, the MAIL FROM from Return-Path, the From domain, unless given;
+    DKIM signatures verified when the body is there, else the domains the
+    receiver recorded `dkim=pass` for; then every check as `doctor` runs
+    them. The report's `provenance` says where each value came
     from, `compared` the receiver's recorded results next to today's.
     Raises `InvalidInputError` when neither the headers nor the arguments
     give the IP or the sender.
