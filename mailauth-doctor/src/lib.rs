@@ -300,7 +300,12 @@ impl std::fmt::Display for DnsRecord {
         use mailauth_core::dns::RecordType;
         write!(f, "{}. {} ", self.name, self.record_type)?;
         match self.record_type {
-            RecordType::Txt => write!(f, "\"{}\"", self.value),
+            // As a zone file needs it: strings of at most 255 octets (a
+            // 2048-bit DKIM key or a long SPF record takes two), escaped.
+            RecordType::Txt => {
+                let txt = mailauth_core::dns::Txt::new([self.value.as_bytes()]);
+                write!(f, "{txt}")
+            }
             RecordType::Ptr | RecordType::Mx => write!(f, "{}.", self.value),
             _ => f.write_str(&self.value),
         }

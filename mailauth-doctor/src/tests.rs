@@ -507,3 +507,23 @@ fn dkim_keys() {
     );
     assert_eq!(testing.records.len(), 1);
 }
+
+/// A TXT record to publish is written as a zone file needs it: strings of
+/// at most 255 octets (a 2048-bit DKIM key takes two), quotes escaped as
+/// `\\DDD`.
+#[test]
+fn long_txt_records_are_split_for_the_zone_file() {
+    let long = DnsRecord::txt(
+        "s._domainkey.example.com",
+        "p=".to_owned() + &"A".repeat(400),
+    );
+    let text = long.to_string();
+    let strings: Vec<&str> = text
+        .trim_start_matches("s._domainkey.example.com. TXT ")
+        .split("\" \"")
+        .collect();
+    assert_eq!(strings.len(), 2, "{text}");
+    assert_eq!(strings[0].trim_start_matches('"').len(), 255);
+    let quoted = DnsRecord::txt("example.com", "v=spf1 exp=\"x\" -all").to_string();
+    assert_eq!(quoted, "example.com. TXT \"v=spf1 exp=\\034x\\034 -all\"");
+}

@@ -6,7 +6,7 @@ use ring::signature::{self as crypto, Ed25519KeyPair, KeyPair, RsaKeyPair};
 
 use super::canon::{self, Canonicalization, Canonicalizations};
 use super::message;
-use super::signature::{Algorithm, Signature};
+use super::signature::Algorithm;
 use super::verify;
 
 /// The fields signed when present (§5.4.1's list), in this order, and
@@ -248,16 +248,7 @@ impl DkimSigner {
             field.push_str(&format!(" x={x};"));
         }
         field.push_str(&format!("\r\n\th={};", headers.join(":")));
-        // The body hash, with a signature stand-in that parses.
-        let probe = Signature::parse(&format!(
-            "v=1; a={}; c={}; d={}; s={}; h=from; bh=; b=",
-            self.algorithm(),
-            self.canonicalization,
-            self.domain,
-            self.selector
-        ))
-        .map_err(|_| SignError::Message)?;
-        let (body_hash, _) = verify::body_hash(parsed.body, &probe);
+        let (body_hash, _) = verify::body_hash(parsed.body, self.canonicalization.body, None);
         field.push_str(&format!(
             "\r\n\tbh={};\r\n\tb=",
             data_encoding::BASE64.encode(body_hash.as_ref())

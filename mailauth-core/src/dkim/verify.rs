@@ -6,7 +6,7 @@ use std::fmt;
 use futures_util::future::join_all;
 use ring::signature::{self as crypto, RsaPublicKeyComponents, UnparsedPublicKey};
 
-use super::canon;
+use super::canon::{self, Canonicalization};
 use super::key::{KeyError, KeyRecord, PublicKey};
 use super::message::{self, Field, Message};
 use super::signature::{Signature, SignatureError};
@@ -565,7 +565,11 @@ fn check_with_key(
         }
     }
     // §6.1.3: the body hash, then the header hash.
-    let (body_hash, canonical_length) = body_hash(message.body, signature);
+    let (body_hash, canonical_length) = body_hash(
+        message.body,
+        signature.canonicalization.body,
+        signature.body_length,
+    );
     let unsigned = match signature.body_length {
         Some(l) if l > canonical_length => {
             return fail(
@@ -624,13 +628,16 @@ fn check_with_key(
     out
 }
 
-/// The SHA-256 of the canonical body cut at `l=`, and the canonical
-/// body's whole length.
-pub(crate) fn body_hash(body: &[u8], signature: &Signature) -> (ring::digest::Digest, u64) {
+/// The SHA-256 of the body canonicalized with `canon` and cut at `limit`
+/// (`l=`), and the canonical body's whole length.
+pub(crate) fn body_hash(
+    body: &[u8],
+    canon: Canonicalization,
+    limit: Option<u64>,
+) -> (ring::digest::Digest, u64) {
     let mut context = ring::digest::Context::new(&ring::digest::SHA256);
     let mut total: u64 = 0;
-    let limit = signature.body_length;
-    canon::body(signature.canonicalization.body, body, |piece| {
+    canon::body(canon, body, |piece| {
         let len = piece.len() as u64;
         let take = match limit {
             Some(l) if total >= l => 0,

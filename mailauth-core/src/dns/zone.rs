@@ -290,25 +290,34 @@ impl fmt::Display for ZoneRecord {
                 soa.expire,
                 soa.minimum
             ),
-            RecordData::Txt(txt) => {
-                f.write_str("TXT")?;
-                if txt.strings().len() == 0 {
-                    return f.write_str(" \"\"");
-                }
-                for string in txt.strings() {
-                    let mut chunks = string.chunks(255);
-                    let first = chunks.next().unwrap_or_default();
-                    for chunk in std::iter::once(first).chain(chunks) {
-                        f.write_str(" \"")?;
-                        write_escaped(f, chunk, |b| {
-                            (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
-                        })?;
-                        f.write_str("\"")?;
-                    }
-                }
-                Ok(())
+            RecordData::Txt(txt) => write!(f, "TXT {txt}"),
+        }
+    }
+}
+
+impl fmt::Display for Txt {
+    /// The character-strings in master-file form (RFC 1035 §5.1): each
+    /// quoted, split into strings of at most 255 octets, `"`, `\` and every
+    /// octet outside printable ASCII escaped; `""` for none.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.strings().len() == 0 {
+            return f.write_str("\"\"");
+        }
+        let mut separator = "";
+        for string in self.strings() {
+            let mut chunks = string.chunks(255);
+            let first = chunks.next().unwrap_or_default();
+            for chunk in std::iter::once(first).chain(chunks) {
+                f.write_str(separator)?;
+                separator = " ";
+                f.write_str("\"")?;
+                write_escaped(f, chunk, |b| {
+                    (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
+                })?;
+                f.write_str("\"")?;
             }
         }
+        Ok(())
     }
 }
 
