@@ -26,7 +26,8 @@ use ring::signature::{self as crypto, KeyPair};
 const RSA_KEY: &str = include_str!("../../mailauth-core/tests/data/dkim/rsa2048.pk8.b64");
 
 /// A message of about `size` bytes: the usual header fields, then lines of
-/// prose with the odd run of spaces that relaxed canonicalization folds.
+/// prose, each with a double space and a trailing space: two runs per line
+/// for relaxed canonicalization to rewrite, a hard case for it.
 fn message(size: usize) -> Vec<u8> {
     let mut out = b"From: Joe <joe@example.com>\r\n\
 To: Suzie <suzie@example.net>\r\n\

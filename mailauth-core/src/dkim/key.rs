@@ -142,7 +142,11 @@ impl KeyRecord {
             tag::get(&tags, name)
                 .map(|v| {
                     v.split(':')
-                        .map(|x| tag::without_fws(x).to_ascii_lowercase())
+                        .map(|x| {
+                            let mut x = tag::without_fws(x);
+                            x.make_ascii_lowercase();
+                            x
+                        })
                         .filter(|x| !x.is_empty())
                         .collect()
                 })
@@ -152,8 +156,9 @@ impl KeyRecord {
         let services = list("s");
         let flags = list("t");
         let mut lints = Vec::new();
+        let key_base64 = tag::without_fws(p.value);
         let data = data_encoding::BASE64
-            .decode(tag::without_fws(p.value).as_bytes())
+            .decode(key_base64.as_bytes())
             .map_err(|_| KeyError::Base64(p.offset))?;
         let key = if data.is_empty() {
             lints.push(KeyLint::Revoked);
@@ -195,7 +200,7 @@ impl KeyRecord {
             testing,
             strict_identity: flags.iter().any(|f| f == "s"),
             lints,
-            key_base64: tag::without_fws(p.value),
+            key_base64,
         })
     }
 

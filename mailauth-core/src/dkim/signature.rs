@@ -154,9 +154,12 @@ fn required<'t, 'a>(
         .ok_or(SignatureError::MissingTag(name))
 }
 
-fn base64(tag: &Tag<'_>, name: &'static str) -> Result<Vec<u8>, SignatureError> {
+/// A base64 value (§2.10): its text without whitespace, and its bytes.
+fn base64(tag: &Tag<'_>, name: &'static str) -> Result<(String, Vec<u8>), SignatureError> {
+    let text = tag::without_fws(tag.value);
     data_encoding::BASE64
-        .decode(tag::without_fws(tag.value).as_bytes())
+        .decode(text.as_bytes())
+        .map(|bytes| (text, bytes))
         .map_err(|_| SignatureError::BadValue {
             tag: name,
             offset: tag.offset,
@@ -282,7 +285,11 @@ impl Signature {
         let headers: Vec<String> = h
             .value
             .split(':')
-            .map(|name| tag::without_fws(name).to_ascii_lowercase())
+            .map(|name| {
+                let mut name = tag::without_fws(name);
+                name.make_ascii_lowercase();
+                name
+            })
             .collect();
         // §8.9: a bound on what h= makes the verifier do.
         if headers.len() > MAX_SIGNED_FIELDS {
@@ -322,7 +329,7 @@ impl Signature {
         {
             return Err(SignatureError::ExpiryBeforeTimestamp);
         }
-        let signature = base64(b, "b")?;
+        let (signature_text, signature) = base64(b, "b")?;
         Ok(Self {
             algorithm,
             canonicalization,
@@ -330,8 +337,8 @@ impl Signature {
             selector,
             identity,
             headers,
-            body_hash: base64(bh, "bh")?,
-            signature_text: tag::without_fws(b.value),
+            body_hash: base64(bh, "bh")?.1,
+            signature_text,
             signature,
             body_length,
             timestamp,

@@ -254,8 +254,8 @@ impl SignatureResult {
         }
     }
 
-    fn with_signature(mut self, signature: &Signature) -> Self {
-        self.signature = Some(signature.clone());
+    fn with_signature(mut self, signature: Signature) -> Self {
+        self.signature = Some(signature);
         self
     }
 }
@@ -370,9 +370,9 @@ pub async fn verify(resolver: &dyn DnsResolver, message: &[u8], config: &DkimCon
                 .position(|(d, s)| *d == signature.domain && *s == signature.selector)
                 .unwrap_or(0);
             match keys.get(position) {
-                Some(Ok(records)) => check_with_keys(&parsed, index, &signature, records, config),
-                Some(Err(result)) => result.clone().with_signature(&signature),
-                None => check_with_keys(&parsed, index, &signature, &[], config),
+                Some(Ok(records)) => check_with_keys(&parsed, index, signature, records, config),
+                Some(Err(result)) => result.clone().with_signature(signature),
+                None => check_with_keys(&parsed, index, signature, &[], config),
             }
         })
         .collect();
@@ -424,7 +424,7 @@ fn parse_field(field: &Field<'_>, now: u64) -> Result<Signature, Box<SignatureRe
     if signature.expiration.is_some_and(|x| x < now) {
         let expired =
             SignatureResult::new(DkimResult::Neutral, DkimReason::Expired, "x= has passed");
-        return Err(Box::new(expired.with_signature(&signature)));
+        return Err(Box::new(expired.with_signature(signature)));
     }
     Ok(signature)
 }
@@ -441,22 +441,23 @@ const MAX_KEY_RECORD_BYTES: usize = 4096;
 fn check_with_keys(
     message: &Message<'_>,
     index: usize,
-    signature: &Signature,
+    signature: Signature,
     records: &[KeyRecord],
     config: &DkimConfig,
 ) -> SignatureResult {
     let mut first: Option<SignatureResult> = None;
     for key in records {
-        let result = check_with_key(message, index, signature, key, config);
+        let result = check_with_key(message, index, &signature, key, config);
         if result.result == DkimResult::Pass || result.result == DkimResult::Policy {
-            return result;
+            return result.with_signature(signature);
         }
         first.get_or_insert(result);
     }
-    first.unwrap_or_else(|| {
-        SignatureResult::new(DkimResult::PermError, DkimReason::NoKey, "no key record")
-            .with_signature(signature)
-    })
+    first
+        .unwrap_or_else(|| {
+            SignatureResult::new(DkimResult::PermError, DkimReason::NoKey, "no key record")
+        })
+        .with_signature(signature)
 }
 
 /// The key records at `s._domainkey.d` that parse, or the result that
@@ -500,7 +501,11 @@ async fn fetch_keys(
             first_error.get_or_insert(KeyError::MissingKey);
             continue;
         }
-        let text = String::from_utf8_lossy(&joined).into_owned();
+        // from_utf8 first: its ASCII fast path is what a key record takes.
+        let text = match std::str::from_utf8(&joined) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(&joined),
+        };
         match KeyRecord::parse(&text) {
             Ok(key) => keys.push(key),
             Err(e) => {
@@ -519,7 +524,8 @@ async fn fetch_keys(
     Ok(keys)
 }
 
-/// §6.1.2 steps 6 to 8, then §6.1.3, with one key record.
+/// §6.1.2 steps 6 to 8, then §6.1.3, with one key record; the caller
+/// attaches the signature to the result.
 fn check_with_key(
     message: &Message<'_>,
     index: usize,
@@ -528,7 +534,7 @@ fn check_with_key(
     config: &DkimConfig,
 ) -> SignatureResult {
     let fail = |result, reason, detail: &dyn fmt::Display| {
-        let mut out = SignatureResult::new(result, reason, detail).with_signature(signature);
+        let mut out = SignatureResult::new(result, reason, detail);
         out.testing = record.testing;
         out.key_bits = record.key.as_ref().map(PublicKey::bits);
         out
