@@ -11,6 +11,7 @@ use crate::iprev::{IprevConfig, IprevOutput, iprev};
 use crate::spf::{HeaderContext, Identity, SpfOutput, SpfVerifier};
 
 /// What the receiving server knows from the SMTP session.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Envelope {
@@ -68,6 +69,7 @@ impl AuthConfig {
 
 /// Why a message has no single From domain: DMARC cannot be applied
 /// (RFC 9989 §4.4, RFC 5322 §3.6).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FromError {
@@ -83,6 +85,7 @@ pub enum FromError {
 }
 
 /// Everything the checks concluded about a message.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct AuthOutput {

@@ -204,6 +204,7 @@ impl RecordType {
 ///
 /// SPF and DMARC read the strings joined without separators (RFC 7208
 /// §3.3, RFC 9989 §4.7): [`Txt::joined`].
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Txt {
     strings: Box<[Box<[u8]>]>,

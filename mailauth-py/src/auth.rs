@@ -13,6 +13,8 @@ use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// What the whole-message authentication concluded.
 #[pyclass(frozen, module = "mailauth")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct AuthOutput(Arc<auth::AuthOutput>);
 
 #[pymethods]

@@ -10,14 +10,17 @@ use mailauth_core::iprev::{self, ForwardOutcome, IprevConfig, RejectCode};
 use mailauth_core::maildomain::{self, AddressRole, MailDomainStatus};
 use pyo3::prelude::*;
 
+use crate::pickle::Token;
+
 use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::records::MxRecord;
 use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// The iprev result (RFC 8601 §2.7.3).
-#[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum IprevResult {
     /// A PTR name resolves back.
     #[pyo3(name = "PASS")]
@@ -36,7 +39,7 @@ pub(crate) enum IprevResult {
 #[pymethods]
 impl IprevResult {
     /// The RFC token.
-    fn __str__(&self) -> &'static str {
+    pub(crate) fn __str__(&self) -> &'static str {
         self.core().as_str()
     }
 }
@@ -65,12 +68,12 @@ impl From<iprev::IprevResult> for IprevResult {
 
 /// One PTR name and its forward lookup.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ForwardCheck {
     /// The PTR name.
     name: String,
     /// `confirmed`, `mismatch`, `no-address` or `error`.
-    outcome: &'static str,
+    outcome: Token,
     /// For `mismatch`: the addresses found.
     addresses: Vec<IpAddr>,
     /// For `no-address` and `error`: the DNS outcome.
@@ -79,14 +82,14 @@ pub(crate) struct ForwardCheck {
 
 /// How Postfix would classify the client.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PostfixClient {
     /// The client name Postfix would log (`unknown` unless confirmed).
     name: String,
     /// `ok`, `temporary` or `permanent`: the PTR step.
-    reverse_status: &'static str,
+    reverse_status: Token,
     /// `ok`, `temporary`, `permanent` or `forged`.
-    name_status: &'static str,
+    name_status: Token,
     /// The reply of `reject_unknown_reverse_client_hostname`, if it rejects.
     reverse_reject: Option<String>,
     /// The reply of `reject_unknown_client_hostname`, if it rejects.
@@ -95,7 +98,8 @@ pub(crate) struct PostfixClient {
 
 /// What iprev found.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct IprevOutput(pub(crate) iprev::IprevOutput);
 
 #[pymethods]
@@ -140,7 +144,7 @@ impl IprevOutput {
                 };
                 ForwardCheck {
                     name: f.name.clone(),
-                    outcome,
+                    outcome: outcome.into(),
                     addresses,
                     detail,
                 }
@@ -160,8 +164,8 @@ impl IprevOutput {
         let p = &self.0.postfix;
         PostfixClient {
             name: p.name.clone(),
-            reverse_status: p.reverse_status.as_str(),
-            name_status: p.name_status.as_str(),
+            reverse_status: Token::from(p.reverse_status.as_str()),
+            name_status: Token::from(p.name_status.as_str()),
             reverse_reject: p.reverse_reject.as_ref().map(ToString::to_string),
             client_reject: p.client_reject.as_ref().map(ToString::to_string),
         }
@@ -179,10 +183,10 @@ impl IprevOutput {
 
 /// One HELO check's verdict.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct HeloCheck {
     /// `pass`, `fail`, `temperror` or `not-applicable`.
-    status: &'static str,
+    status: Token,
     /// What was seen.
     evidence: String,
     /// The reply of the matching Postfix restriction, if it rejects.
@@ -192,7 +196,7 @@ pub(crate) struct HeloCheck {
 impl From<&helo::HeloCheck> for HeloCheck {
     fn from(v: &helo::HeloCheck) -> Self {
         Self {
-            status: v.status.as_str(),
+            status: Token::from(v.status.as_str()),
             evidence: v.evidence.clone(),
             postfix: v.postfix.as_ref().map(ToString::to_string),
         }
@@ -201,7 +205,7 @@ impl From<&helo::HeloCheck> for HeloCheck {
 
 /// Every HELO check.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct HeloReport {
     /// The HELO argument as given.
     helo: String,
@@ -235,15 +239,15 @@ impl From<helo::HeloReport> for HeloReport {
 
 /// Whether a mail domain receives mail.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct MailDomainReport {
     /// The domain checked.
     domain: String,
     /// `sender` or `recipient`.
-    role: &'static str,
+    role: Token,
     /// `mx`, `implicit-mx`, `null-mx`, `not-found`, `temperror` or
     /// `invalid-domain`.
-    status: &'static str,
+    status: Token,
     /// What DNS said, in words.
     detail: String,
     /// Whether mail can be delivered to it.
@@ -269,8 +273,8 @@ impl From<maildomain::MailDomainReport> for MailDomainReport {
             _ => ("invalid-domain", Vec::new(), Vec::new()),
         };
         Self {
-            role: r.role.as_str(),
-            status,
+            role: Token::from(r.role.as_str()),
+            status: status.into(),
             detail: r.status.to_string(),
             receives_mail: r.status.receives_mail(),
             mx,

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use mailauth_core::dkim::{self, DkimConfig};
 use mailauth_core::dns::DnsResolver;
 use pyo3::prelude::*;
+
+use crate::pickle::Token;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::args;
@@ -14,13 +16,13 @@ use crate::resolver::{Resolver, dns, runtime};
 
 /// One signature's verification.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DkimSignatureResult {
     /// `pass`, `fail`, `policy`, `neutral`, `temperror` or `permerror`
     /// (RFC 8601 section 2.7.1).
-    result: &'static str,
+    result: Token,
     /// Why, as a stable code (`verified`, `body-hash`, `no-key`, ...).
-    reason: &'static str,
+    reason: Token,
     /// What happened, in words.
     detail: String,
     /// `d=`, when the field parsed.
@@ -30,7 +32,7 @@ pub(crate) struct DkimSignatureResult {
     /// `i=` (or `@` + `d=`), when the field parsed.
     identity: Option<String>,
     /// `rsa-sha256` or `ed25519-sha256`, when the field parsed.
-    algorithm: Option<&'static str>,
+    algorithm: Option<Token>,
     /// The key's size in bits, when a key was found.
     key_bits: Option<u32>,
     /// The key record says `t=y` (testing): give no more trust than to
@@ -44,13 +46,13 @@ impl From<&dkim::SignatureResult> for DkimSignatureResult {
     fn from(r: &dkim::SignatureResult) -> Self {
         let sig = r.signature.as_ref();
         Self {
-            result: r.result.as_str(),
-            reason: r.reason.as_str(),
+            result: Token::from(r.result.as_str()),
+            reason: Token::from(r.reason.as_str()),
             detail: r.detail.clone(),
             domain: sig.map(|s| s.domain.clone()),
             selector: sig.map(|s| s.selector.clone()),
             identity: sig.map(|s| s.identity.clone()),
-            algorithm: sig.map(|s| s.algorithm.as_str()),
+            algorithm: sig.map(|s| Token::from(s.algorithm.as_str())),
             key_bits: r.key_bits,
             testing: r.testing,
             unsigned_body_bytes: r.unsigned_body_bytes,
@@ -73,7 +75,8 @@ impl DkimSignatureResult {
 
 /// The verification of a message's DKIM signatures.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DkimOutput(pub(crate) dkim::DkimOutput);
 
 #[pymethods]
@@ -297,7 +300,8 @@ impl DkimSigner {
 
 /// A DKIM key record, parsed.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DkimKeyRecord(dkim::KeyRecord);
 
 #[pymethods]

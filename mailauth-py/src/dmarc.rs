@@ -8,14 +8,17 @@ use mailauth_core::dmarc::{self, DestinationStatus, DiscoveryOutcome, DmarcAtNam
 use mailauth_core::dns::DnsResolver;
 use pyo3::prelude::*;
 
+use crate::pickle::Token;
+
 use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, dns, runtime};
 use crate::spf::SpfResult;
 
 /// The DMARC result (RFC 9989 §9.2).
-#[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum DmarcResult {
     /// An authenticated identifier is aligned.
     #[pyo3(name = "PASS")]
@@ -61,21 +64,21 @@ impl DmarcResult {
 #[pymethods]
 impl DmarcResult {
     /// The RFC token: `pass`, `fail`, `none`, `temperror`, `permerror`.
-    fn __str__(&self) -> &'static str {
+    pub(crate) fn __str__(&self) -> &'static str {
         self.core().as_str()
     }
 }
 
 /// One `rua`/`ruf` destination.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ReportUri {
     /// The URI as written, without `!size`.
     #[pyo3(get)]
     uri: String,
     /// `mailto` or `https`.
     #[pyo3(get)]
-    scheme: &'static str,
+    scheme: Token,
     /// The destination host (lower case).
     #[pyo3(get)]
     host: String,
@@ -97,7 +100,7 @@ impl From<&dmarc::ReportUri> for ReportUri {
         };
         Self {
             uri: uri.uri.clone(),
-            scheme,
+            scheme: scheme.into(),
             host: uri.host.clone(),
             address,
             size_limit: uri.size_limit.clone(),
@@ -127,7 +130,8 @@ fn policy_token(policy: Option<dmarc::Policy>) -> Option<&'static str> {
 
 /// A DMARC record (RFC 9989 §4.7), as receivers read it.
 #[pyclass(frozen, eq, hash, module = "mailauth")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DmarcRecord(dmarc::DmarcRecord);
 
 #[pymethods]
@@ -256,14 +260,14 @@ impl DmarcRecord {
 
 /// One validator finding.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DmarcDiagnostic {
     /// Byte offset in the record text.
     offset: usize,
     /// `error` or `warning`.
-    severity: &'static str,
+    severity: Token,
     /// What kind of finding, e.g. `invalid_value`, `obsolete_tag`.
-    kind: &'static str,
+    kind: Token,
     /// The tag concerned, if any.
     tag: Option<String>,
     /// A sentence saying what was found.
@@ -296,8 +300,8 @@ impl From<&dmarc::Diagnostic> for DmarcDiagnostic {
         };
         Self {
             offset: d.offset,
-            severity: d.severity.as_str(),
-            kind,
+            severity: Token::from(d.severity.as_str()),
+            kind: kind.into(),
             tag: tag.cloned(),
             message: d.kind.to_string(),
         }
@@ -324,7 +328,7 @@ fn diagnostics(list: &[dmarc::Diagnostic]) -> Vec<DmarcDiagnostic> {
 
 /// A record checked in validator mode.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DmarcValidation {
     /// The record as receivers read it; None if the text is not DMARC.
     record: Option<DmarcRecord>,
@@ -357,7 +361,8 @@ impl DmarcValidation {
 
 /// Policy discovery for one domain (RFC 9989 §4.10).
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DmarcDiscovery(dmarc::PolicyDiscovery);
 
 #[pymethods]
@@ -491,17 +496,17 @@ impl DmarcDiscovery {
 
 /// One identifier's authentication and alignment.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct IdentifierCheck {
     /// The identifier's domain.
     domain: String,
     /// SPF passed / the DKIM signature verified.
     authenticated: bool,
     /// `r` or `s`.
-    mode: &'static str,
+    mode: Token,
     /// `identical`, `relaxed`, `not_aligned`, `temperror` or `not_checked`
     /// (it could not change the result).
-    alignment: &'static str,
+    alignment: Token,
     /// Authenticated and aligned.
     passes: bool,
 }
@@ -511,8 +516,8 @@ impl From<&dmarc::IdentifierCheck> for IdentifierCheck {
         Self {
             domain: c.domain.clone(),
             authenticated: c.authenticated,
-            mode: c.mode.as_str(),
-            alignment: c.alignment.as_str(),
+            mode: Token::from(c.mode.as_str()),
+            alignment: Token::from(c.alignment.as_str()),
             passes: c.passes(),
         }
     }
@@ -532,7 +537,8 @@ impl IdentifierCheck {
 
 /// The DMARC evaluation of one message.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DmarcOutput(pub(crate) dmarc::DmarcOutput);
 
 #[pymethods]
@@ -595,16 +601,16 @@ impl DmarcOutput {
 
 /// One report destination's authorisation (RFC 9990 §3).
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ReportDestination {
     /// `rua` or `ruf`.
-    tag: &'static str,
+    tag: Token,
     /// The destination as published.
     uri: ReportUri,
     /// `same_organization`, `authorized`, `overridden`, `not_authorized`,
     /// `override_rejected`, `not_checked` (past the first 32) or
     /// `temperror`.
-    status: &'static str,
+    status: Token,
     /// Whether reports may go there (or to its override).
     authorized: bool,
     /// The `_report._dmarc` name asked, if any.
@@ -645,9 +651,9 @@ impl From<&dmarc::ReportDestination> for ReportDestination {
             _ => ("temperror", None, Vec::new(), None),
         };
         Self {
-            tag: d.tag.as_str(),
+            tag: Token::from(d.tag.as_str()),
             uri: ReportUri::from(&d.uri),
-            status,
+            status: status.into(),
             authorized: d.status.is_authorized(),
             record_name,
             overrides,

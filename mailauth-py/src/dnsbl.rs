@@ -15,6 +15,8 @@ use mailauth_core::dnsbl::{
 };
 use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
 use pyo3::prelude::*;
+
+use crate::pickle::Token;
 use pyo3::types::{PyDict, PyString};
 use tokio::sync::mpsc;
 
@@ -24,7 +26,8 @@ use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// A DNS block- or allowlist definition (RFC 5782).
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DnsblList(CoreList);
 
 /// `bits`: a dict of int to str, the ints read with [`args::int`] so
@@ -176,22 +179,22 @@ impl DnsblList {
 
 /// One list's answer.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DnsblListResult {
     /// The list's id.
     list_id: String,
     /// `block` or `allow`.
-    policy: &'static str,
+    policy: Token,
     /// The name queried.
     query: String,
     /// `listed`, `not-listed` or `error`.
-    status: &'static str,
+    status: Token,
     /// For `listed`: (code, meaning) pairs.
     listings: Vec<(String, String)>,
     /// For `listed`: what the listings say about the sender (`end-user`,
     /// `spam`, `exploited`, ...), once each, in listing order; decide on
     /// these, not on the meaning text.
-    categories: Vec<&'static str>,
+    categories: Vec<Token>,
     /// For `listed`: TXT reasons, when fetched.
     reasons: Vec<String>,
     /// For `error`: what went wrong.
@@ -200,7 +203,7 @@ pub(crate) struct DnsblListResult {
 
 /// Every list's answer for one target.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DnsblReport {
     /// The IP or domain checked.
     target: String,
@@ -250,11 +253,14 @@ impl From<dnsbl::DnsblReport> for DnsblReport {
                 };
                 DnsblListResult {
                     list_id: r.list.clone(),
-                    policy: r.policy.as_str(),
+                    policy: Token::from(r.policy.as_str()),
                     query: r.query.clone(),
-                    status,
+                    status: status.into(),
                     listings,
-                    categories: categories(&r.outcome),
+                    categories: categories(&r.outcome)
+                        .into_iter()
+                        .map(Token::from)
+                        .collect(),
                     reasons,
                     error,
                 }
@@ -500,17 +506,17 @@ fn health_token(health: &ZoneHealth) -> (&'static str, Option<String>) {
 
 /// What the RFC 5782 §5 test points say about a list.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ZoneHealthReport {
     /// The worse of the two verdicts below: `healthy`, `dead`,
     /// `lists-everything`, `hijacked`, `refusing` or `unknown`.
-    status: &'static str,
+    status: Token,
     /// For `hijacked`, `refusing` and `unknown`: what was seen.
     detail: Option<String>,
     /// The verdict of the IPv4 (or domain) test points.
-    primary: &'static str,
+    primary: Token,
     /// The verdict of the IPv6 test points, for lists that take IPv6.
-    ipv6: Option<&'static str>,
+    ipv6: Option<Token>,
 }
 
 /// The list's health from its test points; awaitable.
@@ -526,10 +532,10 @@ pub(crate) fn dnsbl_zone_health_async<'py>(
         let report = dnsbl::zone_health(&*dns, &list).await;
         let (status, detail) = health_token(report.overall());
         Ok(ZoneHealthReport {
-            status,
+            status: status.into(),
             detail,
-            primary: health_token(&report.health).0,
-            ipv6: report.ipv6.as_ref().map(|h| health_token(h).0),
+            primary: Token::from(health_token(&report.health).0),
+            ipv6: report.ipv6.as_ref().map(|h| Token::from(health_token(h).0)),
         })
     })
 }

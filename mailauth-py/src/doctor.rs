@@ -7,6 +7,8 @@ use mailauth_core::dns::DnsResolver;
 use mailauth_doctor::bounce;
 use mailauth_doctor::{self as doctor, Hints, ReadError, SendingSetup, Subject};
 use pyo3::prelude::*;
+
+use crate::pickle::Token;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::args;
@@ -16,17 +18,17 @@ use crate::resolver::{Resolver, dns, ip_from_py, runtime};
 
 /// One check's outcome.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DoctorFinding {
     /// `spf-mailfrom`, `spf-helo`, `iprev`, `helo`, `sender-domain`,
     /// `dnsbl`, `dmarc`, `spf-record` or `dmarc-record`.
-    check: &'static str,
+    check: Token,
     /// The situation, a stable token `check.situation`
     /// (`spf-record.several-records`, `iprev.no-ptr`): the codes are listed
     /// in docs/doctor-json.md.
     code: String,
     /// `skipped`, `ok`, `warn`, `fail` or `error`.
-    verdict: &'static str,
+    verdict: Token,
     /// The check's RFC result where it has one (`spf-*`, `iprev`, `dmarc`).
     result: Option<String>,
     /// One line: what is the matter.
@@ -43,7 +45,7 @@ pub(crate) struct DoctorFinding {
 
 /// One thing to do, and the DNS record to publish when there is one.
 #[pyclass(frozen, get_all, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DoctorFix {
     /// What to do, in words.
     action: String,
@@ -69,7 +71,8 @@ impl DoctorFix {
 /// A DNS record: one the doctor asks to publish, or one a finding rests
 /// on.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DoctorRecord(doctor::DnsRecord);
 
 #[pymethods]
@@ -114,7 +117,8 @@ impl DoctorFinding {
 
 /// The doctor's report.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct DoctorReport(doctor::DoctorReport);
 
 #[pymethods]
@@ -148,9 +152,9 @@ impl DoctorReport {
             .findings
             .iter()
             .map(|f| DoctorFinding {
-                check: f.check.as_str(),
+                check: Token::from(f.check.as_str()),
                 code: f.code.clone(),
-                verdict: f.verdict.as_str(),
+                verdict: Token::from(f.verdict.as_str()),
                 result: f.result.clone(),
                 summary: f.summary.clone(),
                 evidence: f.evidence.clone(),
@@ -248,9 +252,9 @@ impl DoctorReport {
         self.0.to_text()
     }
 
-    /// The report as JSON.
-    fn to_json(&self) -> String {
-        self.0.to_json()
+    /// The report as JSON (`docs/doctor-json.md`).
+    pub(crate) fn to_json(&self) -> PyResult<String> {
+        Ok(self.0.to_json())
     }
 
     fn __repr__(&self) -> String {
@@ -378,7 +382,8 @@ pub(crate) fn doctor_domain_sync(
 /// A bounce, a Postfix log line or an SMTP reply, as read: who refused,
 /// the reply, the reason as a stable code, and the values it names.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct Bounce(bounce::Bounce);
 
 #[pymethods]

@@ -9,6 +9,7 @@ mod dmarc;
 mod dnsbl;
 mod doctor;
 mod error;
+mod pickle;
 mod records;
 mod resolver;
 mod spf;
@@ -60,6 +61,8 @@ mod _mailauth {
         doctor_bounce_async, doctor_bounce_sync, doctor_domain_async, doctor_domain_sync,
         doctor_headers_async, doctor_headers_sync, doctor_sync, read_bounce,
     };
+    #[pymodule_export]
+    use crate::pickle::{_picklable, _restore};
     #[pymodule_export]
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};
     #[pymodule_export]

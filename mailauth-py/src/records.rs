@@ -9,17 +9,20 @@ use pyo3::types::{PyBytes, PyList, PyString};
 
 /// How a lookup ended (mirrors `mailauth_core::dns::LookupError`, plus
 /// `RECORDS`).
-#[pyclass(eq, eq_int, frozen, module = "mailauth")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub(crate) enum Outcome {
     /// The answer has records.
     #[pyo3(name = "RECORDS")]
     Records,
     /// The name does not exist.
     #[pyo3(name = "NXDOMAIN")]
+    #[serde(rename = "nxdomain")]
     NxDomain,
     /// The name exists without records of the type.
     #[pyo3(name = "NODATA")]
+    #[serde(rename = "nodata")]
     NoData,
     /// No answer in time, or no nameserver reachable.
     #[pyo3(name = "TIMEOUT")]
@@ -36,7 +39,7 @@ pub(crate) enum Outcome {
 impl Outcome {
     /// The outcome's token: `records`, `nxdomain`, `nodata`, `timeout`,
     /// `server-failure`, `invalid-name`.
-    fn __str__(&self) -> &'static str {
+    pub(crate) fn __str__(&self) -> &'static str {
         match self {
             Self::Records => "records",
             Self::NxDomain => "nxdomain",
@@ -62,7 +65,8 @@ impl Outcome {
 
 /// One TXT record: its character-strings.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct TxtRecord(pub(crate) Txt);
 
 #[pymethods]
@@ -103,7 +107,7 @@ impl TxtRecord {
 
 /// One MX record.
 #[pyclass(frozen, eq, hash, module = "mailauth")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct MxRecord {
     /// Lower is preferred.
     #[pyo3(get)]
@@ -134,7 +138,7 @@ impl MxRecord {
 }
 
 /// The records of an answer, by type.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) enum AnswerRecords {
     Txt(Records<Txt>),
     A(Records<Ipv4Addr>),
@@ -162,7 +166,7 @@ into_answer_records!(Txt => Txt, Ipv4Addr => A, Ipv6Addr => Aaaa, Mx => Mx, Stri
 /// The answer to one lookup: an outcome and, for `Outcome.RECORDS`, the
 /// records. Iterating it iterates the records; it is true when it has any.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Answer {
     outcome: Outcome,
     detail: Option<String>,

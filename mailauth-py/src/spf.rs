@@ -16,8 +16,9 @@ use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, dns, ip_from_py, parse_ip_text, runtime};
 
 /// The result of check_host(), RFC 7208 §2.6.
-#[pyclass(eq, eq_int, frozen, hash, module = "mailauth")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[pyclass(frozen, module = "mailauth")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum SpfResult {
     /// No record, or no valid domain.
     #[pyo3(name = "NONE")]
@@ -74,14 +75,15 @@ impl SpfResult {
 #[pymethods]
 impl SpfResult {
     /// The RFC token: `pass`, `fail`, `softfail`, ...
-    fn __str__(&self) -> &'static str {
+    pub(crate) fn __str__(&self) -> &'static str {
         self.core().as_str()
     }
 }
 
 /// A parsed SPF record.
 #[pyclass(frozen, eq, hash, module = "mailauth")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct SpfRecord(CoreRecord);
 
 #[pymethods]
@@ -127,7 +129,7 @@ impl SpfRecord {
 
 /// What check_host() found.
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SpfOutput {
     inner: CoreOutput,
     identity: Identity,
@@ -264,7 +266,7 @@ impl SpfOutput {
 
 /// Both identities, HELO first (RFC 7208 §2.3, §2.4).
 #[pyclass(frozen, module = "mailauth")]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SpfVerdict {
     helo: SpfOutput,
     mail_from: Option<SpfOutput>,

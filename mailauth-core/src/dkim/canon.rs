@@ -209,6 +209,7 @@ impl fmt::Display for Canonicalizations {
 }
 
 /// The header and body algorithms of a signature (`c=`).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Canonicalizations {

@@ -7,6 +7,7 @@ use super::signature::{Algorithm, KeyType};
 use super::tag::{self, TagError};
 
 /// A parsed key record.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KeyRecord {
@@ -30,6 +31,7 @@ pub struct KeyRecord {
 }
 
 /// A public key from a key record.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PublicKey {

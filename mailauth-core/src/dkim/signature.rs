@@ -56,6 +56,7 @@ crate::token::tokens! {
 const MAX_SIGNED_FIELDS: usize = 64;
 
 /// A parsed `DKIM-Signature` field.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Signature {

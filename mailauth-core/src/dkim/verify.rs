@@ -180,6 +180,7 @@ crate::token::tokens! {
 }
 
 /// One signature's verification.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignatureResult {
@@ -261,6 +262,7 @@ impl SignatureResult {
 }
 
 /// The verification of a message's signatures.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DkimOutput {

@@ -2,7 +2,7 @@
 
 import ipaddress
 from collections.abc import Awaitable, Iterator, Mapping, Sequence
-from typing import ClassVar, final
+from typing import Any, ClassVar, final
 
 from mailauth.tokens import (
     AddressRoleToken,
@@ -109,12 +109,22 @@ __all__ = [
     "iprev_sync",
     "read_bounce",
     "_cli",
+    "_picklable",
+    "_restore",
     "_tokens",
     "__version__",
 ]
 
 def _tokens() -> dict[str, list[str]]:
     """Every token enum the Python API speaks, by the core's type name."""
+
+def _picklable() -> list[str]:
+    """The classes that pickle, by name (for the test that holds every
+    public class to pickling or to a reason it does not).
+    """
+
+def _restore(name: str, state: str) -> object:
+    """Rebuilds a pickled object from its class name and serde form."""
 
 def _cli(args: Sequence[str]) -> int:
     """Runs the `mailauth` command on `args` (without the program name), with
@@ -140,6 +150,14 @@ class Outcome:
     @property
     def is_temporary(self) -> bool:
         """A timeout or server failure: asking later may answer otherwise."""
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class TxtRecord:
@@ -156,6 +174,13 @@ class TxtRecord:
         """The joined strings decoded as UTF-8, invalid bytes replaced."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class MxRecord:
@@ -169,6 +194,13 @@ class MxRecord:
         """The exchange, without a trailing dot; `""` for a null MX (RFC 7505)."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 Record = TxtRecord | MxRecord | ipaddress.IPv4Address | ipaddress.IPv6Address | str
 
@@ -196,6 +228,13 @@ class Answer:
     def __len__(self) -> int: ...
     def __bool__(self) -> bool: ...
     def __iter__(self) -> Iterator[Record]: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 IpLike = str | ipaddress.IPv4Address | ipaddress.IPv6Address
 Fault = str | int
@@ -304,6 +343,13 @@ class SpfResult:
     def __int__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class SpfRecord:
@@ -325,6 +371,13 @@ class SpfRecord:
         """The `exp=` domain, if any."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class SpfOutput:
@@ -363,6 +416,13 @@ class SpfOutput:
         """The `Received-SPF:` field value (RFC 7208 §9.1)."""
     def authentication_results(self) -> str:
         """The `spf=` method of `Authentication-Results:` (RFC 8601)."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class SpfVerdict:
@@ -382,6 +442,13 @@ class SpfVerdict:
     @property
     def result(self) -> SpfResult:
         """The deciding result."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class SpfVerifier:
@@ -486,6 +553,13 @@ class IprevResult:
     def __int__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class ForwardCheck:
@@ -503,6 +577,13 @@ class ForwardCheck:
     @property
     def detail(self) -> str | None:
         """For `no-address` and `error`: the DNS outcome."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class PostfixClient:
@@ -523,6 +604,13 @@ class PostfixClient:
     @property
     def client_reject(self) -> str | None:
         """The reply of `reject_unknown_client_hostname`, if it rejects."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class IprevOutput:
@@ -551,6 +639,13 @@ class IprevOutput:
         """Postfix's classification of the same DNS data."""
     def authentication_results(self) -> str:
         """`iprev=... policy.iprev=...` for `Authentication-Results:`."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class HeloCheck:
@@ -565,6 +660,13 @@ class HeloCheck:
     @property
     def postfix(self) -> str | None:
         """The reply of the matching Postfix restriction, if it rejects."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class HeloReport:
@@ -591,6 +693,13 @@ class HeloReport:
     @property
     def literal_matches_client(self) -> HeloCheck:
         """An address literal equal to the client IP."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class MailDomainReport:
@@ -622,6 +731,13 @@ class MailDomainReport:
     @property
     def postfix(self) -> str | None:
         """The reply of Postfix's `reject_unknown_*_domain`, if it rejects."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 def iprev(
     ip: IpLike,
@@ -719,6 +835,13 @@ class DnsblList:
     @property
     def note(self) -> str | None:
         """What to know about the list."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DnsblListResult:
@@ -751,6 +874,13 @@ class DnsblListResult:
     @property
     def error(self) -> str | None:
         """For `error`: what went wrong."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DnsblReport:
@@ -774,6 +904,13 @@ class DnsblReport:
     @property
     def results(self) -> list[DnsblListResult]:
         """Each list's result, in the order given."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class ZoneHealthReport:
@@ -793,6 +930,13 @@ class ZoneHealthReport:
     @property
     def ipv6(self) -> str | None:
         """The verdict of the IPv6 test points, for lists that take IPv6."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DnsblBulk:
@@ -854,6 +998,13 @@ class DmarcResult:
     def __int__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class ReportUri:
@@ -874,6 +1025,13 @@ class ReportUri:
     @property
     def size_limit(self) -> str | None:
         """The obsolete `!size` suffix, if any."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DmarcRecord:
@@ -940,6 +1098,13 @@ class DmarcRecord:
         """The obsolete RFC 7489 `ri`, if published."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DmarcDiagnostic:
@@ -960,6 +1125,13 @@ class DmarcDiagnostic:
     @property
     def message(self) -> str:
         """A sentence saying what was found."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DmarcValidation:
@@ -974,6 +1146,13 @@ class DmarcValidation:
     @property
     def is_valid(self) -> bool:
         """A DMARC record without errors."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DmarcDiscovery:
@@ -1030,6 +1209,13 @@ class DmarcDiscovery:
     @property
     def queries(self) -> list[str]:
         """Every DNS query sent, as `TYPE name`."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class IdentifierCheck:
@@ -1052,6 +1238,13 @@ class IdentifierCheck:
     @property
     def passes(self) -> bool:
         """Authenticated and aligned."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DmarcOutput:
@@ -1082,6 +1275,13 @@ class DmarcOutput:
         """
     def authentication_results(self) -> str:
         """`dmarc=... header.from=... policy.dmarc=...`."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class ReportDestination:
@@ -1111,6 +1311,13 @@ class ReportDestination:
     @property
     def error(self) -> str | None:
         """For `temperror`: the DNS outcome."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 def dmarc_discover(
     domain: str,
@@ -1197,6 +1404,13 @@ class DoctorFinding:
     @property
     def fix(self) -> list[DoctorFix]:
         """What to publish or change."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DoctorFix:
@@ -1208,6 +1422,13 @@ class DoctorFix:
     @property
     def record(self) -> DoctorRecord | None:
         """The record to publish, or `None`."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DoctorRecord:
@@ -1224,6 +1445,13 @@ class DoctorRecord:
     @property
     def value(self) -> str:
         """The data: the TXT text unquoted, an address, a name."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DoctorReport:
@@ -1273,7 +1501,12 @@ class DoctorReport:
     def to_text(self) -> str:
         """The report as text for an 80-column terminal."""
     def to_json(self) -> str:
-        """The report as JSON."""
+        """The report as JSON (`docs/doctor-json.md`)."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 def doctor(
     ip: IpLike,
@@ -1379,6 +1612,13 @@ class Bounce:
     @property
     def excerpts(self) -> list[tuple[str, str]]:
         """What was read from where: (part, value) tuples in reading order."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 def read_bounce(bounce: str | bytes) -> Bounce:
     """Reads a bounce (`str` or `bytes`: a delivery status notification, a
@@ -1484,6 +1724,13 @@ class DkimSignatureResult:
     @property
     def unsigned_body_bytes(self) -> int | None:
         """Body bytes after `l=` that the signature does not cover."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class DkimOutput:
@@ -1503,6 +1750,13 @@ class DkimOutput:
     @property
     def message_error(self) -> str | None:
         """Why the message could not be read, or `None`."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 def dkim_verify(
     message: bytes | str,
@@ -1584,6 +1838,13 @@ class DkimKeyRecord:
         """What a careful publisher would change (`testing`, `revoked`,
         `sha1-only`, `short-rsa-key`, `pkcs1-key`, `not-for-email`).
         """
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 @final
 class AuthOutput:
@@ -1614,6 +1875,13 @@ class AuthOutput:
     @property
     def iprev(self) -> IprevOutput:
         """iprev of the client."""
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 
 def authenticate(
     message: bytes | str,
