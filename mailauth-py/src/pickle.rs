@@ -31,6 +31,26 @@ fn from_json<T: serde::de::DeserializeOwned>(name: &str, state: &str) -> PyResul
 /// `__reduce__`, `to_json` and `to_dict` for each class, and the
 /// `_restore` that rebuilds any of them.
 macro_rules! travel {
+    (@reduce $($module:ident :: $class:ident)*) => {$(
+        #[allow(clippy::wrong_self_convention)]
+        #[pymethods]
+        impl crate::$module::$class {
+            /// Pickling: the class name and the serde form.
+            fn __reduce__<'py>(
+                &self,
+                py: Python<'py>,
+            ) -> PyResult<(Bound<'py, PyAny>, (&'static str, String))> {
+                let restore = py.import("mailauth._mailauth")?.getattr("_restore")?;
+                Ok((restore, (stringify!($class), to_json(self)?)))
+            }
+
+            /// The object as `dict`, `list`, `str`, `int`, `bool` and
+            /// `None`: its JSON form.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                py.import("json")?.call_method1("loads", (self.to_json()?,))
+            }
+        }
+    )*};
     (
         json: [$($module:ident :: $class:ident),* $(,)?],
         own_json: [$($own_module:ident :: $own_class:ident),* $(,)?] $(,)?
@@ -46,45 +66,7 @@ macro_rules! travel {
                 }
             }
         )*
-        $(
-            #[allow(clippy::wrong_self_convention)]
-            #[pymethods]
-            impl crate::$module::$class {
-                /// Pickling: the class name and the serde form.
-                fn __reduce__<'py>(
-                    &self,
-                    py: Python<'py>,
-                ) -> PyResult<(Bound<'py, PyAny>, (&'static str, String))> {
-                    let restore = py.import("mailauth._mailauth")?.getattr("_restore")?;
-                    Ok((restore, (stringify!($class), to_json(self)?)))
-                }
-
-                /// The object as `dict`, `list`, `str`, `int`, `bool` and
-                /// `None`: its JSON form.
-                fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    py.import("json")?.call_method1("loads", (self.to_json()?,))
-                }
-            }
-        )*
-        $(
-            #[pymethods]
-            impl crate::$own_module::$own_class {
-                /// Pickling: the class name and the serde form.
-                fn __reduce__<'py>(
-                    &self,
-                    py: Python<'py>,
-                ) -> PyResult<(Bound<'py, PyAny>, (&'static str, String))> {
-                    let restore = py.import("mailauth._mailauth")?.getattr("_restore")?;
-                    Ok((restore, (stringify!($own_class), to_json(self)?)))
-                }
-
-                /// The object as `dict`, `list`, `str`, `int`, `bool` and
-                /// `None`: its JSON form.
-                fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    py.import("json")?.call_method1("loads", (self.to_json()?,))
-                }
-            }
-        )*
+        travel!(@reduce $($module::$class)* $($own_module::$own_class)*);
 
         /// Rebuilds a pickled object from its class name and serde form.
         #[pyfunction]
