@@ -207,6 +207,18 @@ fn sign_error(e: dkim::SignError) -> PyErr {
     BindingError::InvalidInput(e.to_string()).into()
 }
 
+impl DkimSigner {
+    /// The signer a constructor made, with `canonicalization` (`header/body`).
+    fn new(
+        made: Result<dkim::DkimSigner, dkim::SignError>,
+        canonicalization: &str,
+    ) -> PyResult<Self> {
+        let c = canonicalizations(canonicalization)?;
+        made.map(|s| Self(s.canonicalization(c)))
+            .map_err(sign_error)
+    }
+}
+
 #[pymethods]
 impl DkimSigner {
     /// A signer with an RSA private key (PKCS#8 DER, 2048 bits or more):
@@ -221,10 +233,10 @@ impl DkimSigner {
         selector: &str,
         canonicalization: &str,
     ) -> PyResult<Self> {
-        let c = canonicalizations(canonicalization)?;
-        dkim::DkimSigner::rsa(private_key, domain, selector)
-            .map(|s| Self(s.canonicalization(c)))
-            .map_err(sign_error)
+        Self::new(
+            dkim::DkimSigner::rsa(private_key, domain, selector),
+            canonicalization,
+        )
     }
 
     /// A signer with an Ed25519 private key (PKCS#8 DER): `ed25519-sha256`
@@ -237,10 +249,10 @@ impl DkimSigner {
         selector: &str,
         canonicalization: &str,
     ) -> PyResult<Self> {
-        let c = canonicalizations(canonicalization)?;
-        dkim::DkimSigner::ed25519(private_key, domain, selector)
-            .map(|s| Self(s.canonicalization(c)))
-            .map_err(sign_error)
+        Self::new(
+            dkim::DkimSigner::ed25519(private_key, domain, selector),
+            canonicalization,
+        )
     }
 
     /// A new Ed25519 private key, PKCS#8 DER.

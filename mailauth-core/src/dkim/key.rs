@@ -144,11 +144,7 @@ impl KeyRecord {
             tag::get(&tags, name)
                 .map(|v| {
                     v.split(':')
-                        .map(|x| {
-                            let mut x = tag::without_fws(x);
-                            x.make_ascii_lowercase();
-                            x
-                        })
+                        .map(tag::lower_without_fws)
                         .filter(|x| !x.is_empty())
                         .collect()
                 })
@@ -158,10 +154,7 @@ impl KeyRecord {
         let services = list("s");
         let flags = list("t");
         let mut lints = Vec::new();
-        let key_base64 = tag::without_fws(p.value);
-        let data = data_encoding::BASE64
-            .decode(key_base64.as_bytes())
-            .map_err(|_| KeyError::Base64(p.offset))?;
+        let (key_base64, data) = tag::base64(p.value).ok_or(KeyError::Base64(p.offset))?;
         let key = if data.is_empty() {
             lints.push(KeyLint::Revoked);
             None

@@ -157,15 +157,11 @@ fn required<'t, 'a>(
 
 /// A base64 value (§2.10): its text without whitespace, and its bytes.
 fn base64(tag: &Tag<'_>, name: &'static str) -> Result<(String, Vec<u8>), SignatureError> {
-    let text = tag::without_fws(tag.value);
-    data_encoding::BASE64
-        .decode(text.as_bytes())
-        .map(|bytes| (text, bytes))
-        .map_err(|_| SignatureError::BadValue {
-            tag: name,
-            offset: tag.offset,
-            why: "not base64",
-        })
+    tag::base64(tag.value).ok_or(SignatureError::BadValue {
+        tag: name,
+        offset: tag.offset,
+        why: "not base64",
+    })
 }
 
 fn number(tag: &Tag<'_>, name: &'static str, max_digits: usize) -> Result<u64, SignatureError> {
@@ -283,15 +279,7 @@ impl Signature {
                 i.value.to_owned()
             }
         };
-        let headers: Vec<String> = h
-            .value
-            .split(':')
-            .map(|name| {
-                let mut name = tag::without_fws(name);
-                name.make_ascii_lowercase();
-                name
-            })
-            .collect();
+        let headers: Vec<String> = h.value.split(':').map(tag::lower_without_fws).collect();
         // §8.9: a bound on what h= makes the verifier do.
         if headers.len() > MAX_SIGNED_FIELDS {
             return Err(SignatureError::BadValue {

@@ -164,6 +164,22 @@ pub(crate) fn without_fws(text: &str) -> String {
     out
 }
 
+/// A list element (an `h=` name, a key record's `h=`, `s=` or `t=`
+/// item) without folding whitespace, in lower case.
+pub(crate) fn lower_without_fws(text: &str) -> String {
+    let mut out = without_fws(text);
+    out.make_ascii_lowercase();
+    out
+}
+
+/// A base64 value (§2.10): its text without folding whitespace and the
+/// bytes it decodes to, or `None` when it is not base64.
+pub(crate) fn base64(value: &str) -> Option<(String, Vec<u8>)> {
+    let text = without_fws(value);
+    let bytes = data_encoding::BASE64.decode(text.as_bytes()).ok()?;
+    Some((text, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
