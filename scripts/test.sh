@@ -8,7 +8,9 @@ cd "$root"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-step() { printf '\n==> %s\n' "$*" >&2; }
+# Each step says how long the run has taken so far, so a slow step shows in CI's log.
+started=$SECONDS
+step() { printf '\n==> [%ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
 
 step "setup (system packages, venv, wheel from this checkout)"
 scripts/setup.sh
@@ -68,6 +70,7 @@ scripts/wheels.sh
 step "fuzz smoke run"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 
+step "done"
 echo
 echo "mailauth: ${rust_passed} Rust and ${py_passed} Python tests"
 echo "$((rust_passed + py_passed)) passed, 0 failed"
