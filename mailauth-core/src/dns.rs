@@ -42,6 +42,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+#[cfg(feature = "tokio")]
+mod cache;
 #[cfg(feature = "hickory")]
 mod hickory;
 mod memory;
@@ -51,6 +53,8 @@ mod name;
 pub(crate) mod wire;
 mod zone;
 
+#[cfg(feature = "tokio")]
+pub use cache::{CacheConfig, CacheStats, CachingResolver};
 #[cfg(feature = "udp-mux")]
 pub(crate) use hickory::fuzz_mux_response;
 #[cfg(feature = "hickory")]
@@ -291,6 +295,23 @@ pub trait DnsResolver: Send + Sync {
     /// is used as given: see [`normalize_ip`].
     async fn ptr(&self, ip: IpAddr) -> LookupResult<String>;
 
+    /// `question` answered with how long the answer may be kept, for
+    /// caches ([`CachingResolver`]): the records or the outcome its typed
+    /// method gives, and a TTL in seconds.
+    ///
+    /// The TTL of records is the least TTL of the records and CNAMEs that
+    /// gave them (RFC 2181 §5.2); that of NXDOMAIN and NODATA is the
+    /// negative-caching TTL, the lesser of the SOA record's TTL and its
+    /// MINIMUM (RFC 2308 §5). `None` when the backend does not know: the
+    /// default asks the typed method and knows no TTL, and a cache then
+    /// uses its own defaults.
+    async fn answer(&self, question: Question<'_>) -> Answer {
+        Answer {
+            records: ask_typed(self, question).await,
+            ttl: None,
+        }
+    }
+
     /// Who answers, in a few words, for reports that must say where their
     /// DNS data came from ("nameservers 127.0.0.1:53 (UDP, TCP fallback)",
     /// "an in-memory zone").
@@ -318,6 +339,9 @@ macro_rules! forward_resolver {
             async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
                 (**self).ptr(ip).await
             }
+            async fn answer(&self, question: Question<'_>) -> Answer {
+                (**self).answer(question).await
+            }
             fn description(&self) -> String {
                 (**self).description()
             }
@@ -326,6 +350,140 @@ macro_rules! forward_resolver {
 }
 
 forward_resolver!(&R, Box<R>, Arc<R>);
+
+/// One question a [`DnsResolver`] answers: a record type at a name, or the
+/// PTR names of an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Question<'a> {
+    /// [`DnsResolver::txt`].
+    Txt(&'a str),
+    /// [`DnsResolver::a`].
+    A(&'a str),
+    /// [`DnsResolver::aaaa`].
+    Aaaa(&'a str),
+    /// [`DnsResolver::mx`].
+    Mx(&'a str),
+    /// [`DnsResolver::ptr`].
+    Ptr(IpAddr),
+}
+
+impl Question<'_> {
+    /// The record type asked for.
+    pub fn record_type(&self) -> RecordType {
+        match self {
+            Self::Txt(_) => RecordType::Txt,
+            Self::A(_) => RecordType::A,
+            Self::Aaaa(_) => RecordType::Aaaa,
+            Self::Mx(_) => RecordType::Mx,
+            Self::Ptr(_) => RecordType::Ptr,
+        }
+    }
+}
+
+/// The records of an answer to a [`Question`], of the type it asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnyRecords {
+    /// TXT records.
+    Txt(Records<Txt>),
+    /// IPv4 addresses.
+    A(Records<Ipv4Addr>),
+    /// IPv6 addresses.
+    Aaaa(Records<Ipv6Addr>),
+    /// MX records, lowest preference first.
+    Mx(Records<Mx>),
+    /// PTR names.
+    Ptr(Records<String>),
+}
+
+/// What [`DnsResolver::answer`] gives: the records or the DNS outcome, and
+/// how long they may be kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Answer {
+    /// The records, of the question's type, or the outcome in their place.
+    pub records: Result<AnyRecords, LookupError>,
+    /// Seconds the answer may be kept, when the backend knows.
+    pub ttl: Option<u32>,
+}
+
+impl Answer {
+    /// An answer with its TTL (seconds), when known.
+    pub fn new(records: Result<AnyRecords, LookupError>, ttl: Option<u32>) -> Self {
+        Self { records, ttl }
+    }
+}
+
+impl AnyRecords {
+    /// The TXT records, if these are.
+    pub fn into_txt(self) -> Option<Records<Txt>> {
+        match self {
+            Self::Txt(records) => Some(records),
+            _ => None,
+        }
+    }
+
+    /// The IPv4 addresses, if these are.
+    pub fn into_a(self) -> Option<Records<Ipv4Addr>> {
+        match self {
+            Self::A(records) => Some(records),
+            _ => None,
+        }
+    }
+
+    /// The IPv6 addresses, if these are.
+    pub fn into_aaaa(self) -> Option<Records<Ipv6Addr>> {
+        match self {
+            Self::Aaaa(records) => Some(records),
+            _ => None,
+        }
+    }
+
+    /// The MX records, if these are.
+    pub fn into_mx(self) -> Option<Records<Mx>> {
+        match self {
+            Self::Mx(records) => Some(records),
+            _ => None,
+        }
+    }
+
+    /// The PTR names, if these are.
+    pub fn into_ptr(self) -> Option<Records<String>> {
+        match self {
+            Self::Ptr(records) => Some(records),
+            _ => None,
+        }
+    }
+}
+
+impl Answer {
+    /// The records as the typed method of their question returns them:
+    /// `pick` is one of [`AnyRecords::into_txt`] and its siblings. Records
+    /// of another type (a resolver's bug, not a DNS outcome) are a server
+    /// failure.
+    pub fn typed<T>(self, pick: fn(AnyRecords) -> Option<Records<T>>) -> LookupResult<T> {
+        pick(self.records?).ok_or_else(|| {
+            LookupError::ServerFailure(ServerFailure::Protocol(
+                "an answer with records of another type".to_owned(),
+            ))
+        })
+    }
+}
+
+/// `question` asked through the typed method of `resolver`.
+async fn ask_typed<R: DnsResolver + ?Sized>(
+    resolver: &R,
+    question: Question<'_>,
+) -> Result<AnyRecords, LookupError> {
+    match question {
+        Question::Txt(name) => resolver.txt(name).await.map(AnyRecords::Txt),
+        Question::A(name) => resolver.a(name).await.map(AnyRecords::A),
+        Question::Aaaa(name) => resolver.aaaa(name).await.map(AnyRecords::Aaaa),
+        Question::Mx(name) => resolver.mx(name).await.map(AnyRecords::Mx),
+        Question::Ptr(ip) => resolver.ptr(ip).await.map(AnyRecords::Ptr),
+    }
+}
 
 /// Sorts MX records by preference, keeping the served order among equals
 /// (the contract of [`DnsResolver::mx`]).

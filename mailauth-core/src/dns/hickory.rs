@@ -27,7 +27,10 @@ use hickory_resolver::proto::rr::{Name, RData, Record, RecordType as HickoryType
 use super::mux::UdpMux;
 
 use super::name::{reverse_name, validate_name};
-use super::{DnsResolver, LookupError, LookupResult, Mx, Records, ServerFailure, Txt, sort_mx};
+use super::{
+    Answer, AnyRecords, DnsResolver, LookupError, LookupResult, Mx, Question, Records,
+    ServerFailure, Txt, sort_mx,
+};
 
 /// The transports a [`HickoryResolver`] asks over.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -371,38 +374,59 @@ impl HickoryResolver {
     }
 
     /// Sends one query and returns the records `extract` picks from the
-    /// answer (CNAMEs and other types are left out); never empty.
+    /// answer (CNAMEs and other types are left out; never empty), with how
+    /// long the answer may be kept (see [`DnsResolver::answer`]).
     async fn query<T>(
         &self,
         name: &str,
         record_type: HickoryType,
         extract: impl Fn(&RData) -> Option<T>,
-    ) -> Result<Vec<T>, LookupError> {
-        let name = validate_name(name)?;
+    ) -> (Result<Vec<T>, LookupError>, Option<u32>) {
+        let name = match validate_name(name) {
+            Ok(name) => name,
+            Err(e) => return (Err(e.into()), None),
+        };
         #[cfg_attr(not(feature = "udp-mux"), allow(unused_mut))]
         let mut deadline = self.deadline;
         #[cfg(feature = "udp-mux")]
         if let Some(mux) = &self.mux {
             let start = std::time::Instant::now();
             // Bounded by the timeout times the attempts itself.
-            let response = mux.lookup(name, record_type).await?;
+            let response = match mux.lookup(name, record_type).await {
+                Ok(response) => response,
+                Err(e) => return (Err(e), None),
+            };
             // A truncated answer is asked again over TCP (RFC 7766 §5),
             // within what is left of the lookup's time.
             if !response.truncated {
-                return records(response.code, &response.answers, extract);
+                // The multiplexed transport reads no authority section, so
+                // it knows no negative-caching TTL.
+                let ttl = response.answers.iter().map(|r| r.ttl).min();
+                return (records(response.code, &response.answers, extract), ttl);
             }
             deadline = deadline.saturating_sub(start.elapsed());
         }
-        let name = absolute_name(name)?;
-        let lookup = tokio::time::timeout(deadline, self.resolver.lookup(name, record_type))
-            .await
-            .map_err(|_| LookupError::Timeout)?
-            .map_err(map_error)?;
-        records(
+        let name = match absolute_name(name) {
+            Ok(name) => name,
+            Err(e) => return (Err(e), None),
+        };
+        let lookup =
+            match tokio::time::timeout(deadline, self.resolver.lookup(name, record_type)).await {
+                Err(_) => return (Err(LookupError::Timeout), None),
+                Ok(Err(e)) => return (Err(map_error(&e)), negative_ttl(&e)),
+                Ok(Ok(lookup)) => lookup,
+            };
+        // Hickory's own cache counts the TTL down; valid_until says what is left.
+        let left = lookup
+            .valid_until()
+            .saturating_duration_since(std::time::Instant::now());
+        let ttl = u32::try_from(left.as_secs()).unwrap_or(u32::MAX);
+        let found = records(
             lookup.message().metadata.response_code,
             lookup.answers(),
             extract,
-        )
+        );
+        (found, Some(ttl))
     }
 }
 
@@ -456,8 +480,16 @@ fn name_text(name: &Name) -> String {
     labels.join(".")
 }
 
+/// The negative-caching TTL of an NXDOMAIN or NODATA answer.
+fn negative_ttl(error: &NetError) -> Option<u32> {
+    match error {
+        NetError::Dns(DnsError::NoRecordsFound(no_records)) => no_records.negative_ttl,
+        _ => None,
+    }
+}
+
 /// Sorts hickory's errors into the DNS outcomes of [`LookupError`].
-fn map_error(error: NetError) -> LookupError {
+fn map_error(error: &NetError) -> LookupError {
     match error {
         NetError::Dns(DnsError::NoRecordsFound(no_records)) => match no_records.response_code {
             ResponseCode::NXDomain => LookupError::NxDomain,
@@ -465,7 +497,7 @@ fn map_error(error: NetError) -> LookupError {
             code => LookupError::ServerFailure(ServerFailure::Rcode(code.into())),
         },
         NetError::Dns(DnsError::ResponseCode(code)) => {
-            LookupError::ServerFailure(ServerFailure::Rcode(code.into()))
+            LookupError::ServerFailure(ServerFailure::Rcode((*code).into()))
         }
         // Nothing answered: the deadline passed, or no nameserver could be
         // reached (connection refused, network unreachable, all busy).
@@ -515,37 +547,78 @@ fn ptr_data(data: &RData) -> Option<String> {
     }
 }
 
+/// An answer from what [`HickoryResolver::query`] returns.
+fn answer<T>(
+    (found, ttl): (Result<Vec<T>, LookupError>, Option<u32>),
+    wrap: fn(Records<T>) -> AnyRecords,
+) -> Answer {
+    Answer::new(found.map(|records| wrap(records.into())), ttl)
+}
+
 #[async_trait]
 impl DnsResolver for HickoryResolver {
     async fn txt(&self, name: &str) -> LookupResult<Txt> {
-        self.query(name, HickoryType::TXT, txt_data)
+        self.answer(Question::Txt(name))
             .await
-            .map(Records::from)
+            .typed(AnyRecords::into_txt)
     }
 
     async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
-        self.query(name, HickoryType::A, a_data)
+        self.answer(Question::A(name))
             .await
-            .map(Records::from)
+            .typed(AnyRecords::into_a)
     }
 
     async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
-        self.query(name, HickoryType::AAAA, aaaa_data)
+        self.answer(Question::Aaaa(name))
             .await
-            .map(Records::from)
+            .typed(AnyRecords::into_aaaa)
     }
 
     async fn mx(&self, name: &str) -> LookupResult<Mx> {
-        let mut records = self.query(name, HickoryType::MX, mx_data).await?;
-        sort_mx(&mut records);
-        Ok(records.into())
+        self.answer(Question::Mx(name))
+            .await
+            .typed(AnyRecords::into_mx)
     }
 
     async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
-        let name = reverse_name(ip).to_string();
-        self.query(&name, HickoryType::PTR, ptr_data)
+        self.answer(Question::Ptr(ip))
             .await
-            .map(Records::from)
+            .typed(AnyRecords::into_ptr)
+    }
+
+    /// With the TTL hickory reports: what its own cache has left of the
+    /// records' TTL, or the negative-caching TTL of NXDOMAIN and NODATA
+    /// from the SOA of the authority section (RFC 2308 §5).
+    async fn answer(&self, question: Question<'_>) -> Answer {
+        match question {
+            Question::Txt(name) => answer(
+                self.query(name, HickoryType::TXT, txt_data).await,
+                AnyRecords::Txt,
+            ),
+            Question::A(name) => answer(
+                self.query(name, HickoryType::A, a_data).await,
+                AnyRecords::A,
+            ),
+            Question::Aaaa(name) => answer(
+                self.query(name, HickoryType::AAAA, aaaa_data).await,
+                AnyRecords::Aaaa,
+            ),
+            Question::Mx(name) => {
+                let (mut found, ttl) = self.query(name, HickoryType::MX, mx_data).await;
+                if let Ok(records) = &mut found {
+                    sort_mx(records);
+                }
+                answer((found, ttl), AnyRecords::Mx)
+            }
+            Question::Ptr(ip) => {
+                let name = reverse_name(ip).to_string();
+                answer(
+                    self.query(&name, HickoryType::PTR, ptr_data).await,
+                    AnyRecords::Ptr,
+                )
+            }
+        }
     }
 
     fn description(&self) -> String {

@@ -5,7 +5,8 @@ use std::net::{IpAddr, SocketAddr, TcpListener, UdpSocket};
 use std::time::{Duration, Instant};
 
 use mailauth_core::dns::{
-    DnsResolver, HickoryResolver, LookupError, NameError, ServerFailure, Transport,
+    CacheConfig, CachingResolver, DnsResolver, HickoryResolver, LookupError, NameError, Question,
+    ServerFailure, Transport,
 };
 
 use crate::dns_server::DnsServer;
@@ -534,4 +535,39 @@ async fn multiplexed_tcp_fallback_keeps_the_time_limit() {
     assert!(took >= Duration::from_millis(1700), "took {took:?}");
     // The limit is 2 s; before, the TCP fallback alone had 2 s more (3.7 s).
     assert!(took < Duration::from_millis(3200), "took {took:?}");
+}
+
+#[tokio::test]
+async fn answers_carry_their_ttls_and_the_cache_keeps_them() {
+    for (transport, resolver) in each_transport() {
+        let kept = resolver.answer(Question::Txt("ttl120.mailauth.test")).await;
+        assert!(kept.records.is_ok(), "{transport:?}");
+        assert!(
+            matches!(kept.ttl, Some(119..=120)),
+            "{transport:?}: {:?}",
+            kept.ttl
+        );
+        let gone = resolver.answer(Question::A("gone.mailauth.test")).await;
+        assert_eq!(gone.records, Err(LookupError::NxDomain), "{transport:?}");
+        // The SOA's TTL and MINIMUM are both 300 (RFC 2308 §5). The
+        // multiplexed transport reads no authority section.
+        let negative = match transport {
+            Transport::UdpMultiplexed => None,
+            _ => Some(300),
+        };
+        assert_eq!(gone.ttl, negative, "{transport:?}");
+
+        let cache = CachingResolver::new(resolver, CacheConfig::default());
+        for _ in 0..3 {
+            assert!(cache.txt("ttl120.mailauth.test").await.is_ok());
+            assert_eq!(
+                cache.a("gone.mailauth.test").await,
+                Err(LookupError::NxDomain)
+            );
+        }
+        let stats = cache.stats();
+        assert_eq!((stats.misses, stats.hits), (2, 4), "{transport:?}");
+        let left = cache.answer(Question::Txt("ttl120.mailauth.test")).await;
+        assert!(matches!(left.ttl, Some(1..=120)), "{:?}", left.ttl);
+    }
 }
