@@ -36,7 +36,7 @@ mod key;
 mod message;
 mod sign;
 mod signature;
-mod tag;
+pub(crate) mod tag;
 mod verify;
 
 pub use canon::{Canonicalization, Canonicalizations};

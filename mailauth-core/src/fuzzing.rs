@@ -275,6 +275,40 @@ pub fn dkim_record(data: &[u8]) {
     }
 }
 
+/// The MTA-STS, TLS-RPT and BIMI record parsers: never a panic, every
+/// error offset inside the text, and every parsed value a piece of it.
+pub fn posture_records(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let inside = |offset: usize| assert!(offset <= text.len(), "offset {offset} past the end");
+    match crate::smtp_tls::MtaStsRecord::parse(&text) {
+        Ok(record) => {
+            assert!(text.contains(&record.id) && record.id.len() <= 32);
+            assert!(crate::smtp_tls::MtaStsRecord::is_candidate(text.as_bytes()));
+        }
+        Err(e) => inside(e.offset),
+    }
+    match crate::smtp_tls::TlsRptRecord::parse(&text) {
+        Ok(record) => {
+            assert!(!record.rua.is_empty());
+            assert!(
+                record
+                    .rua
+                    .iter()
+                    .all(|u| !u.is_empty() && text.contains(u.as_str()))
+            );
+        }
+        Err(e) => inside(e.offset),
+    }
+    match crate::bimi::BimiRecord::parse(&text) {
+        Ok(record) => {
+            for uri in record.location.iter().chain(&record.authority) {
+                assert!(text.contains(uri.as_str()));
+            }
+        }
+        Err(e) => inside(e.offset),
+    }
+}
+
 /// DKIM canonicalization and verification: canonicalizing a canonical body
 /// changes nothing (both algorithms, §3.4), and a message (the first two
 /// bytes give its length) verified over DNS the fuzzer answers never
@@ -773,7 +807,7 @@ mod tests {
     type Entry = fn(&[u8]);
 
     /// Every fuzz target by name, as `fuzz/Cargo.toml` names them.
-    const TARGETS: [(&str, Entry); 16] = [
+    const TARGETS: [(&str, Entry); 17] = [
         ("zone_text", super::zone_text),
         ("spf_record", super::spf_record),
         ("spf_macro", super::spf_macro),
@@ -790,6 +824,7 @@ mod tests {
         ("mux_response", super::mux_response),
         ("dkim_record", super::dkim_record),
         ("dkim_verify", super::dkim_verify),
+        ("posture_records", super::posture_records),
     ];
 
     /// The seed corpus of the repository (`fuzz/seeds.txt`) holds for its

@@ -34,6 +34,7 @@
 #![warn(clippy::exhaustive_structs)]
 
 pub mod auth;
+pub mod bimi;
 pub mod dkim;
 pub mod dmarc;
 pub mod dns;
@@ -43,6 +44,7 @@ pub mod helo;
 pub mod hostname;
 pub mod iprev;
 pub mod maildomain;
+pub mod smtp_tls;
 pub mod spf;
 pub mod text;
 mod token;
