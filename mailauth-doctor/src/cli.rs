@@ -316,7 +316,7 @@ fn report_json_line(report: &DoctorReport) -> String {
 /// when it holds a comma or a quote; a field a spreadsheet would take for a
 /// formula (`=`, `+`, `-`, `@`) starts with an apostrophe, since the
 /// domain list is not the operator's own writing.
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     let mut text = escape(text);
     if text.starts_with(['=', '+', '-', '@']) {
         text.insert(0, '\'');

@@ -43,6 +43,7 @@ pub mod demo;
 pub mod fuzzing;
 pub mod headers;
 mod render;
+pub mod scan;
 mod spf_audit;
 
 use std::net::IpAddr;
