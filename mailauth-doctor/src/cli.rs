@@ -25,6 +25,8 @@ use crate::{
 };
 use crate::{bounce, demo, diagnose_bounce, diagnose_message, headers};
 
+mod scan;
+
 /// Exit codes besides the verdicts' 0 to 3.
 const USAGE_ERROR: u8 = 64;
 
@@ -38,6 +40,7 @@ Exit codes: 0 ok, 1 warn, 2 fail, 3 error (DNS failure), 64 usage error.
 Examples:
   mailauth doctor --ip 192.0.2.30 --helo mail.example.com --mail-from news@example.com
   mailauth domain example.com example.org --json
+  mailauth scan --file domains.txt --output posture.jsonl
   mailauth spf --ip 198.51.100.25 --mail-from alice@example.com --helo smtp.isp.example
   mailauth dmarc example.com
   mailauth dnsbl 192.0.2.30
@@ -72,6 +75,17 @@ enum Command {
         mailauth domain --file domains.txt --csv    # one row per domain\n  \
         mailauth domain example.com --dkim-selector s2026   # and its DKIM key")]
     Domain(DomainArgs),
+    /// Scan the mail-authentication posture of many domains: SPF, DMARC,
+    /// MX and FCrDNS, MTA-STS, TLS-RPT, BIMI and DKIM keys, as JSON lines or
+    /// CSV.
+    #[command(
+        after_help = "Exit code 0 when every domain was scanned: findings are data.\n\n\
+        Examples:\n  \
+        mailauth scan --file domains.txt --output posture.jsonl   # rerun to resume\n  \
+        mailauth scan --file - --csv < domains.txt > posture.csv\n  \
+        mailauth scan example.com --dkim-selector google --dkim-selector selector1"
+    )]
+    Scan(scan::ScanArgs),
     /// SPF (RFC 7208) for a client IP, MAIL FROM and HELO: both identities.
     #[command(after_help = "Example:\n  \
         mailauth spf --ip 198.51.100.25 --mail-from alice@example.com --helo smtp.isp.example")]
@@ -277,6 +291,7 @@ async fn execute(command: Command) -> Result<u8, String> {
     match command {
         Command::Doctor(args) => doctor(args).await,
         Command::Domain(args) => domains(args).await,
+        Command::Scan(args) => scan::scan(args).await,
         Command::Spf(args) => spf(args).await,
         Command::Dmarc(args) => dmarc_policy(args).await,
         Command::Dnsbl(args) => blocklists(args).await,

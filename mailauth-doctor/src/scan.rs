@@ -120,6 +120,7 @@ macro_rules! defects {
 }
 
 defects! {
+    DomainInvalid "domain.invalid" Error "Not a domain name (a host name of LDH labels, RFC 5321 §4.1.2): not scanned.",
     DomainNotFound "domain.not-found" Error "The domain does not exist (NXDOMAIN).",
     Deadline "scan.deadline" Error "Some checks did not finish before the domain's deadline; their sections are empty.",
     SpfNone "spf.none" Warning "No SPF record (RFC 7208 §4.5: none).",
@@ -484,7 +485,8 @@ impl DomainScan {
     pub const CSV_HEADER: &'static str =
         "domain,worst,defects,spf,dmarc_policy,mx_hosts,mta_sts,tls_rpt,bimi,queries";
 
-    /// The report as one CSV row: the domain, the worst severity, the
+    /// The report as one CSV row: the domain, the worst severity (`ok`
+    /// without a defect), the
     /// defect codes separated by spaces, the SPF record, the DMARC policy,
     /// the number of MX exchanges, the three record statuses and the
     /// query count.
@@ -493,7 +495,7 @@ impl DomainScan {
         let status = |s: Option<RecordStatus>| s.map_or("", record_status_token);
         let fields = [
             self.domain.clone(),
-            self.worst().map_or("", Severity::as_str).to_owned(),
+            self.worst().map_or("ok", Severity::as_str).to_owned(),
             defects.join(" "),
             self.spf
                 .as_ref()
@@ -658,11 +660,13 @@ impl Scanner {
                 Ok(_) => name,
                 Err(e) => {
                     report.invalid = Some(format!("not a host name: {e}"));
+                    report.defects = vec![Defect::DomainInvalid];
                     return report;
                 }
             },
             Err(e) => {
                 report.invalid = Some(e.to_string());
+                report.defects = vec![Defect::DomainInvalid];
                 return report;
             }
         };

@@ -249,7 +249,7 @@ fn cases() -> Vec<(&'static str, bool, Vec<Defect>)> {
             base(&no_spf, &[MxNone, DkimShortKey]),
         ),
         ("dkim-nokey.scan.test", true, base(&NONE_ELSE, &[DkimNoKey])),
-        ("not a domain", false, vec![]),
+        ("not a domain", false, vec![DomainInvalid]),
     ]
 }
 
@@ -473,4 +473,130 @@ fn the_stream_reads_an_endless_list_lazily() {
     let reports: Vec<DomainScan> = runtime().block_on(scanner.scan(endless).take(100).collect());
     assert_eq!(reports.len(), 100);
     assert!(reports.iter().all(|r| r.defects.contains(&DomainNotFound)));
+}
+
+fn mailauth(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailauth"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run mailauth");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `mailauth scan`: JSON lines and CSV, resumption from its own output,
+/// no progress bar when piped, and formats never mixed in one file.
+#[test]
+fn the_scan_command_writes_resumes_and_refuses_to_mix() {
+    let zone = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scan.zone");
+    let zone = zone.to_str().expect("path");
+    let dir = std::env::temp_dir().join(format!("mailauth-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let output = dir.join("posture.jsonl");
+    let output = output.to_str().expect("path");
+    let _ = std::fs::remove_file(output);
+
+    let list = "good.scan.test\n# a comment\n\nplusall.scan.test\n";
+    let (code, stdout, stderr) =
+        mailauth(&["scan", "--zone", zone, "--file", "-", "-o", output], list);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+    let first = std::fs::read_to_string(output).expect("output");
+    assert_eq!(first.lines().count(), 2);
+    let lines: Vec<serde_json::Value> = first
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let plusall = lines
+        .iter()
+        .find(|v| v["domain"] == "plusall.scan.test")
+        .expect("plusall");
+    assert_eq!(plusall["defects"][0], "spf.plus-all");
+
+    // An interrupted run left half a line: it is dropped and rescanned;
+    // the domains already written are skipped.
+    let mut cut = first.clone();
+    cut.push_str("{\"domain\":\"mx-null.scan");
+    std::fs::write(output, cut).expect("write");
+    let more = format!("{list}mx-null.scan.test\nsyntax.scan.test\n");
+    let (code, _, stderr) = mailauth(
+        &[
+            "scan", "--zone", zone, "--file", "-", "-o", output, "--stats",
+        ],
+        &more,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.starts_with("mailauth: 2 domains in "), "{stderr}");
+    let resumed = std::fs::read_to_string(output).expect("output");
+    assert!(resumed.starts_with(&first));
+    let domains: Vec<String> = resumed
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("JSON")["domain"]
+                .as_str()
+                .expect("domain")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(domains.len(), 4);
+    assert!(
+        domains.contains(&"mx-null.scan.test".to_owned())
+            && domains.contains(&"syntax.scan.test".to_owned())
+    );
+
+    let (code, _, stderr) = mailauth(
+        &[
+            "scan",
+            "--zone",
+            zone,
+            "--csv",
+            "-o",
+            output,
+            "good.scan.test",
+        ],
+        "",
+    );
+    assert_eq!(code, 64);
+    assert!(stderr.contains("holds JSON lines"), "{stderr}");
+
+    // CSV on standard output, piped: a header, one row per domain, and a
+    // DNS record that looks like a formula is defused.
+    let (code, stdout, stderr) = mailauth(
+        &[
+            "scan",
+            "--zone",
+            zone,
+            "--csv",
+            "good.scan.test",
+            "not a domain",
+        ],
+        "",
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows[0], DomainScan::CSV_HEADER);
+    assert!(
+        rows.contains(&"good.scan.test,ok,,v=spf1 mx -all,reject,1,valid,valid,valid,13"),
+        "{stdout}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("not a domain,error,domain.invalid,")),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
 }
