@@ -72,6 +72,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, least first.
+    pub const ALL: &'static [Severity] = &[Severity::Info, Severity::Warning, Severity::Error];
+
     /// The stable token: `info`, `warning`, `error`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -626,9 +629,18 @@ impl Scanner {
         I: IntoIterator<Item = String>,
         I::IntoIter: Send + 'static,
     {
+        self.scan_stream(futures_util::stream::iter(domains))
+    }
+
+    /// [`Scanner::scan`] over domains that arrive as a stream (from a
+    /// channel, a socket, another task).
+    pub fn scan_stream<S>(&self, domains: S) -> impl Stream<Item = DomainScan> + Send + 'static
+    where
+        S: Stream<Item = String> + Send + 'static,
+    {
         let scanner = self.clone();
         let concurrency = self.config.concurrency;
-        futures_util::stream::iter(domains)
+        domains
             .map(move |domain| {
                 let scanner = scanner.clone();
                 async move { scanner.scan_domain(&domain).await }

@@ -2,10 +2,8 @@
 //! `dnsbl_zone_health` and their result classes.
 
 use std::collections::HashMap;
-use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 use mailauth_core::dns::DnsResolver;
@@ -13,7 +11,7 @@ use mailauth_core::dnsbl::{
     self, Bit, Code, Codes, DnsblConfig, DnsblList as CoreList, ListKind, ListOutcome, ListPolicy,
     Target, ZoneHealth,
 };
-use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use crate::pickle::Token;
@@ -23,6 +21,7 @@ use tokio::sync::mpsc;
 use crate::args;
 use crate::error::{BindingError, BindingResult};
 use crate::resolver::{Resolver, dns, ip_from_py, runtime};
+use crate::stream::Reports;
 
 /// A DNS block- or allowlist definition (RFC 5782).
 #[pyclass(frozen, module = "mailauth")]
@@ -377,31 +376,7 @@ pub(crate) fn dnsbl_check_sync(
 /// stop when the iterator is dropped.
 #[pyclass(frozen, module = "mailauth")]
 pub(crate) struct DnsblBulk {
-    reports: Arc<tokio::sync::Mutex<mpsc::Receiver<DnsblReport>>>,
-    /// Reports taken from the channel with an earlier one, not handed out
-    /// yet.
-    ready: Arc<Mutex<VecDeque<DnsblReport>>>,
-}
-
-/// After the report a waiting `__anext__` gets, how long the runtime keeps
-/// collecting more for the next calls, and how many at most. Every wait
-/// costs a hand-off between the runtime's thread and Python's (a wake-up
-/// and the GIL); one per report cost more than the DNS work (10,000
-/// reports a second in the throughput benchmark). One millisecond is
-/// nothing next to a DNS timeout.
-const BATCH_WAIT: Duration = Duration::from_millis(1);
-const BATCH_MAX: usize = 256;
-
-/// The reports collected ahead, locked.
-fn lock(ready: &Mutex<VecDeque<DnsblReport>>) -> std::sync::MutexGuard<'_, VecDeque<DnsblReport>> {
-    ready.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A future of the running event loop, already done with `value`.
-fn completed<'py>(py: Python<'py>, value: DnsblReport) -> PyResult<Bound<'py, PyAny>> {
-    let future = pyo3_async_runtimes::get_running_loop(py)?.call_method0("create_future")?;
-    future.call_method1("set_result", (value,))?;
-    Ok(future)
+    reports: Reports<DnsblReport>,
 }
 
 #[pymethods]
@@ -411,45 +386,8 @@ impl DnsblBulk {
     }
 
     /// The next report, awaitable; `StopAsyncIteration` after the last.
-    /// A report that is already waiting comes back in a future completed
-    /// on the spot, without a round trip through the tokio runtime. When
-    /// none is, the runtime waits for one, then collects what else
-    /// completes within [`BATCH_WAIT`] for the next calls.
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let next = lock(&self.ready).pop_front();
-        if let Some(report) = next {
-            return completed(py, report);
-        }
-        let reports = Arc::clone(&self.reports);
-        if let Ok(mut waiting) = reports.try_lock() {
-            match waiting.try_recv() {
-                Ok(report) => return completed(py, report),
-                Err(mpsc::error::TryRecvError::Disconnected) => {
-                    return Err(PyStopAsyncIteration::new_err(()));
-                }
-                Err(mpsc::error::TryRecvError::Empty) => {}
-            }
-        }
-        let ready = Arc::clone(&self.ready);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let mut waiting = reports.lock().await;
-            let Some(first) = waiting.recv().await else {
-                return Err(PyStopAsyncIteration::new_err(()));
-            };
-            let mut batch = Vec::new();
-            let collect = async {
-                // recv_many gives 0 once the checks are over.
-                while batch.len() < BATCH_MAX {
-                    let room = BATCH_MAX - batch.len();
-                    if waiting.recv_many(&mut batch, room).await == 0 {
-                        break;
-                    }
-                }
-            };
-            let _ = tokio::time::timeout(BATCH_WAIT, collect).await;
-            lock(&ready).extend(batch);
-            Ok(first)
-        })
+        self.reports.anext(py)
     }
 
     fn __repr__(&self) -> &'static str {
@@ -487,8 +425,7 @@ pub(crate) fn dnsbl_check_bulk(
         }
     });
     Ok(DnsblBulk {
-        reports: Arc::new(tokio::sync::Mutex::new(receiver)),
-        ready: Arc::default(),
+        reports: Reports::new(receiver),
     })
 }
 

@@ -12,7 +12,9 @@ mod error;
 mod pickle;
 mod records;
 mod resolver;
+mod scan;
 mod spf;
+mod stream;
 mod tokens;
 
 use pyo3::prelude::*;
@@ -67,6 +69,8 @@ mod _mailauth {
     use crate::records::{Answer, MxRecord, Outcome, TxtRecord};
     #[pymodule_export]
     use crate::resolver::Resolver;
+    #[pymodule_export]
+    use crate::scan::{DomainScan, ScanStream, scan};
     #[pymodule_export]
     use crate::spf::{SpfOutput, SpfRecord, SpfResult, SpfVerdict, SpfVerifier};
     #[pymodule_export]

@@ -125,10 +125,13 @@ travel!(
     records::TxtRecord,
     records::MxRecord,
     records::Answer,
+    resolver::Resolver,
+    scan::DomainScan,
     spf::SpfResult,
     spf::SpfRecord,
     spf::SpfOutput,
     spf::SpfVerdict,
+    spf::SpfVerifier,
     ],
     own_json: [doctor::DoctorReport],
 );

@@ -56,6 +56,71 @@ pub(crate) struct Resolver {
     inner: Arc<dyn DnsResolver>,
     memory: Option<Arc<MemoryResolver>>,
     description: String,
+    /// How it was made: what pickles, so that another process builds its
+    /// own resolver (sockets and caches do not travel).
+    recipe: Recipe,
+}
+
+/// A resolver's configuration, as its constructor took it (validated).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum Recipe {
+    /// `Resolver.default()` without `set_default`: the receiving process's
+    /// shared system resolver.
+    Default,
+    /// `Resolver()` and `Resolver.system(...)`.
+    System {
+        timeout: f64,
+        attempts: i64,
+        cache: bool,
+    },
+    /// `Resolver.nameservers(...)`.
+    Nameservers {
+        servers: Vec<String>,
+        transport: String,
+        timeout: f64,
+        attempts: i64,
+        cache: bool,
+        udp_sockets: i64,
+        multiplex_public_servers: bool,
+    },
+    /// `Resolver.from_zone(...)`: the text, the faults and the latency.
+    Zone {
+        text: String,
+        faults: Vec<(String, Option<String>, FaultSpec)>,
+        latency: Option<f64>,
+    },
+}
+
+/// A fault of `Resolver.from_zone`, as a value that pickles.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum FaultSpec {
+    /// `"timeout"`, `"servfail"`, `"refused"`.
+    Name(String),
+    /// An RCODE.
+    Rcode(i64),
+}
+
+/// An integer argument that its range check already bounded, as the
+/// recipe keeps it.
+fn validated(value: i128) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+impl serde::Serialize for Resolver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.recipe.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Resolver {
+    /// Builds a new resolver from the recipe, in this process.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let recipe = Recipe::deserialize(deserializer)?;
+        Python::attach(|py| Resolver::from_recipe(py, recipe))
+            .map_err(|e| serde::de::Error::custom(e.to_string()))
+    }
 }
 
 /// The most attempts per lookup.
@@ -114,11 +179,60 @@ impl Resolver {
         inner: Arc<dyn DnsResolver>,
         memory: Option<Arc<MemoryResolver>>,
         description: String,
+        recipe: Recipe,
     ) -> Self {
         Self {
             inner,
             memory,
             description,
+            recipe,
+        }
+    }
+
+    /// The resolver a recipe describes, built by the constructor that made
+    /// it (and so validated again: a pickle is input like any other).
+    fn from_recipe(py: Python<'_>, recipe: Recipe) -> PyResult<Self> {
+        match recipe {
+            Recipe::Default => Self::default(),
+            Recipe::System {
+                timeout,
+                attempts,
+                cache,
+            } => Self::system(timeout, attempts.into(), cache),
+            Recipe::Nameservers {
+                servers,
+                transport,
+                timeout,
+                attempts,
+                cache,
+                udp_sockets,
+                multiplex_public_servers,
+            } => Self::nameservers(
+                servers,
+                &transport,
+                timeout,
+                attempts.into(),
+                cache,
+                udp_sockets.into(),
+                multiplex_public_servers,
+            ),
+            Recipe::Zone {
+                text,
+                faults,
+                latency,
+            } => {
+                let faults = faults
+                    .into_iter()
+                    .map(|(name, record_type, fault)| {
+                        let fault = match fault {
+                            FaultSpec::Name(name) => name.into_pyobject(py)?.into_any(),
+                            FaultSpec::Rcode(code) => code.into_pyobject(py)?.into_any(),
+                        };
+                        Ok((name, record_type, fault))
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Self::from_zone(&text, faults, latency)
+            }
         }
     }
 
@@ -162,23 +276,27 @@ impl Resolver {
     }
 }
 
-fn parse_fault(fault: &Bound<'_, PyAny>) -> BindingResult<Fault> {
+/// A fault argument, with the value that pickles for it.
+fn parse_fault(fault: &Bound<'_, PyAny>) -> BindingResult<(Fault, FaultSpec)> {
     if let Ok(text) = fault.extract::<String>() {
-        return match text.to_ascii_lowercase().as_str() {
-            "timeout" => Ok(Fault::Timeout),
-            "servfail" => Ok(Fault::Rcode(2)),
-            "refused" => Ok(Fault::Rcode(5)),
-            _ => Err(BindingError::InvalidInput(format!(
-                "unknown fault {text:?} (expected \"timeout\", \"servfail\", \"refused\" or an RCODE number)"
-            ))),
+        let name = text.to_ascii_lowercase();
+        let parsed = match name.as_str() {
+            "timeout" => Fault::Timeout,
+            "servfail" => Fault::Rcode(2),
+            "refused" => Fault::Rcode(5),
+            _ => {
+                return Err(BindingError::InvalidInput(format!(
+                    "unknown fault {text:?} (expected \"timeout\", \"servfail\", \"refused\" or an RCODE number)"
+                )));
+            }
         };
+        return Ok((parsed, FaultSpec::Name(name)));
     }
     match args::int(fault) {
-        Ok(rcode) => Ok(Fault::Rcode(args::range(
-            "an RCODE fault",
-            rcode,
-            1..=4095,
-        )?)),
+        Ok(rcode) => {
+            let code = args::range("an RCODE fault", rcode, 1..=4095)?;
+            Ok((Fault::Rcode(code), FaultSpec::Rcode(code.into())))
+        }
         Err(_) => Err(BindingError::InvalidInput(
             "a fault is a str or an RCODE number".into(),
         )),
@@ -216,6 +334,7 @@ fn default_resolver() -> BindingResult<Resolver> {
         shared_system()?,
         None,
         "system nameservers (shared)".into(),
+        Recipe::Default,
     ))
 }
 
@@ -247,6 +366,11 @@ impl Resolver {
             Arc::new(system_resolver()?),
             None,
             "system nameservers".into(),
+            Recipe::System {
+                timeout: 5.0,
+                attempts: 2,
+                cache: true,
+            },
         ))
     }
 
@@ -285,6 +409,11 @@ impl Resolver {
             Arc::new(resolver),
             None,
             "system nameservers".into(),
+            Recipe::System {
+                timeout,
+                attempts: validated(attempts),
+                cache,
+            },
         ))
     }
 
@@ -330,10 +459,20 @@ impl Resolver {
             .udp_sockets(udp_sockets)
             .multiplex_public_servers(multiplex_public_servers);
         let resolver = build(configure(builder, timeout, attempts, cache)?)?;
+        let description = format!("nameservers {}", servers.join(", "));
         Ok(Self::wrap(
             Arc::new(resolver),
             None,
-            format!("nameservers {}", servers.join(", ")),
+            description,
+            Recipe::Nameservers {
+                servers,
+                transport: transport.as_str().to_owned(),
+                timeout,
+                attempts: validated(attempts),
+                cache,
+                udp_sockets: validated(udp_sockets as i128),
+                multiplex_public_servers,
+            },
         ))
     }
 
@@ -355,6 +494,7 @@ impl Resolver {
         #[pyo3(from_py_with = args::optional_float)] latency: Option<f64>,
     ) -> PyResult<Self> {
         let mut zone = MemoryResolver::from_zone_text(text).map_err(BindingError::from)?;
+        let mut specs = Vec::with_capacity(faults.len());
         for (name, record_type, fault) in &faults {
             let record_type = record_type
                 .as_deref()
@@ -363,9 +503,14 @@ impl Resolver {
                         .map_err(|e| BindingError::InvalidInput(format!("{e}: {t:?}")))
                 })
                 .transpose()?;
-            let fault = parse_fault(fault)?;
+            let (fault, spec) = parse_fault(fault)?;
             zone.inject(name, record_type, fault)
                 .map_err(|e| BindingError::InvalidInput(format!("fault name {name:?}: {e}")))?;
+            specs.push((
+                name.clone(),
+                record_type.map(|t| t.as_str().to_owned()),
+                spec,
+            ));
         }
         if let Some(latency) = latency {
             zone.set_latency(args::seconds("latency", latency, true)?);
@@ -375,6 +520,11 @@ impl Resolver {
             zone.clone(),
             Some(zone),
             "in-memory zone".into(),
+            Recipe::Zone {
+                text: text.to_owned(),
+                faults: specs,
+                latency,
+            },
         ))
     }
 

@@ -321,6 +321,82 @@ impl SpfVerdict {
 #[pyclass(frozen, module = "mailauth")]
 pub(crate) struct SpfVerifier {
     inner: Arc<CoreVerifier>,
+    /// The constructor's arguments: what pickles (the record cache does
+    /// not travel).
+    settings: VerifierSettings,
+}
+
+/// `SpfVerifier`'s arguments, as given.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct VerifierSettings {
+    max_lookups: i64,
+    max_void_lookups: i64,
+    max_mx_names: i64,
+    max_ptr_names: i64,
+    deadline: f64,
+    default_explanation: Option<String>,
+    receiver: String,
+    trace: bool,
+    record_cache_size: i64,
+}
+
+impl VerifierSettings {
+    /// The verifier these settings describe, each checked as the
+    /// constructor checks it (a pickle is input like any other).
+    fn build(self) -> BindingResult<SpfVerifier> {
+        let mut config = SpfConfig::default()
+            .max_lookups(args::range(
+                "max_lookups",
+                self.max_lookups.into(),
+                0..=MAX_LIMIT,
+            )?)
+            .max_void_lookups(args::range(
+                "max_void_lookups",
+                self.max_void_lookups.into(),
+                0..=MAX_LIMIT,
+            )?)
+            .max_mx_names(args::range(
+                "max_mx_names",
+                self.max_mx_names.into(),
+                0..=MAX_LIMIT as usize,
+            )?)
+            .max_ptr_names(args::range(
+                "max_ptr_names",
+                self.max_ptr_names.into(),
+                0..=MAX_LIMIT as usize,
+            )?)
+            .deadline(args::seconds("deadline", self.deadline, false)?)
+            .receiver(self.receiver.as_str())
+            .trace(self.trace)
+            .record_cache_size(args::range(
+                "record_cache_size",
+                self.record_cache_size.into(),
+                0..=1_000_000,
+            )?);
+        if let Some(text) = &self.default_explanation {
+            config = config
+                .default_explanation(text)
+                .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+        }
+        Ok(SpfVerifier {
+            inner: Arc::new(CoreVerifier::new(config)),
+            settings: self,
+        })
+    }
+}
+
+impl serde::Serialize for SpfVerifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.settings.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpfVerifier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        VerifierSettings::deserialize(deserializer)?
+            .build()
+            .map_err(|e| serde::de::Error::custom(e.to_string()))
+    }
 }
 
 /// An IP argument as a `ClientIp`: text keeps its hex case for `%{i}`.
@@ -481,39 +557,20 @@ impl SpfVerifier {
         trace: bool,
         #[pyo3(from_py_with = args::int)] record_cache_size: i128,
     ) -> PyResult<Self> {
-        let mut config = SpfConfig::default()
-            .max_lookups(args::range("max_lookups", max_lookups, 0..=MAX_LIMIT)?)
-            .max_void_lookups(args::range(
-                "max_void_lookups",
-                max_void_lookups,
-                0..=MAX_LIMIT,
-            )?)
-            .max_mx_names(args::range(
-                "max_mx_names",
-                max_mx_names,
-                0..=MAX_LIMIT as usize,
-            )?)
-            .max_ptr_names(args::range(
-                "max_ptr_names",
-                max_ptr_names,
-                0..=MAX_LIMIT as usize,
-            )?)
-            .deadline(args::seconds("deadline", deadline, false)?)
-            .receiver(receiver)
-            .trace(trace)
-            .record_cache_size(args::range(
-                "record_cache_size",
-                record_cache_size,
-                0..=1_000_000,
-            )?);
-        if let Some(text) = default_explanation {
-            config = config
-                .default_explanation(text)
-                .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
+        // Out-of-range values stay out of range (and are refused by build).
+        let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+        Ok(VerifierSettings {
+            max_lookups: clamp(max_lookups),
+            max_void_lookups: clamp(max_void_lookups),
+            max_mx_names: clamp(max_mx_names),
+            max_ptr_names: clamp(max_ptr_names),
+            deadline,
+            default_explanation: default_explanation.map(str::to_owned),
+            receiver: receiver.to_owned(),
+            trace,
+            record_cache_size: clamp(record_cache_size),
         }
-        Ok(Self {
-            inner: Arc::new(CoreVerifier::new(config)),
-        })
+        .build()?)
     }
 
     /// check_host() for the MAIL FROM identity (the HELO identity when

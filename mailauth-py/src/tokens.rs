@@ -14,6 +14,7 @@ use mailauth_core::iprev::{IprevResult, PeerStatus};
 use mailauth_core::maildomain::AddressRole;
 use mailauth_core::spf::{Identity, SpfResult};
 use mailauth_doctor::bounce::{InputKind, Reason, Receiver, Stage};
+use mailauth_doctor::scan::{Defect, Severity as ScanSeverity};
 use mailauth_doctor::{CheckKind, Origin, SetupField, Verdict};
 use pyo3::prelude::*;
 
@@ -60,6 +61,11 @@ pub(crate) fn _tokens() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("PsdFlag", tokens(PsdFlag::ALL, PsdFlag::as_str)),
         ("RecordType", tokens(RecordType::ALL, RecordType::as_str)),
         ("ReportTag", tokens(ReportTag::ALL, ReportTag::as_str)),
+        ("ScanDefect", tokens(Defect::ALL, Defect::as_str)),
+        (
+            "ScanSeverity",
+            tokens(ScanSeverity::ALL, ScanSeverity::as_str),
+        ),
         ("SetupField", tokens(SetupField::ALL, SetupField::as_str)),
         ("Severity", tokens(Severity::ALL, Severity::as_str)),
         ("SmtpStage", tokens(Stage::ALL, Stage::as_str)),

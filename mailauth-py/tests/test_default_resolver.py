@@ -51,8 +51,9 @@ def checks() -> list[tuple[str, Callable[..., Any]]]:
 
 def test_resolver_is_a_keyword_with_a_default_everywhere() -> None:
     found = checks()
-    # 28 functions (14 checks, each async and blocking) and 8 SpfVerifier methods.
-    assert len(found) == 36, [n for n, _ in found]
+    # 28 functions (14 checks, each async and blocking), 8 SpfVerifier
+    # methods and scan.
+    assert len(found) == 37, [n for n, _ in found]
     for name, function in found:
         signature: str = getattr(function, "__text_signature__")
         assert signature.endswith("*, resolver=None)") or (

@@ -81,6 +81,20 @@ def awaited(function: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
 # Each public callable with valid keyword arguments; the sweep replaces one
 # at a time. Positional-only parameters are passed through lambdas.
 CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
+    (
+        "scan",
+        lambda **kwargs: list(mailauth.scan(**kwargs)),
+        {
+            "domains": ["example.com", "not a domain"],
+            "resolver": DNS,
+            "concurrency": 4,
+            "deadline": 5.0,
+            "dkim_selectors": ["s1"],
+            "cache": True,
+            "mx_hosts": 2,
+            "mx_addresses": 2,
+        },
+    ),
     ("Resolver.system", mailauth.Resolver.system, {"timeout": 1.0, "attempts": 1, "cache": True}),
     (
         "Resolver.nameservers",

@@ -29,13 +29,11 @@ ZONE = mailauth.Resolver.from_zone(
     + (DATA / "rfc8463.zone").read_text()
 )
 
-# Not (yet) picklable, and why. Resolver and SpfVerifier are configuration
-# that issue 15 still has to make travel (a Resolver rebuilt from its
-# configuration in the receiving process).
+# Not picklable, and why. A Resolver or an SpfVerifier pickles as its
+# configuration and is rebuilt in the receiving process.
 NOT_PICKLABLE = {
-    "Resolver": "not yet: live nameserver connections or a zone",
-    "SpfVerifier": "not yet: configuration",
     "DnsblBulk": "an iterator over queries in flight",
+    "ScanStream": "an iterator over scans in flight",
     "DkimSigner": "holds a private key, which a pickle would write out in clear",
 }
 
@@ -73,6 +71,9 @@ def results() -> list[object]:
         mailauth.DmarcRecord.validate("v=DMARC1; p=block; p=none; ri=3600; x=1; rua=ftp://x.example"),
         zen,
         mailauth.SpfVerifier().check_sync(IP, "a@example.com", "mail.example.com", resolver=ZONE),
+        mailauth.SpfVerifier(max_lookups=5, default_explanation="see %{d}", record_cache_size=0),
+        ZONE,
+        *mailauth.scan(["example.com"], dkim_selectors=["brisbane"], resolver=ZONE),
         *asyncio.run(awaited()),
     ]
 
@@ -120,8 +121,7 @@ def test_every_public_class_pickles_or_says_why_not() -> None:
 
 def _instance(name: str) -> object:
     return {
-        "Resolver": ZONE,
-        "SpfVerifier": mailauth.SpfVerifier(),
+        "ScanStream": mailauth.scan(["example.com"], resolver=ZONE),
         "DnsblBulk": mailauth.dnsbl_check_bulk([IP], [mailauth.DnsblList.builtin("spamhaus-zen")], resolver=ZONE),
         "DkimSigner": mailauth.DkimSigner.ed25519(mailauth.DkimSigner.generate_ed25519(), "example.com", "s"),
     }[name]
@@ -171,8 +171,54 @@ def test_enums_equal_their_tokens() -> None:
 def test_a_tampered_pickle_is_an_error_not_a_crash() -> None:
     restore = mailauth._mailauth._restore
     with pytest.raises(mailauth.InvalidInputError, match="no class"):
+        restore("Nothing", "{}")
+    with pytest.raises(mailauth.InvalidInputError, match="cannot restore"):
         restore("Resolver", "{}")
+    with pytest.raises(mailauth.InvalidInputError, match="nameserver"):
+        restore(
+            "Resolver",
+            '{"kind": "nameservers", "servers": ["nowhere"], "transport": "udp", "timeout": 1.0,'
+            ' "attempts": 1, "cache": true, "udp_sockets": 1, "multiplex_public_servers": false}',
+        )
+    with pytest.raises(mailauth.InvalidInputError, match="attempts"):
+        restore("Resolver", '{"kind": "system", "timeout": 1.0, "attempts": 1000000, "cache": true}')
+    with pytest.raises(mailauth.InvalidInputError):
+        restore("Resolver", '{"kind": "zone", "text": "x IN BOGUS 1", "faults": [], "latency": null}')
+    with pytest.raises(mailauth.InvalidInputError, match="max_lookups"):
+        restore("SpfVerifier", json.dumps({**json.loads(mailauth.SpfVerifier().to_json()), "max_lookups": 10**9}))
     with pytest.raises(mailauth.InvalidInputError, match="cannot restore"):
         restore("SpfOutput", '{"result": 7}')
     with pytest.raises(mailauth.InvalidInputError):
         restore("SpfResult", '"maybe"')
+
+
+def test_a_resolver_travels_as_its_configuration() -> None:
+    zone = mailauth.Resolver.from_zone(
+        'example.com. TXT "v=spf1 -all"\n', faults=[("slow.example.com", "TXT", "timeout"), ("bad.example.com", None, 5)]
+    )
+    copied = pickle.loads(pickle.dumps(zone))
+    assert copied is not zone and copied.query_count == 0
+    assert copied.txt_sync("example.com").records[0].text == "v=spf1 -all"
+    assert copied.txt_sync("slow.example.com").outcome == "timeout"
+    assert copied.a_sync("bad.example.com").outcome == "server-failure"
+    assert copied.to_dict()["faults"] == [["slow.example.com", "TXT", "timeout"], ["bad.example.com", None, 5]]
+    servers = mailauth.Resolver.nameservers(["127.0.0.1:5353"], transport="tcp", timeout=1.5)
+    assert pickle.loads(pickle.dumps(servers)).to_dict() == {
+        "kind": "nameservers",
+        "servers": ["127.0.0.1:5353"],
+        "transport": "tcp",
+        "timeout": 1.5,
+        "attempts": 2,
+        "cache": True,
+        "udp_sockets": 2,
+        "multiplex_public_servers": False,
+    }
+    # The process default travels as "the receiving process's default".
+    assert mailauth.Resolver.default().to_dict() == {"kind": "default"}
+
+
+def test_scan_reports_travel() -> None:
+    (report,) = mailauth.scan(["example.com"], resolver=ZONE)
+    copied = pickle.loads(pickle.dumps(report))
+    assert copied.defects == report.defects and copied.spf == report.spf
+    assert copied.to_csv_row() == report.to_csv_row()

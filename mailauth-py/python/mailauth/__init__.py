@@ -14,6 +14,9 @@
   ``Authentication-Results:`` field.
 - DMARC (RFC 9989): ``DmarcRecord.parse`` and ``.validate``,
   ``dmarc_discover``, ``dmarc_evaluate``, ``dmarc_report_destinations``.
+- Posture scans of many domains: ``scan`` (SPF audit, DMARC, MX and
+  FCrDNS, MTA-STS, TLS-RPT, BIMI, DKIM keys), with ``for`` or ``async for``;
+  results pickle, so they travel to Dask workers and back.
 - The doctor: ``doctor`` and ``doctor_domain``, what receivers will conclude
   about a sending setup and what to change; ``doctor_bounce`` the same for
   the setup a bounce describes (``read_bounce`` reads one: who refused, the
@@ -63,6 +66,7 @@ from mailauth._mailauth import (
     DoctorFix,
     DoctorRecord,
     DoctorReport,
+    DomainScan,
     ForwardCheck,
     HeloCheck,
     HeloReport,
@@ -76,6 +80,7 @@ from mailauth._mailauth import (
     ReportDestination,
     ReportUri,
     Resolver,
+    ScanStream,
     SpfOutput,
     SpfRecord,
     SpfResult,
@@ -112,6 +117,7 @@ from mailauth._mailauth import (
     iprev,
     iprev_sync,
     read_bounce,
+    scan,
     __version__,
 )
 from mailauth.exceptions import (
@@ -146,6 +152,7 @@ __all__ = [
     "DoctorFix",
     "DoctorRecord",
     "DoctorReport",
+    "DomainScan",
     "ForwardCheck",
     "HeloCheck",
     "HeloReport",
@@ -162,6 +169,7 @@ __all__ = [
     "ReportUri",
     "Resolver",
     "ResolverConfigError",
+    "ScanStream",
     "SpfOutput",
     "SpfParseError",
     "SpfRecord",
@@ -200,5 +208,6 @@ __all__ = [
     "iprev",
     "iprev_sync",
     "read_bounce",
+    "scan",
     "__version__",
 ]

@@ -1,7 +1,7 @@
 """Type stubs of the native module (checked by mypy.stubtest)."""
 
 import ipaddress
-from collections.abc import Awaitable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, final
 
 from mailauth.tokens import (
@@ -28,6 +28,8 @@ from mailauth.tokens import (
     PolicyToken,
     PsdFlagToken,
     RecordTypeToken,
+    ScanDefectToken,
+    ScanSeverityToken,
     ReportTagToken,
     SetupFieldToken,
     SeverityToken,
@@ -59,6 +61,7 @@ __all__ = [
     "DoctorFix",
     "DoctorRecord",
     "DoctorReport",
+    "DomainScan",
     "ForwardCheck",
     "HeloCheck",
     "HeloReport",
@@ -72,6 +75,7 @@ __all__ = [
     "ReportDestination",
     "ReportUri",
     "Resolver",
+    "ScanStream",
     "SpfOutput",
     "SpfRecord",
     "SpfResult",
@@ -108,6 +112,7 @@ __all__ = [
     "iprev",
     "iprev_sync",
     "read_bounce",
+    "scan",
     "_cli",
     "_picklable",
     "_restore",
@@ -329,6 +334,13 @@ class Resolver:
     def reset_counters(self) -> None:
         """In-memory resolvers: set the counters back to zero."""
 
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 @final
 class SpfResult:
     """The result of check_host(), RFC 7208 §2.6; ``str()`` is the token."""
@@ -542,6 +554,13 @@ class SpfVerifier:
     ) -> SpfOutput:
         """`check_host`, blocking (GIL released)."""
 
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
 @final
 class IprevResult:
     """The iprev result (RFC 8601 §2.7.3); ``str()`` is the token."""
@@ -1910,3 +1929,106 @@ def authenticate_sync(
     resolver: Resolver | None = None,
 ) -> AuthOutput:
     """`authenticate`, blocking (GIL released)."""
+
+@final
+class DomainScan:
+    """The scan of one domain: the defects found (stable codes such as
+    `spf.plus-all`, each with a severity), and each check's data. A section
+    is `None` when its check did not finish before the deadline.
+    """
+
+    CSV_HEADER: ClassVar[str]
+    @property
+    def domain(self) -> str:
+        """The domain as given."""
+    @property
+    def invalid(self) -> str | None:
+        """Why the domain was not scanned (not a domain name), or `None`."""
+    @property
+    def defects(self) -> list[ScanDefectToken]:
+        """The defect codes, in report order, each once."""
+    @property
+    def worst(self) -> ScanSeverityToken | None:
+        """The most serious defect's severity (`info`, `warning`, `error`), or
+        `None` without a defect.
+        """
+    @property
+    def queries(self) -> int:
+        """DNS questions this domain's checks asked (cache hits included)."""
+    @property
+    def elapsed_ms(self) -> int:
+        """Milliseconds the domain took."""
+    @property
+    def spf(self) -> dict[str, Any] | None:
+        """The SPF record and its audit (DNS-querying terms over the include
+        tree, void lookups, includes without a record, ...), as a `dict`.
+        """
+    @property
+    def dmarc(self) -> dict[str, Any] | None:
+        """DMARC: status, record, policy, rua and the validator's faults."""
+    @property
+    def mx(self) -> dict[str, Any] | None:
+        """MX: status, null MX, and each exchange's addresses and FCrDNS."""
+    @property
+    def mta_sts(self) -> dict[str, Any] | None:
+        """The `_mta-sts` record (RFC 8461 §3.1)."""
+    @property
+    def tls_rpt(self) -> dict[str, Any] | None:
+        """The `_smtp._tls` record (RFC 8460 §3)."""
+    @property
+    def bimi(self) -> dict[str, Any] | None:
+        """The `default._bimi` record."""
+    @property
+    def dkim(self) -> list[dict[str, Any]] | None:
+        """The named DKIM selectors' key records, a `list` of `dict`."""
+    def to_csv_row(self) -> str:
+        """The report as one CSV row (RFC 4180), as `mailauth scan --csv`
+        writes it under `DomainScan.CSV_HEADER`.
+        """
+    def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
+    def to_json(self) -> str:
+        """The object as JSON text."""
+    def to_dict(self) -> Any:
+        """The object as `dict`, `list`, `str`, `int`, `bool` and
+        `None`: its JSON form.
+        """
+
+@final
+class ScanStream:
+    """What `scan` returns: the reports in completion order, through
+    `for report in ...` (blocking, the GIL released while waiting) or
+    `async for report in ...`. Dropping it stops the scan.
+    """
+
+    def __iter__(self) -> ScanStream: ...
+    def __next__(self) -> DomainScan:
+        """The next report, waiting with the GIL released."""
+    def __aiter__(self) -> ScanStream: ...
+    def __anext__(self) -> Awaitable[DomainScan]:
+        """The next report, awaitable; `StopAsyncIteration` after the last."""
+    @property
+    def cache_stats(self) -> dict[str, int] | None:
+        """The shared DNS cache's counters so far (`hits`, `misses`,
+        `coalesced`, `evictions`, `entries`), or `None` without a cache.
+        """
+
+def scan(
+    domains: str | Iterable[str],
+    *,
+    concurrency: int = 64,
+    deadline: float = 30.0,
+    dkim_selectors: Sequence[str] = ...,
+    cache: bool = True,
+    mx_hosts: int = 5,
+    mx_addresses: int = 4,
+    resolver: Resolver | None = None,
+) -> ScanStream:
+    """Scans the mail-authentication posture of many domains: SPF and its
+    audit, DMARC, MX with null MX and each exchange's FCrDNS, MTA-STS,
+    TLS-RPT, BIMI, and the DKIM keys of `dkim_selectors`. `domains` is any
+    iterable of `str` (a list, a generator, an open file's stripped lines),
+    read as the scan goes; a single `str` is one domain. At most
+    `concurrency` domains run at once, each within `deadline` seconds;
+    every check shares one DNS cache with in-flight coalescing unless
+    `cache` is false. Iterate the result with `for` or `async for`.
+    """
