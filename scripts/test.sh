@@ -64,8 +64,8 @@ grep -q '^License-File: LICENSE-MIT' "$logs/PKG-INFO" && grep -q '^License-File:
     && grep -q '^pip install mailauth' "$logs/PKG-INFO" \
     || { echo "test.sh: the sdist lacks its licence files or the Python README" >&2; exit 1; }
 
-step "release wheels for the other platforms (manylinux aarch64, musllinux x86_64 and aarch64)"
-scripts/wheels.sh
+step "wheels for the other platforms (manylinux aarch64, musllinux x86_64 and aarch64), packaging checked"
+WHEEL_PROFILE=wheel-check scripts/wheels.sh
 
 step "fuzz smoke run"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"

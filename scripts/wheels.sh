@@ -5,6 +5,8 @@
 # dist/wheels/, and checks that each one holds a native module for its
 # machine, the type stubs and the typed marker. Only the x86_64 wheels can
 # run here; the others are checked by their contents.
+#   WHEEL_PROFILE  cargo profile (default release; the test command uses
+#                  wheel-check, unoptimised, to check the packaging faster)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,11 +18,16 @@ for target in "${targets[@]}"; do
     grep -qx "$target" <<<"$installed" || rustup target add "$target" >&2
 done
 
+profile=${WHEEL_PROFILE:-release}
+case "$profile" in
+    release) profile_args=(--release) ;;
+    *) profile_args=(--profile "$profile") ;;
+esac
 out=dist/wheels
 rm -rf "$out"
 for target in "${targets[@]}"; do
-    echo "wheels: building for $target" >&2
-    PATH="$root/.venv/bin:$PATH" maturin build --quiet --release --zig --target "$target" \
+    echo "wheels: building for $target ($profile)" >&2
+    PATH="$root/.venv/bin:$PATH" maturin build --quiet "${profile_args[@]}" --zig --target "$target" \
         --manifest-path mailauth-py/Cargo.toml --interpreter .venv/bin/python --out "$out" >&2
 done
 
