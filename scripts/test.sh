@@ -48,7 +48,8 @@ py_passed=$(grep -oE '[0-9]+ passed' "$logs/pytest.log" | tail -1 | cut -d' ' -f
 [ "${py_passed:-0}" -gt 0 ] || { echo "test.sh: pytest ran no tests" >&2; exit 1; }
 
 step "type stubs (mypy --strict, stubtest)"
-.venv/bin/python -m mypy --strict --no-incremental mailauth-py/python mailauth-py/tests
+.venv/bin/python -m mypy --strict --no-incremental mailauth-py/python mailauth-py/tests \
+    mailauth-py/examples benches/python/posture_zone.py benches/python/scan_vs_checkdmarc.py
 .venv/bin/python -m mypy.stubtest mailauth --allowlist mailauth-py/stubtest-allowlist.txt
 
 step "packages (cargo package of mailauth-core and mailauth-doctor, the wheel's sdist)"
