@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use mailauth_core::dmarc::{self, DiscoveryOutcome};
-use mailauth_core::dns::{DnsResolver, HickoryResolver, MemoryResolver};
+use mailauth_core::dns::{DnsResolver, HickoryResolver, MemoryResolver, Transport};
 use mailauth_core::dnsbl::{self, DnsblConfig, DnsblList, ListKind, ListOutcome};
 use mailauth_core::iprev::{IprevConfig, IprevResult, iprev};
 use mailauth_core::spf::{SpfConfig, SpfResult, SpfVerifier};
@@ -113,6 +113,11 @@ struct ResolverArgs {
     /// Answer from this RFC 1035 zone file, offline.
     #[arg(long, value_name = "FILE")]
     zone: Option<PathBuf>,
+    /// How to reach --dns: `udp` (TCP when an answer is truncated), `tcp`,
+    /// or `udp-multiplexed` (many queries on a few sockets, for scans
+    /// towards a resolver on loopback or a private network).
+    #[arg(long, value_name = "TRANSPORT")]
+    transport: Option<Transport>,
     /// Write JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -261,6 +266,9 @@ fn fail(message: &str) -> u8 {
 
 /// The resolver the options name: the system's by default.
 fn resolver(args: &ResolverArgs) -> Result<Arc<dyn DnsResolver>, String> {
+    if args.transport.is_some() && args.dns.is_none() {
+        return Err("--transport applies to --dns IP:PORT; give both".into());
+    }
     if let Some(path) = &args.zone {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut zone = MemoryResolver::from_zone_text(&text)
@@ -270,7 +278,9 @@ fn resolver(args: &ResolverArgs) -> Result<Arc<dyn DnsResolver>, String> {
     }
     let builder = HickoryResolver::builder().timeout(Duration::from_secs(3));
     let builder = match args.dns {
-        Some(addr) => builder.nameservers([addr]),
+        Some(addr) => builder
+            .nameservers([addr])
+            .transport(args.transport.unwrap_or(Transport::UdpWithTcpFallback)),
         None => builder,
     };
     builder

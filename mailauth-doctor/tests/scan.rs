@@ -600,3 +600,18 @@ fn the_scan_command_writes_resumes_and_refuses_to_mix() {
     );
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+/// The repository README shows the scan's Rust example as `rust,ignore`
+/// (its doctests run in mailauth-core, which cannot see this crate); this
+/// crate's README holds the same block, compiled and run as a doctest.
+#[test]
+fn the_readme_example_is_the_doctested_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repository = std::fs::read_to_string(root.join("../README.md")).expect("README");
+    let marker =
+        "```rust,ignore\n// The doctest of mailauth-doctor's README (crate mailauth-doctor).\n";
+    let start = repository.find(marker).expect("the scan example") + marker.len();
+    let block = &repository[start..start + repository[start..].find("```\n").expect("end")];
+    let crate_readme = std::fs::read_to_string(root.join("README.md")).expect("crate README");
+    assert!(crate_readme.contains(&format!("```rust\n{block}```\n")));
+}
