@@ -124,7 +124,7 @@ for attempt in 1 2 3 4 5; do
 server:
     listen: 127.0.0.1@$port
     # A query for a --silent zone holds a worker while knot waits.
-    udp-workers: 32
+    udp-workers: ${KNOT_UDP_WORKERS:-32}
     tcp-workers: 16
     rundir: "$dir"
     pidfile: "$dir/knot.pid"

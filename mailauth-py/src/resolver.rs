@@ -453,11 +453,16 @@ impl Resolver {
             })
             .collect::<BindingResult<Vec<_>>>()?;
         let transport: Transport = args::token("transport", transport)?;
+        // The binding's one runtime lives as long as the process: the
+        // multiplexed sockets receive on it, so an answer wakes its lookup
+        // on the same thread instead of crossing from a thread of the
+        // transport's own.
         let builder = HickoryResolver::builder()
             .nameservers(addrs)
             .transport(transport)
             .udp_sockets(udp_sockets)
-            .multiplex_public_servers(multiplex_public_servers);
+            .multiplex_public_servers(multiplex_public_servers)
+            .multiplex_on(runtime().handle().clone());
         let resolver = build(configure(builder, timeout, attempts, cache)?)?;
         let description = format!("nameservers {}", servers.join(", "));
         Ok(Self::wrap(

@@ -4,8 +4,10 @@
 //! 198.18.0.0/15 x 5 lists, every 10th address listed from an offset of
 //! 1,000 x list number: 4,000 listings).
 //!
-//! Usage: `dnsbl-throughput [udp-multiplexed|udp|tcp] [concurrency] [runs] [udp-sockets]`
-//! (defaults: udp-multiplexed, 100 targets at a time, 3 runs, 2 sockets)
+//! Usage: `dnsbl-throughput [udp-multiplexed|udp|tcp] [concurrency] [runs] [udp-sockets] [own|caller]`
+//! (defaults: udp-multiplexed, 100 targets at a time, 3 runs, 2 sockets;
+//! `own`: the multiplexed sockets receive on the transport's own thread,
+//! `caller`: on the benchmark's runtime, `HickoryResolverBuilder::multiplex_on`)
 //!
 //! Prints queries per second and the client's CPU time per query (user +
 //! system, from /proc/self/stat) for each run, on a current-thread tokio
@@ -93,6 +95,7 @@ fn main() {
     let concurrency: usize = args.next().and_then(|c| c.parse().ok()).unwrap_or(100);
     let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
     let sockets: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(2);
+    let on_caller = args.next().as_deref() == Some("caller");
 
     let dir = std::env::temp_dir().join(format!("dnsbl-throughput-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temporary directory");
@@ -102,19 +105,25 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(1);
     });
-    let resolver = HickoryResolver::builder()
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut builder = HickoryResolver::builder()
         .nameservers([server.addr])
         .transport(transport)
         .timeout(Duration::from_secs(2))
         .attempts(2)
         .udp_sockets(sockets)
-        .cache(false)
-        .build()
-        .expect("resolver");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+        .cache(false);
+    if on_caller {
+        builder = builder.multiplex_on(runtime.handle().clone());
+    }
+    let resolver = {
+        // hickory takes its runtime handle from the current context.
+        let _context = runtime.enter();
+        builder.build().expect("resolver")
+    };
     let lists = lists();
     let want = expected();
     let queries = u64::from(COUNT) * LISTS as u64;

@@ -245,16 +245,23 @@ async fn receive(socket: Arc<UdpSocket>, pending: Arc<Pending>) {
     }
 }
 
-/// The transport's own runtime, on a thread of its own: it runs the
-/// sockets' receiving tasks and drives their I/O. Dropping it stops the
-/// thread, which drops the runtime and its tasks.
-struct Driver {
-    handle: tokio::runtime::Handle,
-    _stop: oneshot::Sender<()>,
+/// The runtime that runs the sockets' receiving tasks and drives their
+/// I/O: the transport's own, on a thread of its own, which it stops when
+/// dropped; or one the caller gave
+/// ([`HickoryResolverBuilder::multiplex_on`](super::HickoryResolverBuilder::multiplex_on)).
+enum Driver {
+    Own {
+        handle: tokio::runtime::Handle,
+        _stop: oneshot::Sender<()>,
+    },
+    Given(tokio::runtime::Handle),
 }
 
 impl Driver {
-    fn start() -> std::io::Result<Self> {
+    fn start(given: Option<&tokio::runtime::Handle>) -> std::io::Result<Self> {
+        if let Some(handle) = given {
+            return Ok(Self::Given(handle.clone()));
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -268,10 +275,16 @@ impl Driver {
                     let _ = stopped.await;
                 });
             })?;
-        Ok(Self {
+        Ok(Self::Own {
             handle,
             _stop: stop,
         })
+    }
+
+    fn handle(&self) -> &tokio::runtime::Handle {
+        match self {
+            Self::Own { handle, .. } | Self::Given(handle) => handle,
+        }
     }
 }
 
@@ -292,6 +305,7 @@ pub(super) struct UdpMux {
     deadline: Duration,
     open: OnceCell<Open>,
     next: AtomicUsize,
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl UdpMux {
@@ -301,6 +315,7 @@ impl UdpMux {
         timeout: Duration,
         attempts: usize,
         deadline: Duration,
+        runtime: Option<tokio::runtime::Handle>,
     ) -> Self {
         Self {
             servers,
@@ -310,6 +325,7 @@ impl UdpMux {
             deadline,
             open: OnceCell::new(),
             next: AtomicUsize::new(0),
+            runtime,
         }
     }
 
@@ -318,11 +334,11 @@ impl UdpMux {
         let open = self
             .open
             .get_or_try_init(|| async {
-                let driver = Driver::start()?;
+                let driver = Driver::start(self.runtime.as_ref())?;
                 let mut channels = Vec::new();
                 for _ in 0..self.sockets_per_server {
                     for server in &self.servers {
-                        let opened = driver.handle.spawn(Channel::open(*server));
+                        let opened = driver.handle().spawn(Channel::open(*server));
                         channels.push(opened.await.map_err(std::io::Error::other)??);
                     }
                 }
