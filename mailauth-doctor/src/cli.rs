@@ -283,6 +283,13 @@ fn resolver(args: &ResolverArgs) -> Result<Arc<dyn DnsResolver>, String> {
             .transport(args.transport.unwrap_or(Transport::UdpWithTcpFallback)),
         None => builder,
     };
+    // The command's runtime lives as long as the command: the multiplexed
+    // sockets receive on it, each answer waking its lookup without a hop
+    // across threads.
+    let builder = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => builder.multiplex_on(runtime),
+        Err(_) => builder,
+    };
     builder
         .build()
         .map(|r| Arc::new(r) as Arc<dyn DnsResolver>)
