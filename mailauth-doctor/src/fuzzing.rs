@@ -13,17 +13,57 @@ use crate::{
 
 /// The doctor over DNS the fuzzer answers, for a setup it chooses: never a
 /// panic; the text report writes nothing but printable ASCII and line
-/// breaks; the JSON report is valid JSON.
+/// breaks; the JSON report is valid JSON. Then the posture scan of the
+/// MAIL FROM domain over fresh answers from the same bytes, as for
+/// [`scan`].
 pub fn doctor(data: &[u8]) {
     let ([helo, mail_from, from, dkim], rest) = fields::<4>(data);
     let setup = SendingSetup::new(ip_from(rest), helo, mail_from.as_str())
         .from_domain(from)
-        .dkim_domain(dkim)
+        .dkim_domain(dkim.as_str())
         .dnsbl_lists(DnsblList::builtins().into_iter().take(2).collect());
     let dns = FuzzDns::new(rest.get(17..).unwrap_or_default());
     let audit = block_on(audit_domain(&dns, &mail_from)).ok();
     for report in std::iter::once(block_on(diagnose(&dns, &setup))).chain(audit) {
         assert_report_safe(&report);
+    }
+    scan(&mail_from, &dkim, rest.get(17..).unwrap_or_default());
+}
+
+/// The scan of `domain` (with DKIM selector `selector`) over DNS the
+/// fuzzer answers from `answers`: never a panic; a bounded number of
+/// questions whatever the answers say (hostile MX sets, include chains);
+/// each defect once, in report order; a CSV row on one line of printable
+/// ASCII; the JSON line valid and without a line break.
+fn scan(domain: &str, selector: &str, answers: &[u8]) {
+    use std::sync::Arc;
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    else {
+        return;
+    };
+    let dns = Arc::new(FuzzDns::new(answers));
+    let config = crate::scan::ScanConfig::default()
+        .dkim_selectors([selector])
+        .cache(None);
+    let scanner = crate::scan::Scanner::new(Arc::clone(&dns) as _, config);
+    let report = runtime.block_on(scanner.scan_domain(domain));
+    // SPF audit (30 records, 50 targets), DMARC walk, 5 MX hosts of 4
+    // addresses with iprev each, 3 records and one key.
+    assert!(dns.queries() < 600, "{} questions", dns.queries());
+    assert!(
+        report.defects.windows(2).all(|w| w[0] < w[1]),
+        "{:?}",
+        report.defects
+    );
+    let row = report.to_csv_row();
+    assert!(row.bytes().all(|b| (0x20..0x7f).contains(&b)), "{row:?}");
+    #[cfg(feature = "serde")]
+    {
+        let line = report.to_json_line();
+        assert!(!line.contains('\n'));
+        assert!(serde_json::from_str::<serde_json::Value>(&line).is_ok());
     }
 }
 
