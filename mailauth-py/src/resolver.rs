@@ -7,11 +7,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use mailauth_core::dns::{
-    DnsResolver, Fault, HickoryResolver, HickoryResolverBuilder, LookupResult, MemoryResolver,
-    RecordType, Transport,
+    CacheConfig, CacheStats, CachingResolver, DnsResolver, Fault, HickoryResolver,
+    HickoryResolverBuilder, LookupResult, MemoryResolver, RecordType, Transport,
 };
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString};
 
 use crate::args;
 use crate::error::{BindingError, BindingResult};
@@ -59,6 +59,8 @@ pub(crate) struct Resolver {
     /// How it was made: what pickles, so that another process builds its
     /// own resolver (sockets and caches do not travel).
     recipe: Recipe,
+    /// The coalescing cache, for `Resolver.cached` resolvers.
+    cache: Option<Arc<CachingResolver<Arc<dyn DnsResolver>>>>,
 }
 
 /// A resolver's configuration, as its constructor took it (validated).
@@ -90,6 +92,11 @@ enum Recipe {
         faults: Vec<(String, Option<String>, FaultSpec)>,
         latency: Option<f64>,
     },
+    /// `resolver.cached(...)`: the resolver inside, and the cache's bound.
+    Cached {
+        inner: Box<Recipe>,
+        max_entries: i64,
+    },
 }
 
 /// A fault of `Resolver.from_zone`, as a value that pickles.
@@ -100,6 +107,18 @@ enum FaultSpec {
     Name(String),
     /// An RCODE.
     Rcode(i64),
+}
+
+/// A cache's counters as a `dict`, for `Resolver.cache_stats` and
+/// `ScanStream.cache_stats`.
+pub(crate) fn stats_dict(py: Python<'_>, stats: CacheStats) -> PyResult<Bound<'_, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("hits", stats.hits)?;
+    dict.set_item("misses", stats.misses)?;
+    dict.set_item("coalesced", stats.coalesced)?;
+    dict.set_item("evictions", stats.evictions)?;
+    dict.set_item("entries", stats.entries)?;
+    Ok(dict)
 }
 
 /// An integer argument that its range check already bounded, as the
@@ -186,6 +205,7 @@ impl Resolver {
             memory,
             description,
             recipe,
+            cache: None,
         }
     }
 
@@ -232,6 +252,9 @@ impl Resolver {
                     })
                     .collect::<PyResult<Vec<_>>>()?;
                 Self::from_zone(&text, faults, latency)
+            }
+            Recipe::Cached { inner, max_entries } => {
+                Self::from_recipe(py, *inner)?.cached(max_entries.into())
             }
         }
     }
@@ -601,6 +624,42 @@ impl Resolver {
     fn reset_counters(&self) -> PyResult<()> {
         self.memory()?.reset_counters();
         Ok(())
+    }
+
+    /// This resolver behind a cache shared by everything that uses the
+    /// returned resolver: answers kept for their TTL (NXDOMAIN and NODATA
+    /// for the negative TTL of the zone's SOA, RFC 2308), at most
+    /// `max_entries` of them, and questions in flight coalesced (many
+    /// concurrent checks that need one record send one query). `scan`
+    /// uses one of its own unless `cache=False`.
+    #[pyo3(signature = (*, max_entries = 100_000))]
+    fn cached(&self, #[pyo3(from_py_with = args::int)] max_entries: i128) -> PyResult<Self> {
+        let max_entries: usize = args::range("max_entries", max_entries, 0..=100_000_000)?;
+        let cache = Arc::new(CachingResolver::new(
+            Arc::clone(&self.inner),
+            CacheConfig::default().max_entries(max_entries),
+        ));
+        Ok(Self {
+            inner: Arc::clone(&cache) as Arc<dyn DnsResolver>,
+            memory: self.memory.clone(),
+            description: format!("{}, through a cache", self.description),
+            recipe: Recipe::Cached {
+                inner: Box::new(self.recipe.clone()),
+                max_entries: validated(max_entries as i128),
+            },
+            cache: Some(cache),
+        })
+    }
+
+    /// For `Resolver.cached` resolvers: the cache's counters so far
+    /// (`hits`, `misses`, `coalesced`, `evictions`, `entries`); `None`
+    /// otherwise.
+    #[getter]
+    fn cache_stats<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.cache
+            .as_ref()
+            .map(|cache| stats_dict(py, cache.stats()))
+            .transpose()
     }
 
     fn __repr__(&self) -> String {

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use crate::args;
 use crate::pickle::to_json;
-use crate::resolver::{Resolver, dns, runtime};
+use crate::resolver::{Resolver, dns, runtime, stats_dict};
 use crate::stream::Reports;
 
 /// Domains pulled from the caller's iterable at a time: one acquisition of
@@ -199,16 +199,10 @@ impl ScanStream {
     /// `coalesced`, `evictions`, `entries`), or `None` without a cache.
     #[getter]
     fn cache_stats<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(stats) = self.scanner.cache_stats() else {
-            return Ok(None);
-        };
-        let dict = PyDict::new(py);
-        dict.set_item("hits", stats.hits)?;
-        dict.set_item("misses", stats.misses)?;
-        dict.set_item("coalesced", stats.coalesced)?;
-        dict.set_item("evictions", stats.evictions)?;
-        dict.set_item("entries", stats.entries)?;
-        Ok(Some(dict))
+        self.scanner
+            .cache_stats()
+            .map(|stats| stats_dict(py, stats))
+            .transpose()
     }
 
     fn __repr__(&self) -> &'static str {

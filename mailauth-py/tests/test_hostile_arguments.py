@@ -114,6 +114,7 @@ CALLS: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
         mailauth.Resolver.from_zone,
         {"text": ZONE, "faults": [("x.example.com", None, "timeout"), ("y.example.com", "A", 2)], "latency": 0.0},
     ),
+    ("Resolver.cached", lambda max_entries: DNS.cached(max_entries=max_entries), {"max_entries": 10}),
     ("Resolver.txt_sync", lambda name: DNS.txt_sync(name), {"name": "example.com"}),
     ("Resolver.a_sync", lambda name: DNS.a_sync(name), {"name": "mail.example.com"}),
     ("Resolver.aaaa_sync", lambda name: DNS.aaaa_sync(name), {"name": "mail.example.com"}),

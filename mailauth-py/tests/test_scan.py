@@ -7,6 +7,7 @@ process."""
 from __future__ import annotations
 
 import asyncio
+import pickle
 import json
 import sys
 from collections.abc import Iterator
@@ -144,3 +145,27 @@ def test_the_checkdmarc_comparison_in_its_quick_form() -> None:
 
     figures = scan_vs_checkdmarc.compare(quick=True)
     assert figures["mailauth"] > 0 and figures["checkdmarc"] > 0
+
+
+def test_a_cached_resolver_serves_every_check_and_travels() -> None:
+    zone = mailauth.Resolver.from_zone(SCAN_ZONE, latency=0.02)
+    cached = zone.cached(max_entries=1_000)
+    assert zone.cache_stats is None and cached.cache_stats == {
+        "hits": 0, "misses": 0, "coalesced": 0, "evictions": 0, "entries": 0
+    }
+
+    async def many() -> list[mailauth.Answer]:
+        return list(await asyncio.gather(*(cached.txt("good.scan.test") for _ in range(500))))
+
+    answers = asyncio.run(many())
+    texts = {r.text for a in answers for r in a.records if isinstance(r, mailauth.TxtRecord)}
+    assert texts == {"v=spf1 mx -all"} and len(answers) == 500
+    assert zone.query_count == 1, "500 concurrent questions, one query"
+    stats = cached.cache_stats
+    assert stats is not None and stats["misses"] == 1 and stats["coalesced"] + stats["hits"] == 499
+    verdict = mailauth.SpfVerifier().check_sync("192.0.2.1", "a@good.scan.test", "mx1.good.scan.test", resolver=cached)
+    assert verdict.result == "pass"
+    assert repr(cached) == "Resolver(in-memory zone, through a cache)"
+    copied = pickle.loads(pickle.dumps(cached))
+    assert copied.to_dict() == {"kind": "cached", "inner": zone.to_dict(), "max_entries": 1_000}
+    assert copied.cache_stats is not None and copied.cache_stats["entries"] == 0

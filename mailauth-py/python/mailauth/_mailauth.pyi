@@ -334,6 +334,20 @@ class Resolver:
     def reset_counters(self) -> None:
         """In-memory resolvers: set the counters back to zero."""
 
+    def cached(self, *, max_entries: int = 100_000) -> Resolver:
+        """This resolver behind a cache shared by everything that uses the
+        returned resolver: answers kept for their TTL (NXDOMAIN and NODATA
+        for the negative TTL of the zone's SOA, RFC 2308), at most
+        `max_entries` of them, and questions in flight coalesced (many
+        concurrent checks that need one record send one query). `scan`
+        uses one of its own unless `cache=False`.
+        """
+    @property
+    def cache_stats(self) -> dict[str, int] | None:
+        """For `Resolver.cached` resolvers: the cache's counters so far
+        (`hits`, `misses`, `coalesced`, `evictions`, `entries`); `None`
+        otherwise.
+        """
     def __reduce__(self) -> tuple[object, tuple[str, str]]: ...
     def to_json(self) -> str:
         """The object as JSON text."""
