@@ -49,7 +49,7 @@ py_passed=$(grep -oE '[0-9]+ passed' "$logs/pytest.log" | tail -1 | cut -d' ' -f
 
 step "type stubs (mypy --strict, stubtest)"
 .venv/bin/python -m mypy --strict --no-incremental mailauth-py/python mailauth-py/tests \
-    mailauth-py/examples benches/python/posture_zone.py benches/python/scan_vs_checkdmarc.py
+    mailauth-py/examples benches/python/knot.py benches/python/posture_zone.py benches/python/scan_vs_checkdmarc.py
 .venv/bin/python -m mypy.stubtest mailauth --allowlist mailauth-py/stubtest-allowlist.txt
 
 step "packages (cargo package of mailauth-core and mailauth-doctor, the wheel's sdist)"

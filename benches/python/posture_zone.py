@@ -11,13 +11,15 @@ Dask test, the checkdmarc comparison and the scan benchmark all scan it.
 
 from __future__ import annotations
 
-import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import knot  # noqa: E402
+
 PROVIDERS = 10
 
 
@@ -65,19 +67,5 @@ def served(n: int) -> Iterator[int]:
     with tempfile.TemporaryDirectory() as tmp:
         zone = Path(tmp) / "posture.zone"
         zone.write_text(zone_text(n))
-        with subprocess.Popen(
-            ["bash", str(ROOT / "scripts" / "dns-test-server.sh"), f".={zone}"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        ) as process:
-            assert process.stdout is not None and process.stdin is not None
-            line = process.stdout.readline()
-            if not line.startswith("ready "):
-                process.kill()
-                raise RuntimeError(f"the DNS server did not start (said {line!r})")
-            try:
-                yield int(line.split()[1])
-            finally:
-                process.stdin.close()
-                process.wait(timeout=30)
+        with knot.serve([f".={zone}"]) as port:
+            yield port

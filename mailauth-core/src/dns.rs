@@ -44,6 +44,7 @@ use async_trait::async_trait;
 
 #[cfg(feature = "tokio")]
 mod cache;
+mod counting;
 #[cfg(feature = "hickory")]
 mod hickory;
 mod memory;
@@ -55,6 +56,7 @@ mod zone;
 
 #[cfg(feature = "tokio")]
 pub use cache::{CacheConfig, CacheStats, CachingResolver};
+pub use counting::CountingResolver;
 #[cfg(feature = "udp-mux")]
 pub(crate) use hickory::fuzz_mux_response;
 #[cfg(feature = "hickory")]

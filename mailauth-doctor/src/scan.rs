@@ -39,17 +39,14 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use futures_util::{Stream, StreamExt};
 use mailauth_core::bimi::BimiRecord;
 use mailauth_core::dkim::{KeyError, KeyLint, KeyRecord, KeyType};
 use mailauth_core::dmarc::{self, DiscoveryOutcome, Policy, Severity as DiagnosticSeverity};
 use mailauth_core::dns::{
-    Answer, CacheConfig, CacheStats, CachingResolver, DnsResolver, LookupError, LookupResult, Mx,
-    Question, Txt,
+    CacheConfig, CacheStats, CachingResolver, CountingResolver, DnsResolver, LookupError, Mx, Txt,
 };
 use mailauth_core::hostname::validate_hostname;
 use mailauth_core::iprev::{IprevConfig, IprevResult, iprev};
@@ -531,49 +528,6 @@ fn record_status_token(status: RecordStatus) -> &'static str {
     }
 }
 
-/// Counts the questions one domain's checks ask.
-struct Counting<'a> {
-    inner: &'a dyn DnsResolver,
-    asked: AtomicU32,
-}
-
-impl Counting<'_> {
-    fn count(&self) {
-        self.asked.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-#[async_trait]
-impl DnsResolver for Counting<'_> {
-    async fn txt(&self, name: &str) -> LookupResult<Txt> {
-        self.count();
-        self.inner.txt(name).await
-    }
-    async fn a(&self, name: &str) -> LookupResult<std::net::Ipv4Addr> {
-        self.count();
-        self.inner.a(name).await
-    }
-    async fn aaaa(&self, name: &str) -> LookupResult<std::net::Ipv6Addr> {
-        self.count();
-        self.inner.aaaa(name).await
-    }
-    async fn mx(&self, name: &str) -> LookupResult<Mx> {
-        self.count();
-        self.inner.mx(name).await
-    }
-    async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
-        self.count();
-        self.inner.ptr(ip).await
-    }
-    async fn answer(&self, question: Question<'_>) -> Answer {
-        self.count();
-        self.inner.answer(question).await
-    }
-    fn description(&self) -> String {
-        self.inner.description()
-    }
-}
-
 /// Scans domains; see the [module documentation](self). Cheap to clone:
 /// clones share the resolver and the cache.
 #[derive(Clone)]
@@ -682,10 +636,7 @@ impl Scanner {
                 return report;
             }
         };
-        let dns = Counting {
-            inner: &*self.resolver,
-            asked: AtomicU32::new(0),
-        };
+        let dns = CountingResolver::new(&*self.resolver);
         let until = start + self.config.deadline;
         let config = &self.config;
         let (spf, dmarc, mx, mta_sts, tls_rpt, bimi, dkim) = futures_util::join!(
@@ -737,7 +688,7 @@ impl Scanner {
         report.bimi = bimi;
         report.dkim = dkim;
         report.defects = defects(&report);
-        report.queries = dns.asked.load(Ordering::Relaxed);
+        report.queries = u32::try_from(dns.count()).unwrap_or(u32::MAX);
         report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         report
     }

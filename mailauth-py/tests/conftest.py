@@ -3,7 +3,7 @@ DNS server (Knot, started by scripts/dns-test-server.sh)."""
 
 from __future__ import annotations
 
-import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +13,8 @@ import mailauth
 
 REPO = Path(__file__).resolve().parents[2]
 ZONES = REPO / "mailauth-core" / "tests" / "data" / "zones"
+sys.path.insert(0, str(REPO / "benches" / "python"))
+import knot  # noqa: E402
 
 
 def zone_files() -> list[Path]:
@@ -23,31 +25,11 @@ def zone_files() -> list[Path]:
 def dns_server() -> Iterator[str]:
     """The address ("127.0.0.1:PORT") of a Knot server serving the test zones,
     with a zone that fails and one that never answers."""
-    with subprocess.Popen(
-        [
-            "bash",
-            str(REPO / "scripts" / "dns-test-server.sh"),
-            # As the Rust tests: names under slow.mailauth.test answer
-            # SERVFAIL, names under silent.mailauth.test never answer.
-            *("--servfail", "slow.mailauth.test", "--silent", "silent.mailauth.test"),
-            *map(str, zone_files()),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as process:
-        assert process.stdout is not None and process.stdin is not None
-        line = process.stdout.readline()
-        if not line.startswith("ready "):
-            process.kill()
-            pytest.fail(f"the DNS server did not start (said {line!r})")
-        try:
-            yield f"127.0.0.1:{int(line.split()[1])}"
-        finally:
-            # Closing its standard input stops knotd; leaving the with block
-            # closes the pipes and waits for the script.
-            process.stdin.close()
-            process.wait(timeout=10)
+    # As the Rust tests: names under slow.mailauth.test answer SERVFAIL,
+    # names under silent.mailauth.test never answer.
+    failing = ["--servfail", "slow.mailauth.test", "--silent", "silent.mailauth.test"]
+    with knot.serve([*failing, *map(str, zone_files())]) as port:
+        yield f"127.0.0.1:{port}"
 
 
 @pytest.fixture(params=["udp", "tcp", "udp-multiplexed"])

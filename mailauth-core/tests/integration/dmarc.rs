@@ -2,70 +2,20 @@
 //! `tests/data/zones/example.zone` as the whole `example.` top-level
 //! domain; every answer must equal the in-memory backend's.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use mailauth_core::SpfResult;
 use mailauth_core::dmarc::{
     Alignment, DestinationStatus, DiscoveryOutcome, DmarcInput, DmarcResult, Policy, PolicySource,
     authorize_report_destinations, discover_policy, evaluate,
 };
 use mailauth_core::dns::{
-    DnsResolver, LookupError, LookupResult, MemoryResolver, Mx, ServerFailure, Transport, Txt,
+    CountingResolver, DnsResolver, LookupError, MemoryResolver, ServerFailure, Transport,
 };
 
 use crate::dns_server::DnsServer;
 
 const ZONE: &str = include_str!("../data/zones/example.zone");
-
-/// Counts the lookups that reach the wrapped resolver.
-struct Counting<R> {
-    inner: R,
-    lookups: AtomicUsize,
-}
-
-impl<R> Counting<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            lookups: AtomicUsize::new(0),
-        }
-    }
-
-    fn take(&self) -> usize {
-        self.lookups.swap(0, Ordering::SeqCst)
-    }
-
-    fn count(&self) {
-        self.lookups.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-#[async_trait]
-impl<R: DnsResolver> DnsResolver for Counting<R> {
-    async fn txt(&self, name: &str) -> LookupResult<Txt> {
-        self.count();
-        self.inner.txt(name).await
-    }
-    async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
-        self.count();
-        self.inner.a(name).await
-    }
-    async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
-        self.count();
-        self.inner.aaaa(name).await
-    }
-    async fn mx(&self, name: &str) -> LookupResult<Mx> {
-        self.count();
-        self.inner.mx(name).await
-    }
-    async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
-        self.count();
-        self.inner.ptr(ip).await
-    }
-}
 
 /// The tree walk over UDP and TCP: the queries the server received, their
 /// number, and the outcome, equal to the in-memory backend's.
@@ -84,11 +34,11 @@ async fn tree_walk_query_counts() {
         ("nothing.at.all.example", 4),
     ];
     for transport in [Transport::UdpWithTcpFallback, Transport::Tcp] {
-        let dns = Counting::new(DnsServer::shared().resolver(transport));
+        let dns = CountingResolver::new(DnsServer::shared().resolver(transport));
         for (domain, lookups) in cases {
             let real = discover_policy(&dns, domain).await.expect("valid domain");
             assert_eq!(dns.take(), lookups, "{domain} over {transport:?}");
-            assert_eq!(real.queries.len(), lookups, "{domain}");
+            assert_eq!(real.queries.len() as u64, lookups, "{domain}");
             let expected = discover_policy(&memory, domain)
                 .await
                 .expect("valid domain");
@@ -151,7 +101,8 @@ async fn a_senders_failing_dns_cannot_turn_fail_into_temperror() {
         zone.display().to_string(),
     ]);
     for transport in [Transport::UdpWithTcpFallback, Transport::Tcp] {
-        let dns = Counting::new(server.resolver_with(transport, Duration::from_millis(800), 1));
+        let dns =
+            CountingResolver::new(server.resolver_with(transport, Duration::from_millis(800), 1));
         // The spoofer's zones really fail through this server.
         for (name, temporary) in [
             (
@@ -187,7 +138,7 @@ async fn a_senders_failing_dns_cannot_turn_fail_into_temperror() {
 /// decides.
 #[tokio::test]
 async fn an_unneeded_failure_does_not_poison_a_pass() {
-    let dns = Counting::new(DnsServer::shared().resolver(Transport::UdpWithTcpFallback));
+    let dns = CountingResolver::new(DnsServer::shared().resolver(Transport::UdpWithTcpFallback));
     assert!(dns.txt("_dmarc.test").await.unwrap_err().is_temporary());
     dns.take();
     let out = evaluate(
