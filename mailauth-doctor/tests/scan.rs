@@ -598,6 +598,26 @@ fn the_scan_command_writes_resumes_and_refuses_to_mix() {
             .any(|r| r.starts_with("not a domain,error,domain.invalid,")),
         "{stdout}"
     );
+
+    // Extreme arguments: a deadline past the clock, no concurrency.
+    let (code, stdout, stderr) = mailauth(
+        &[
+            "scan",
+            "--zone",
+            zone,
+            "--deadline",
+            &u64::MAX.to_string(),
+            "--concurrency",
+            "0",
+            "good.scan.test",
+        ],
+        "",
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(
+        stdout.starts_with("{\"domain\":\"good.scan.test\""),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
 

@@ -255,9 +255,11 @@ pub(super) async fn scan(args: ScanArgs) -> Result<u8, String> {
     let pending = |domain: &String| !done.contains(&written_as(domain, args.csv));
     let mut total = Some(args.domains.iter().filter(|d| pending(d)).count() as u64);
     if let Some(path) = &args.file {
-        total = match path.as_os_str() == "-" {
-            true => None,
-            false => {
+        // Only a regular file can be read twice (not `-`, a pipe, /dev/stdin).
+        let regular = path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        total = match regular {
+            false => None,
+            true => {
                 let counted = domain_lines(path, &read_error)?
                     .filter(|d| pending(d))
                     .count();
@@ -354,15 +356,21 @@ fn progress_bar(total: Option<u64>, quiet: bool) -> ProgressBar {
     let (bar, template) = match total {
         Some(total) => (
             ProgressBar::with_draw_target(Some(total), target),
-            "{bar:30} {pos}/{len} domains, {per_sec}, ETA {eta}",
+            "{bar:30} {pos}/{len} domains, {rate}, ETA {eta}",
         ),
         None => (
             ProgressBar::with_draw_target(None, target),
-            "{pos} domains, {per_sec}",
+            "{pos} domains, {rate}",
         ),
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        // Whole domains per second: indicatif's {per_sec} shows four decimals.
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.0}/s", state.per_sec());
+            },
+        ));
     }
     bar
 }

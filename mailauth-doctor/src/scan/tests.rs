@@ -29,6 +29,16 @@ async fn checks_past_the_deadline_are_left_out_and_said_so() {
     );
 }
 
+#[tokio::test]
+async fn a_deadline_past_the_clock_is_no_deadline() {
+    let served = zone("example.com. TXT \"v=spf1 -all\"");
+    let config = ScanConfig::default().deadline(Duration::MAX);
+    let report = Scanner::new(Arc::new(served), config)
+        .scan_domain("example.com")
+        .await;
+    assert!(report.spf.is_some() && !report.defects.contains(&Defect::Deadline));
+}
+
 #[tokio::test(start_paused = true)]
 async fn domains_share_one_query_for_a_common_include() {
     let mut text = String::from("_spf.provider.test. TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n");
