@@ -192,26 +192,52 @@ impl SpfConfig {
 /// A parsed record, or why it does not parse.
 type Parsed = Result<Arc<SpfRecord>, ParseError>;
 
+/// Shards of the [`RecordCache`], each under its own lock.
+const CACHE_SHARDS: usize = 16;
+
+/// One shard: parsed records by their text.
+type Shard = Mutex<foldhash::HashMap<Box<[u8]>, Parsed>>;
+
 /// A bounded cache of parsed records, keyed by the record's text, so a busy
-/// receiver parses each distinct record once. When full, an arbitrary entry
-/// makes room.
-#[derive(Debug, Default)]
+/// receiver parses each distinct record once. Threads checking different
+/// records take different locks, and no record is parsed under a lock (two
+/// threads may then parse one new record at once; both results are the
+/// same). When a shard is full, an arbitrary entry makes room.
+#[derive(Debug)]
 struct RecordCache {
-    entries: Mutex<foldhash::HashMap<Box<[u8]>, Parsed>>,
-    capacity: usize,
+    shards: Box<[Shard]>,
+    // Randomly seeded: the texts are DNS data, chosen by whoever publishes them.
+    hasher: foldhash::fast::RandomState,
+    shard_capacity: usize,
 }
 
 impl RecordCache {
+    /// A cache of about `capacity` records (rounded up to a multiple of
+    /// the shards); 0 parses every record afresh.
+    fn new(capacity: usize) -> Self {
+        Self {
+            shards: (0..CACHE_SHARDS).map(|_| Mutex::default()).collect(),
+            hasher: foldhash::fast::RandomState::default(),
+            shard_capacity: capacity.div_ceil(CACHE_SHARDS),
+        }
+    }
+
     fn parse(&self, text: &[u8]) -> Parsed {
-        if self.capacity == 0 {
+        use std::hash::BuildHasher;
+        if self.shard_capacity == 0 {
             return parse_bytes(text);
         }
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(hit) = entries.get(text) {
+        let shard = &self.shards[self.hasher.hash_one(text) as usize % CACHE_SHARDS];
+        if let Some(hit) = shard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(text)
+        {
             return hit.clone();
         }
         let parsed = parse_bytes(text);
-        if entries.len() >= self.capacity {
+        let mut entries = shard.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= self.shard_capacity && !entries.contains_key(text) {
             let victim = entries.keys().next().cloned();
             if let Some(victim) = victim {
                 entries.remove(&victim);
@@ -219,6 +245,15 @@ impl RecordCache {
         }
         entries.insert(text.into(), parsed.clone());
         parsed
+    }
+
+    /// The records kept now.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
+            .sum()
     }
 }
 
@@ -290,10 +325,7 @@ impl SpfVerifier {
     /// verifier and its record cache serve every resolver.
     pub fn new(config: SpfConfig) -> Self {
         Self {
-            cache: RecordCache {
-                entries: Mutex::default(),
-                capacity: config.record_cache_size,
-            },
+            cache: RecordCache::new(config.record_cache_size),
             config,
         }
     }
@@ -1088,6 +1120,43 @@ fn now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_record_cache_shares_parses_and_stays_bounded() {
+        let cache = RecordCache::new(64);
+        let first = cache.parse(b"v=spf1 mx -all").unwrap();
+        let again = cache.parse(b"v=spf1 mx -all").unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "one parse, shared");
+        assert!(cache.parse(b"v=spf1 mx:").is_err());
+        for i in 0..10_000 {
+            let text = format!("v=spf1 ip4:10.{}.{}.0/24 -all", i / 256, i % 256);
+            cache.parse(text.as_bytes()).unwrap();
+            assert!(cache.len() <= 64);
+        }
+        let off = RecordCache::new(0);
+        let (a, b) = (
+            off.parse(b"v=spf1 -all").unwrap(),
+            off.parse(b"v=spf1 -all").unwrap(),
+        );
+        assert!(!Arc::ptr_eq(&a, &b) && off.len() == 0);
+        // Threads share one cache without a parse under a lock serialising them.
+        let shared = Arc::new(RecordCache::new(16 * 1024));
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || {
+                    for i in 0..500 {
+                        let text = format!("v=spf1 ip4:10.{t}.{}.0/24 -all", i % 200);
+                        assert!(shared.parse(text.as_bytes()).is_ok());
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        assert_eq!(shared.len(), 800);
+    }
 
     #[test]
     fn networks() {
