@@ -1578,18 +1578,70 @@ fn query_list(discovery: &PolicyDiscovery) -> String {
     names.join(", ")
 }
 
+/// A DKIM selector's key record as DNS publishes it (RFC 6376 §3.6.2.2):
+/// what both the doctor's key finding and the scan's key check read.
+pub(super) enum PublishedKey {
+    /// NXDOMAIN or NODATA: no key.
+    Missing,
+    /// The lookup failed (timeout, server failure).
+    Failed(mailauth_core::dns::LookupError),
+    /// TXT records: their texts (strings joined), and the first that
+    /// parses as a key record, else the first one's error.
+    Found {
+        texts: Vec<String>,
+        key: Result<mailauth_core::dkim::KeyRecord, mailauth_core::dkim::KeyError>,
+    },
+}
+
+/// Where a key is published: `<selector>._domainkey.<domain>`, the
+/// selector in lower case.
+pub(super) fn key_name(domain: &str, selector: &str) -> String {
+    format!("{}._domainkey.{domain}", selector.to_ascii_lowercase())
+}
+
+/// The key record at `name` (see [`key_name`]).
+pub(super) async fn published_key(resolver: &dyn DnsResolver, name: &str) -> PublishedKey {
+    use mailauth_core::dkim::KeyRecord;
+    let txts = match resolver.txt(name).await {
+        Ok(txts) => txts,
+        Err(e) if e.is_void() => return PublishedKey::Missing,
+        Err(e) => return PublishedKey::Failed(e),
+    };
+    let texts: Vec<String> = txts
+        .iter()
+        .map(|t| String::from_utf8_lossy(&t.joined()).into_owned())
+        .collect();
+    let mut first_error = None;
+    for text in &texts {
+        match KeyRecord::parse(text) {
+            Ok(record) => {
+                return PublishedKey::Found {
+                    texts,
+                    key: Ok(record),
+                };
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(error) => PublishedKey::Found {
+            texts,
+            key: Err(error),
+        },
+        // An answer holds records (the DnsResolver contract).
+        None => PublishedKey::Missing,
+    }
+}
+
 pub(super) async fn dkim_key(resolver: &dyn DnsResolver, domain: &str, selector: &str) -> Finding {
-    use mailauth_core::dkim::{KeyLint, KeyRecord};
-    use mailauth_core::dns::LookupError;
+    use mailauth_core::dkim::KeyLint;
     let check = CheckKind::DkimKey;
-    let domain = canonical(domain);
-    let name = format!("{}._domainkey.{domain}", selector.to_ascii_lowercase());
-    let texts: Vec<String> = match resolver.txt(&name).await {
-        Ok(txts) => txts
-            .iter()
-            .map(|t| String::from_utf8_lossy(&t.joined()).into_owned())
-            .collect(),
-        Err(LookupError::NxDomain | LookupError::NoData) => {
+    let name = key_name(&canonical(domain), selector);
+    let (texts, parsed) = match published_key(resolver, &name).await {
+        PublishedKey::Found { texts, key } => (texts, key),
+        PublishedKey::Missing => {
             return Finding::new(
                 "no-key",
                 check,
@@ -1601,7 +1653,7 @@ pub(super) async fn dkim_key(resolver: &dyn DnsResolver, domain: &str, selector:
                  (mailauth: DkimSigner.key_record)"
             ));
         }
-        Err(e) => {
+        PublishedKey::Failed(e) => {
             return Finding::new(
                 "temperror",
                 check,
@@ -1610,26 +1662,15 @@ pub(super) async fn dkim_key(resolver: &dyn DnsResolver, domain: &str, selector:
             );
         }
     };
-    let mut parsed = None;
-    let mut first_error = None;
-    for text in &texts {
-        match KeyRecord::parse(text) {
-            Ok(record) if parsed.is_none() => parsed = Some((text.clone(), record)),
-            Ok(_) => {}
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
     let mut finding = match &parsed {
-        None => Finding::new(
+        Err(error) => Finding::new(
             "syntax-error",
             check,
             Verdict::Fail,
             format!("{name} holds no usable DKIM key record: signatures get permerror"),
         )
-        .seen(first_error.map_or_else(|| "no TXT record here".to_owned(), |e| e.to_string())),
-        Some((_, record)) => {
+        .seen(error.to_string()),
+        Ok(record) => {
             let lint = |l| record.lints.contains(&l);
             let bits = record
                 .key
@@ -1685,7 +1726,7 @@ pub(super) async fn dkim_key(resolver: &dyn DnsResolver, domain: &str, selector:
     for text in &texts {
         finding = finding.seen_record(DnsRecord::txt(&name, text));
     }
-    if let Some((_, record)) = &parsed {
+    if let Ok(record) = &parsed {
         if record.lints.contains(&KeyLint::Pkcs1Key) {
             finding = finding.seen("p= is a bare RSAPublicKey; verifiers accept it, tools publish SubjectPublicKeyInfo");
         }

@@ -43,7 +43,7 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use mailauth_core::bimi::BimiRecord;
-use mailauth_core::dkim::{KeyError, KeyLint, KeyRecord, KeyType};
+use mailauth_core::dkim::{KeyError, KeyLint, KeyType};
 use mailauth_core::dmarc::{self, DiscoveryOutcome, Policy, Severity as DiagnosticSeverity};
 use mailauth_core::dns::{
     CacheConfig, CacheStats, CachingResolver, CountingResolver, DnsResolver, LookupError, Mx, Txt,
@@ -53,6 +53,7 @@ use mailauth_core::iprev::{IprevConfig, IprevResult, iprev};
 use mailauth_core::smtp_tls::{MtaStsRecord, TlsRptRecord};
 use tokio::time::Instant;
 
+use crate::checks::{PublishedKey, key_name, published_key};
 use crate::spf_audit::{RecordProblem, SpfAudit, audit_spf};
 
 /// How serious a [`Defect`] is.
@@ -888,51 +889,42 @@ async fn mx_host(dns: &dyn DnsResolver, mx: &Mx, max_addresses: usize) -> MxHost
 }
 
 async fn dkim_scan(dns: &dyn DnsResolver, domain: &str, selector: &str) -> DkimKeyScan {
-    let name = format!("{}._domainkey.{domain}", selector.to_ascii_lowercase());
     let mut scan = DkimKeyScan {
         selector: selector.to_owned(),
+        name: key_name(domain, selector),
         status: RecordStatus::None,
         key_type: None,
         bits: 0,
         lints: Vec::new(),
         fault: None,
         dns_error: None,
-        name,
     };
-    let txts = match dns.txt(&scan.name).await {
-        Ok(txts) => txts,
-        Err(e) if e.is_void() => return scan,
-        Err(e) => {
+    match published_key(dns, &scan.name).await {
+        PublishedKey::Missing => {}
+        PublishedKey::Failed(e) => {
             scan.status = RecordStatus::DnsError;
             scan.dns_error = Some(e);
-            return scan;
         }
-    };
-    let mut first_error = None;
-    for txt in txts.iter() {
-        let text = String::from_utf8_lossy(&txt.joined()).into_owned();
-        match KeyRecord::parse(&text) {
-            Ok(record) => {
-                scan.status = RecordStatus::Valid;
-                scan.key_type = Some(record.key_type);
-                scan.bits = record.key.as_ref().map_or(0, |k| k.bits());
-                scan.lints = record.lints;
-                return scan;
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
+        PublishedKey::Found {
+            key: Ok(record), ..
+        } => {
+            scan.status = RecordStatus::Valid;
+            scan.key_type = Some(record.key_type);
+            scan.bits = record.key.as_ref().map_or(0, |k| k.bits());
+            scan.lints = record.lints;
+        }
+        PublishedKey::Found { key: Err(e), .. } => {
+            scan.status = RecordStatus::Invalid;
+            scan.fault = Some(RecordFault {
+                offset: match &e {
+                    KeyError::Syntax(tags) => tags.offset,
+                    KeyError::Base64(offset) => *offset,
+                    _ => 0,
+                },
+                message: e.to_string(),
+            });
         }
     }
-    scan.status = RecordStatus::Invalid;
-    scan.fault = first_error.map(|e| RecordFault {
-        offset: match &e {
-            KeyError::Syntax(tags) => tags.offset,
-            KeyError::Base64(offset) => *offset,
-            _ => 0,
-        },
-        message: e.to_string(),
-    });
     scan
 }
 
