@@ -35,6 +35,13 @@ pub(crate) fn int(value: &Bound<'_, PyAny>) -> PyResult<i128> {
     }
 }
 
+/// An `int` argument as the `i64` a pickled configuration keeps (serde's
+/// JSON cannot hold `i128` inside tagged enums): values beyond `i64`
+/// saturate, so a range check still refuses them when the pickle is read.
+pub(crate) fn saturating_i64(value: i128) -> i64 {
+    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+}
+
 /// A Python `int` or `float` as `f64`: an `int` too large for a float is
 /// an infinity.
 pub(crate) fn float(value: &Bound<'_, PyAny>) -> PyResult<f64> {

@@ -121,12 +121,6 @@ pub(crate) fn stats_dict(py: Python<'_>, stats: CacheStats) -> PyResult<Bound<'_
     Ok(dict)
 }
 
-/// An integer argument that its range check already bounded, as the
-/// recipe keeps it.
-fn validated(value: i128) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
 impl serde::Serialize for Resolver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.recipe.serialize(serializer)
@@ -434,7 +428,7 @@ impl Resolver {
             "system nameservers".into(),
             Recipe::System {
                 timeout,
-                attempts: validated(attempts),
+                attempts: args::saturating_i64(attempts),
                 cache,
             },
         ))
@@ -496,9 +490,9 @@ impl Resolver {
                 servers,
                 transport: transport.as_str().to_owned(),
                 timeout,
-                attempts: validated(attempts),
+                attempts: args::saturating_i64(attempts),
                 cache,
-                udp_sockets: validated(udp_sockets as i128),
+                udp_sockets: args::saturating_i64(udp_sockets as i128),
                 multiplex_public_servers,
             },
         ))
@@ -645,7 +639,7 @@ impl Resolver {
             description: format!("{}, through a cache", self.description),
             recipe: Recipe::Cached {
                 inner: Box::new(self.recipe.clone()),
-                max_entries: validated(max_entries as i128),
+                max_entries: args::saturating_i64(max_entries as i128),
             },
             cache: Some(cache),
         })

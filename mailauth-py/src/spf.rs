@@ -558,17 +558,16 @@ impl SpfVerifier {
         #[pyo3(from_py_with = args::int)] record_cache_size: i128,
     ) -> PyResult<Self> {
         // Out-of-range values stay out of range (and are refused by build).
-        let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
         Ok(VerifierSettings {
-            max_lookups: clamp(max_lookups),
-            max_void_lookups: clamp(max_void_lookups),
-            max_mx_names: clamp(max_mx_names),
-            max_ptr_names: clamp(max_ptr_names),
+            max_lookups: args::saturating_i64(max_lookups),
+            max_void_lookups: args::saturating_i64(max_void_lookups),
+            max_mx_names: args::saturating_i64(max_mx_names),
+            max_ptr_names: args::saturating_i64(max_ptr_names),
             deadline,
             default_explanation: default_explanation.map(str::to_owned),
             receiver: receiver.to_owned(),
             trace,
-            record_cache_size: clamp(record_cache_size),
+            record_cache_size: args::saturating_i64(record_cache_size),
         }
         .build()?)
     }
