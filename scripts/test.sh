@@ -8,9 +8,24 @@ cd "$root"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-# Each step says how long the run has taken so far, so a slow step shows in CI's log.
+# CI's disk is not ours to size, and a run that fills it fails (it did, at
+# the benchmarks' build). The builds here are kept small: no incremental
+# caches, which a one-off run never reads back; line tables only in the
+# test builds, enough for a panic's backtrace; no debug information in the
+# optimised builds (the wheel, the benchmarks), which only the profiling
+# scripts need.
+export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
+export CARGO_PROFILE_RELEASE_DEBUG=0
+export CARGO_PROFILE_BENCH_DEBUG=0
+
+# Each step says how long the run has taken so far and how much disk is
+# left, so a slow step or a filling disk shows in CI's log.
 started=$SECONDS
-step() { printf '\n==> [%ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
+step() {
+    printf '\n==> [%ds, %s free] %s\n' "$((SECONDS - started))" \
+        "$(df -h --output=avail . | tail -1 | tr -d ' ')" "$*" >&2
+}
 
 step "setup (system packages, venv, wheel from this checkout)"
 scripts/setup.sh
