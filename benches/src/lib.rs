@@ -127,6 +127,15 @@ impl SpfCorpus {
         Self::load(&spf_corpus_path())
     }
 
+    /// [`Self::load_shared`] for the bench binaries: the error is printed,
+    /// and `Err` is their exit code.
+    pub fn load_for_binary() -> Result<Self, std::process::ExitCode> {
+        Self::load_shared().map_err(|e| {
+            eprintln!("{e}");
+            std::process::ExitCode::FAILURE
+        })
+    }
+
     /// Loads a corpus file.
     pub fn load(path: &Path) -> Result<Self, CorpusError> {
         let text = std::fs::read_to_string(path).map_err(|source| CorpusError::Read {

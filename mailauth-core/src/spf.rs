@@ -17,6 +17,7 @@ mod macros;
 mod parse;
 mod record;
 mod result;
+mod speculate;
 
 pub use eval::{ClientIp, ConfigError, SpfConfig, SpfVerdict, SpfVerifier};
 pub use macros::{Macro, MacroError, MacroLetter, MacroPart, MacroString};
@@ -53,6 +54,7 @@ mod serde_tests {
             explanation: None,
             lookups: 11,
             void_lookups: 0,
+            round_trips: 3,
             trace: Vec::new(),
         };
         let json = serde_json::to_string(&output).unwrap();

@@ -198,6 +198,13 @@ impl SpfOutput {
         self.inner.void_lookups
     }
 
+    /// The longest chain of DNS questions each of which needed the answer
+    /// of the one before: the fewest round trips any evaluation needs.
+    #[getter]
+    fn round_trips(&self) -> u32 {
+        self.inner.round_trips
+    }
+
     /// The step-by-step trace (when the verifier traces).
     #[getter]
     fn trace(&self) -> Vec<String> {
@@ -338,6 +345,13 @@ struct VerifierSettings {
     receiver: String,
     trace: bool,
     record_cache_size: i64,
+    // Pickles of versions without the switch had it on.
+    #[serde(default = "speculate_default")]
+    speculate: bool,
+}
+
+fn speculate_default() -> bool {
+    true
 }
 
 impl VerifierSettings {
@@ -368,6 +382,7 @@ impl VerifierSettings {
             .deadline(args::seconds("deadline", self.deadline, false)?)
             .receiver(self.receiver.as_str())
             .trace(self.trace)
+            .speculate(self.speculate)
             .record_cache_size(args::range(
                 "record_cache_size",
                 self.record_cache_size.into(),
@@ -541,10 +556,13 @@ impl SpfVerifier {
     /// A verifier with the RFC 7208 limits unless given. It holds no
     /// resolver: each check takes `resolver=` (default: the shared system
     /// resolver), so one verifier and its record cache serve them all.
+    /// `speculate`: send the lookups a record's terms need as soon as it
+    /// is parsed (the same queries and result, in fewer round trips).
     #[new]
     #[pyo3(signature = (*, max_lookups = 10, max_void_lookups = 2, max_mx_names = 10,
                         max_ptr_names = 10, deadline = 20.0, default_explanation = None,
-                        receiver = "unknown", trace = false, record_cache_size = 1024))]
+                        receiver = "unknown", trace = false, record_cache_size = 1024,
+                        speculate = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         #[pyo3(from_py_with = args::int)] max_lookups: i128,
@@ -556,6 +574,7 @@ impl SpfVerifier {
         receiver: &str,
         trace: bool,
         #[pyo3(from_py_with = args::int)] record_cache_size: i128,
+        speculate: bool,
     ) -> PyResult<Self> {
         // Out-of-range values stay out of range (and are refused by build).
         Ok(VerifierSettings {
@@ -568,6 +587,7 @@ impl SpfVerifier {
             receiver: receiver.to_owned(),
             trace,
             record_cache_size: args::saturating_i64(record_cache_size),
+            speculate,
         }
         .build()?)
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
+import pickle
 
 import pytest
 
@@ -160,3 +162,27 @@ async def test_combined_check(verifier: mailauth.SpfVerifier) -> None:
     assert conclusive.identity == "helo"
     null_sender = verifier.check_sync("192.0.2.7", "", "helo.example.test", resolver=DNS)
     assert (null_sender.result, null_sender.mail_from) == (SpfResult.PASS, None)
+
+
+def test_speculative_lookups_give_the_same_output_with_queries_in_parallel() -> None:
+    includes = "abcdef"
+    zone = 'many.test. TXT "v=spf1 ' + " ".join(f"include:{c}.test" for c in includes) + ' -all"\n'
+    zone += "".join(f'{c}.test. TXT "v=spf1 ip4:192.0.2.{n} -all"\n' for n, c in enumerate(includes))
+    outputs = {}
+    for speculate in (True, False):
+        # Answers come 10 ms late, so queries sent together are in flight together.
+        slow = mailauth.Resolver.from_zone(zone, latency=0.01)
+        verifier = mailauth.SpfVerifier(speculate=speculate)
+        out = verifier.check_mail_from_sync("192.0.2.5", "a@many.test", "h.test", resolver=slow)
+        outputs[speculate] = (out, slow.query_count, slow.peak_in_flight)
+    (ahead, ahead_queries, ahead_peak), (sequential, sequential_queries, sequential_peak) = outputs[True], outputs[False]
+    assert ahead.result == sequential.result == SpfResult.PASS
+    assert ahead.to_dict() == sequential.to_dict()
+    assert ahead_queries == sequential_queries == 7
+    # The record, then the six includes' records.
+    assert ahead.round_trips == sequential.round_trips == 2
+    # The six includes' records are asked together once the first record is in.
+    assert (ahead_peak, sequential_peak) == (6, 1)
+    # The switch travels with the verifier.
+    restored = pickle.loads(pickle.dumps(mailauth.SpfVerifier(speculate=False)))
+    assert json.loads(restored.to_json())["speculate"] is False

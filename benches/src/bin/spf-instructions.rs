@@ -24,12 +24,9 @@ fn main() -> ExitCode {
         eprintln!("usage: spf-instructions cold|warm|parse ROUNDS");
         return ExitCode::from(2);
     };
-    let corpus = match SpfCorpus::load_shared() {
+    let corpus = match SpfCorpus::load_for_binary() {
         Ok(corpus) => corpus,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let count = match mode.as_str() {
         "cold" | "warm" => evaluate(corpus, mode == "warm", rounds),

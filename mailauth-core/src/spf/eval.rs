@@ -1,12 +1,16 @@
 //! check_host() (RFC 7208 §4), for the MAIL FROM and HELO identities.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::dns::{DnsResolver, LookupError, name_within, names_equal, normalize_ip, validate_name};
+use crate::dns::{
+    Answer, AnyRecords, DnsResolver, LookupError, LookupResult, Question, Records, Txt,
+    name_within, names_equal, normalize_ip, validate_name,
+};
 
 use super::macros::{MacroLetter, MacroPart, MacroString, MacroValues};
 use super::parse::{ParseError, is_spf_record};
@@ -14,6 +18,7 @@ use super::record::{DualCidr, Mechanism, Qualifier, SpfRecord, Term};
 use super::result::{
     Identity, NoRecordReason, SpfCause, SpfErrorKind, SpfOutput, SpfResult, TraceStep,
 };
+use super::speculate::{Speculation, query_limit};
 
 /// The client IP of a check, and the case its IPv6 hex digits were written
 /// in.
@@ -106,6 +111,12 @@ pub struct SpfConfig {
     pub trace: bool,
     /// Parsed records kept, keyed by record text; 0 turns the cache off.
     pub record_cache_size: usize,
+    /// Send the lookups a record's terms will need as soon as it is
+    /// parsed, while the terms are evaluated in order: the same queries
+    /// and the same result, in about include depth times the round trip
+    /// instead of one round trip per lookup, and never more queries than
+    /// RFC 7208 §4.6.4 lets an evaluation send. Default on.
+    pub speculate: bool,
 }
 
 impl Default for SpfConfig {
@@ -121,6 +132,7 @@ impl Default for SpfConfig {
             receiver: "unknown".to_owned(),
             trace: false,
             record_cache_size: 1024,
+            speculate: true,
         }
     }
 }
@@ -187,6 +199,12 @@ impl SpfConfig {
         self.record_cache_size = entries;
         self
     }
+
+    /// Sets [`Self::speculate`].
+    pub fn speculate(mut self, speculate: bool) -> Self {
+        self.speculate = speculate;
+        self
+    }
 }
 
 /// A parsed record, or why it does not parse.
@@ -204,7 +222,7 @@ type Shard = Mutex<foldhash::HashMap<Box<[u8]>, Parsed>>;
 /// threads may then parse one new record at once; both results are the
 /// same). When a shard is full, an arbitrary entry makes room.
 #[derive(Debug)]
-struct RecordCache {
+pub(super) struct RecordCache {
     shards: Box<[Shard]>,
     // Randomly seeded: the texts are DNS data, chosen by whoever publishes them.
     hasher: foldhash::fast::RandomState,
@@ -222,7 +240,7 @@ impl RecordCache {
         }
     }
 
-    fn parse(&self, text: &[u8]) -> Parsed {
+    pub(super) fn parse(&self, text: &[u8]) -> Parsed {
         use std::hash::BuildHasher;
         if self.shard_capacity == 0 {
             return parse_bytes(text);
@@ -298,6 +316,12 @@ fn parse_bytes(text: &[u8]) -> Parsed {
 pub struct SpfVerifier {
     config: SpfConfig,
     cache: RecordCache,
+}
+
+impl SpfVerifier {
+    pub(super) fn cache(&self) -> &RecordCache {
+        &self.cache
+    }
 }
 
 impl std::fmt::Debug for SpfVerifier {
@@ -444,6 +468,21 @@ impl SpfVerifier {
             counting: true,
             // A deadline past what the clock can represent is no deadline.
             deadline: Instant::now().checked_add(self.config.deadline),
+            speculation: self.config.speculate.then(|| {
+                let config = &self.config;
+                Speculation::new(
+                    resolver,
+                    query_limit(
+                        config.max_lookups,
+                        config.max_mx_names,
+                        config.max_ptr_names,
+                    ),
+                )
+            }),
+            round: 0,
+            asked_round: 0,
+            after_validated_name: false,
+            round_trips: 0,
         };
         let domain = domain.strip_suffix('.').unwrap_or(domain);
         let outcome = eval.check(domain.to_owned(), 0).await;
@@ -518,35 +557,57 @@ impl Abort {
 struct Decision {
     result: SpfResult,
     cause: SpfCause,
-    /// The record and domain whose directive decided, for its `exp=`.
-    source: Option<(Arc<SpfRecord>, String)>,
+    /// The record whose directive decided, for its `exp=`.
+    source: Option<Source>,
+}
+
+/// The record whose directive decided.
+#[derive(Debug)]
+struct Source {
+    record: Arc<SpfRecord>,
+    domain: String,
+    /// Its round ([`Evaluation::round`]).
+    round: u32,
 }
 
 type Step<'a, T> = Pin<Box<dyn Future<Output = Result<T, Abort>> + Send + 'a>>;
 
-struct Evaluation<'a> {
-    verifier: &'a SpfVerifier,
-    resolver: &'a dyn DnsResolver,
-    ip: IpAddr,
+pub(super) struct Evaluation<'a> {
+    pub(super) verifier: &'a SpfVerifier,
+    pub(super) resolver: &'a dyn DnsResolver,
+    pub(super) ip: IpAddr,
     upper_case_nibbles: bool,
     local_part: &'a str,
     sender_domain: &'a str,
     helo: &'a str,
-    lookups: u32,
+    pub(super) lookups: u32,
     void_lookups: u32,
     trace: Vec<TraceStep>,
     /// `%{p}`, computed on first use: `Some(None)` is "unknown".
-    validated_name: Option<Option<String>>,
+    pub(super) validated_name: Option<Option<String>>,
     /// Whether void lookups count: during check_host(), not while the
-    /// explanation is expanded (its lookups count toward no limit).
-    counting: bool,
+    /// explanation is expanded (its lookups count toward no limit, and
+    /// nothing is sent ahead).
+    pub(super) counting: bool,
     /// When the evaluation gives up (temperror); `None`: never.
     deadline: Option<Instant>,
+    /// The lookups sent ahead ([`SpfConfig::speculate`]).
+    pub(super) speculation: Option<Speculation<'a>>,
+    /// The round trip in which the record being evaluated could arrive:
+    /// 1 for the checked domain's, one more per `include` or `redirect`.
+    round: u32,
+    /// The round of the last question asked.
+    asked_round: u32,
+    /// The last expansion used `%{p}`: the next question waits for its
+    /// lookups (the PTR in round 1, the names' addresses in round 2).
+    after_validated_name: bool,
+    /// The latest round of any question asked ([`SpfOutput::round_trips`]).
+    round_trips: u32,
 }
 
 /// Whether `domain` can be checked at all (RFC 7208 §4.3): a valid name of
 /// at least two labels, not an address literal.
-fn checkable_domain(domain: &str) -> bool {
+pub(super) fn checkable_domain(domain: &str) -> bool {
     validate_name(domain).is_ok_and(|d| d.contains('.') && !d.starts_with('['))
 }
 
@@ -570,7 +631,7 @@ fn in_network(ip: IpAddr, network: IpAddr, prefix: u8) -> bool {
 }
 
 impl<'a> Evaluation<'a> {
-    fn config(&self) -> &'a SpfConfig {
+    pub(super) fn config(&self) -> &'a SpfConfig {
         &self.verifier.config
     }
 
@@ -632,6 +693,7 @@ impl<'a> Evaluation<'a> {
             explanation,
             lookups: self.lookups,
             void_lookups: self.void_lookups,
+            round_trips: self.round_trips,
             trace: self.trace,
         }
     }
@@ -644,12 +706,24 @@ impl<'a> Evaluation<'a> {
                 self.note(depth, &domain, || "not a valid domain: none".into());
                 return Ok(no_record(&domain, NoRecordReason::InvalidDomain));
             }
-            let record = match self.fetch_record(&domain, depth).await? {
-                Ok(record) => record,
-                Err(reason) => return Ok(no_record(&domain, reason)),
-            };
-            self.evaluate(record, domain, depth).await
+            let parent = self.round;
+            self.round = parent.saturating_add(1);
+            self.enter(&domain);
+            let decision = self.fetch_and_evaluate(domain, depth).await;
+            self.leave();
+            self.round = parent;
+            decision
         })
+    }
+
+    async fn fetch_and_evaluate(&mut self, domain: String, depth: u8) -> Result<Decision, Abort> {
+        let record = match self.fetch_record(&domain, depth).await? {
+            Ok(record) => record,
+            Err(reason) => return Ok(no_record(&domain, reason)),
+        };
+        self.entered(&record);
+        self.speculate_record(&record, &domain);
+        self.evaluate(record, domain, depth).await
     }
 
     /// The SPF record of `domain` (RFC 7208 §4.4, §4.5): TXT records only,
@@ -660,7 +734,12 @@ impl<'a> Evaluation<'a> {
         depth: u8,
     ) -> Result<Result<Arc<SpfRecord>, NoRecordReason>, Abort> {
         self.check_deadline(domain)?;
-        let answer = self.resolver.txt(domain).await;
+        let answer = typed(
+            self.ask(Question::Txt(domain), self.round).await,
+            AnyRecords::into_txt,
+        );
+        // A target expanded with `%{p}` may have made it later.
+        self.round = self.asked_round;
         let records = match answer {
             Ok(records) => records,
             Err(LookupError::NxDomain) => return Ok(Err(NoRecordReason::NxDomain)),
@@ -668,20 +747,13 @@ impl<'a> Evaluation<'a> {
             Err(LookupError::InvalidName(_)) => return Ok(Err(NoRecordReason::InvalidDomain)),
             Err(error) => return Err(Abort::dns(domain, "TXT", domain, &error)),
         };
-        let mut found = None;
-        for txt in records.iter() {
-            let text = txt.joined();
-            if is_spf_record(&text) {
-                if found.is_some() {
-                    return Err(Abort::perm(
-                        SpfErrorKind::MultipleRecords,
-                        domain,
-                        "more than one v=spf1 record",
-                    ));
-                }
-                found = Some(text);
-            }
-        }
+        let Ok(found) = select_record(&records) else {
+            return Err(Abort::perm(
+                SpfErrorKind::MultipleRecords,
+                domain,
+                "more than one v=spf1 record",
+            ));
+        };
         let Some(text) = found else {
             return Ok(Err(NoRecordReason::NoSpfRecord));
         };
@@ -709,10 +781,11 @@ impl<'a> Evaluation<'a> {
         domain: String,
         depth: u8,
     ) -> Result<Decision, Abort> {
-        for term in record.terms() {
+        for (index, term) in record.terms().iter().enumerate() {
             let Term::Directive(directive) = term else {
                 continue;
             };
+            self.begin_term(index);
             if directive.mechanism.queries_dns() {
                 self.count_lookup(&domain)?;
             }
@@ -736,12 +809,17 @@ impl<'a> Evaluation<'a> {
                         directive: directive.clone(),
                         domain: domain.to_string(),
                     },
-                    source: Some((record.clone(), domain)),
+                    source: Some(Source {
+                        record: record.clone(),
+                        domain,
+                        round: self.round,
+                    }),
                 });
             }
         }
         if let Some(target) = record.redirect() {
             // §6.1: only when no mechanism matched; counts as a lookup.
+            self.begin_term(record.terms().len());
             self.count_lookup(&domain)?;
             let target = self.expand_domain(target, &domain).await?;
             self.note(depth, &domain, || format!("redirect={target}"));
@@ -836,7 +914,8 @@ impl<'a> Evaluation<'a> {
             }
             Mechanism::A { domain: spec, cidr } => {
                 let target = self.target(spec.as_ref(), domain).await?;
-                self.address_match(&target, *cidr, domain).await
+                let round = self.round + 1;
+                self.address_match(&target, *cidr, domain, round).await
             }
             Mechanism::Mx { domain: spec, cidr } => {
                 let target = self.target(spec.as_ref(), domain).await?;
@@ -849,7 +928,11 @@ impl<'a> Evaluation<'a> {
             Mechanism::Exists(spec) => {
                 let target = self.expand_domain(spec, domain).await?;
                 // §5.7: an A query, whatever the client's address family.
-                match self.resolver.a(&target).await {
+                let round = self.round + 1;
+                match typed(
+                    self.ask(Question::A(&target), round).await,
+                    AnyRecords::into_a,
+                ) {
                     Ok(_) => Ok(true),
                     Err(e) if e.is_void() => self.void_lookup(domain, &target).map(|()| false),
                     Err(LookupError::InvalidName(_)) => Ok(false),
@@ -876,16 +959,21 @@ impl<'a> Evaluation<'a> {
         name: &str,
         cidr: DualCidr,
         domain: &str,
+        round: u32,
     ) -> Result<bool, Abort> {
-        let resolver = &self.resolver;
         let found = match self.ip {
-            IpAddr::V4(ip) => resolver.a(name).await.map(|addrs| {
-                let prefix = cidr.v4.unwrap_or(32);
-                addrs
-                    .iter()
-                    .any(|a| in_network(IpAddr::V4(ip), IpAddr::V4(*a), prefix))
-            }),
-            IpAddr::V6(ip) => resolver.aaaa(name).await.map(|addrs| {
+            IpAddr::V4(ip) => typed(self.ask(Question::A(name), round).await, AnyRecords::into_a)
+                .map(|addrs| {
+                    let prefix = cidr.v4.unwrap_or(32);
+                    addrs
+                        .iter()
+                        .any(|a| in_network(IpAddr::V4(ip), IpAddr::V4(*a), prefix))
+                }),
+            IpAddr::V6(ip) => typed(
+                self.ask(Question::Aaaa(name), round).await,
+                AnyRecords::into_aaaa,
+            )
+            .map(|addrs| {
                 let prefix = cidr.v6.unwrap_or(128);
                 addrs
                     .iter()
@@ -907,7 +995,11 @@ impl<'a> Evaluation<'a> {
     /// §5.4: the MX names of `name` (more than the limit is a permerror),
     /// then each one's addresses.
     async fn mx_match(&mut self, name: &str, cidr: DualCidr, domain: &str) -> Result<bool, Abort> {
-        let exchanges = match self.resolver.mx(name).await {
+        let round = self.round + 1;
+        let exchanges = match typed(
+            self.ask(Question::Mx(name), round).await,
+            AnyRecords::into_mx,
+        ) {
             Ok(records) => records,
             Err(e) if e.is_void() => return self.void_lookup(domain, name).map(|()| false),
             Err(LookupError::InvalidName(_)) => return Ok(false),
@@ -925,7 +1017,10 @@ impl<'a> Evaluation<'a> {
             ));
         }
         for mx in exchanges.iter() {
-            if self.address_match(&mx.exchange, cidr, domain).await? {
+            if self
+                .address_match(&mx.exchange, cidr, domain, round + 1)
+                .await?
+            {
                 return Ok(true);
             }
         }
@@ -935,8 +1030,11 @@ impl<'a> Evaluation<'a> {
     /// The client's PTR names (at most the limit), or none on any error
     /// (§5.5: a failed PTR lookup makes the mechanism not match; §7.3: `%{p}`
     /// is then "unknown"). An empty answer is a void lookup.
-    async fn ptr_names(&mut self, domain: &str) -> Result<Vec<String>, Abort> {
-        match self.resolver.ptr(self.ip).await {
+    async fn ptr_names(&mut self, domain: &str, round: u32) -> Result<Vec<String>, Abort> {
+        match typed(
+            self.ask(Question::Ptr(self.ip), round).await,
+            AnyRecords::into_ptr,
+        ) {
             Ok(names) => Ok(names
                 .iter()
                 .take(self.config().max_ptr_names)
@@ -952,11 +1050,15 @@ impl<'a> Evaluation<'a> {
 
     /// Whether `name` resolves (in the client's family) to the client IP.
     /// An empty answer is a void lookup; other errors skip the name (§5.5).
-    async fn validates(&mut self, name: &str, domain: &str) -> Result<bool, Abort> {
-        let resolver = &self.resolver;
+    async fn validates(&mut self, name: &str, domain: &str, round: u32) -> Result<bool, Abort> {
         let found = match self.ip {
-            IpAddr::V4(ip) => resolver.a(name).await.map(|a| a.contains(&ip)),
-            IpAddr::V6(ip) => resolver.aaaa(name).await.map(|a| a.contains(&ip)),
+            IpAddr::V4(ip) => typed(self.ask(Question::A(name), round).await, AnyRecords::into_a)
+                .map(|a| a.contains(&ip)),
+            IpAddr::V6(ip) => typed(
+                self.ask(Question::Aaaa(name), round).await,
+                AnyRecords::into_aaaa,
+            )
+            .map(|a| a.contains(&ip)),
         };
         match found {
             Ok(matched) => Ok(matched),
@@ -967,9 +1069,10 @@ impl<'a> Evaluation<'a> {
 
     /// §5.5: a validated PTR name equal to `target` or below it.
     async fn ptr_match(&mut self, target: &str, domain: &str) -> Result<bool, Abort> {
-        let names = self.ptr_names(domain).await?;
+        let round = self.round + 1;
+        let names = self.ptr_names(domain, round).await?;
         for name in names.iter().filter(|n| name_within(n, target)) {
-            if self.validates(name, domain).await? {
+            if self.validates(name, domain, round + 1).await? {
                 return Ok(true);
             }
         }
@@ -982,10 +1085,11 @@ impl<'a> Evaluation<'a> {
         if let Some(known) = &self.validated_name {
             return Ok(known.clone());
         }
-        let names = self.ptr_names(domain).await?;
+        // The PTR needs nothing before it: round 1; the names, round 2.
+        let names = self.ptr_names(domain, 1).await?;
         let mut validated = Vec::new();
         for name in names {
-            if self.validates(&name, domain).await? {
+            if self.validates(&name, domain, 2).await? {
                 validated.push(name);
             }
         }
@@ -996,6 +1100,7 @@ impl<'a> Evaluation<'a> {
             .or_else(|| validated.first())
             .map(|n| n.strip_suffix('.').unwrap_or(n).to_owned());
         self.validated_name = Some(pick.clone());
+        self.speculate_after_validated_name();
         Ok(pick)
     }
 
@@ -1027,36 +1132,62 @@ impl<'a> Evaluation<'a> {
         } else {
             None
         };
-        let values = MacroValues {
+        self.after_validated_name = needs_p;
+        let values = self.macro_values(
+            domain,
+            validated.as_deref(),
+            if needs_t { now() } else { 0 },
+        );
+        spec.expand(&values, out);
+        Ok(())
+    }
+
+    /// Answers `question` ([`Self::lookup`]). `round` is the round trip in
+    /// which it could be answered at the earliest: the longest chain of
+    /// questions it depends on, and itself ([`SpfOutput::round_trips`]).
+    async fn ask(&mut self, question: Question<'_>, round: u32) -> Result<AnyRecords, LookupError> {
+        let round = if std::mem::take(&mut self.after_validated_name) {
+            // `%{p}`'s names were validated in round 2.
+            round.max(3)
+        } else {
+            round
+        };
+        self.asked_round = round;
+        self.round_trips = self.round_trips.max(round);
+        self.lookup(question).await
+    }
+
+    /// The macro letters' values for a record of `domain`.
+    pub(super) fn macro_values<'v>(
+        &'v self,
+        domain: &'v str,
+        validated_name: Option<&'v str>,
+        timestamp: u64,
+    ) -> MacroValues<'v> {
+        MacroValues {
             local_part: self.local_part,
             sender_domain: self.sender_domain,
             domain,
             ip: self.ip,
             upper_case_nibbles: self.upper_case_nibbles,
-            validated_name: validated.as_deref(),
+            validated_name,
             helo: self.helo,
             receiver: &self.config().receiver,
-            timestamp: if needs_t { now() } else { 0 },
-        };
-        spec.expand(&values, out);
-        Ok(())
+            timestamp,
+        }
     }
 
     /// The explanation for a `fail` (§6.2): the deciding record's `exp=`
     /// text when it can be had, else the default.
-    async fn explanation(
-        &mut self,
-        source: Option<&(Arc<SpfRecord>, String)>,
-        top: &str,
-    ) -> String {
+    async fn explanation(&mut self, source: Option<&Source>, top: &str) -> String {
         self.counting = false;
-        if let Some((record, domain)) = source
-            && let Some(spec) = record.exp()
-            && let Some(text) = self.exp_text(spec, domain).await
+        if let Some(source) = source
+            && let Some(spec) = source.record.exp()
+            && let Some(text) = self.exp_text(spec, &source.domain, source.round + 1).await
         {
             return text;
         }
-        let domain = source.map_or(top, |(_, d)| d.as_str());
+        let domain = source.map_or(top, |s| s.domain.as_str());
         let mut out = String::new();
         let default = self.config().default_explanation.clone();
         // Nothing counts here, so nothing can fail.
@@ -1066,9 +1197,13 @@ impl<'a> Evaluation<'a> {
 
     /// The `exp=` text, or `None` for any failure: a DNS error, not exactly
     /// one TXT record, non-ASCII text or a macro syntax error (§6.2).
-    async fn exp_text(&mut self, spec: &MacroString, domain: &str) -> Option<String> {
+    async fn exp_text(&mut self, spec: &MacroString, domain: &str, round: u32) -> Option<String> {
         let name = self.expand_domain(spec, domain).await.ok()?;
-        let records = self.resolver.txt(&name).await.ok()?;
+        let records = typed(
+            self.ask(Question::Txt(&name), round).await,
+            AnyRecords::into_txt,
+        )
+        .ok()?;
         let [record] = &*records else {
             return None;
         };
@@ -1084,6 +1219,31 @@ impl<'a> Evaluation<'a> {
     }
 }
 
+/// An answer's records as the typed lookup gives them.
+fn typed<T>(
+    records: Result<AnyRecords, LookupError>,
+    pick: fn(AnyRecords) -> Option<Records<T>>,
+) -> LookupResult<T> {
+    Answer::new(records, None).typed(pick)
+}
+
+/// The one SPF record among a name's TXT records (RFC 7208 §4.5): its text
+/// (strings joined), `None` when there is none, `Err` when there are
+/// several.
+pub(super) fn select_record(records: &[Txt]) -> Result<Option<Cow<'_, [u8]>>, ()> {
+    let mut found = None;
+    for txt in records {
+        let text = txt.joined();
+        if is_spf_record(&text) {
+            if found.is_some() {
+                return Err(());
+            }
+            found = Some(text);
+        }
+    }
+    Ok(found)
+}
+
 fn no_record(domain: &str, reason: NoRecordReason) -> Decision {
     Decision {
         result: SpfResult::None,
@@ -1097,7 +1257,7 @@ fn no_record(domain: &str, reason: NoRecordReason) -> Decision {
 
 /// §7.3: "if the expanded domain name exceeds 253 characters, the left
 /// side is truncated to fit, by removing successive domain labels".
-fn truncate_domain(mut name: String) -> String {
+pub(super) fn truncate_domain(mut name: String) -> String {
     let trailing_dot = name.ends_with('.');
     let len = |n: &str| n.len() - usize::from(trailing_dot);
     while len(&name) > crate::dns::MAX_NAME_LEN {

@@ -209,6 +209,15 @@ pub struct SpfOutput {
     pub lookups: u32,
     /// Void lookups seen (limit 2 by default, §4.6.4).
     pub void_lookups: u32,
+    /// The longest chain of DNS questions each of which needed the answer
+    /// of the one before (the record, an include's record, ..., an MX and
+    /// its exchange's address): the fewest round trips in which any
+    /// evaluation can reach this output. With speculative lookups
+    /// ([`SpfConfig::speculate`](super::SpfConfig::speculate)) the
+    /// evaluation's time approaches it; without, it takes one round trip
+    /// per question.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub round_trips: u32,
     /// The steps, when tracing was on.
     pub trace: Vec<TraceStep>,
 }

@@ -259,16 +259,20 @@ pub(crate) async fn run_case(
     None
 }
 
-/// Runs every case with the resolver `make` gives for each scenario;
-/// returns (passed, failures).
-pub(crate) async fn run_suite<F>(scenarios: &[Scenario], make: F) -> (usize, Vec<String>)
+/// Runs every case with the resolver `make` gives for each scenario, with
+/// speculative lookups on or off; returns (passed, failures).
+pub(crate) async fn run_suite<F>(
+    scenarios: &[Scenario],
+    speculate: bool,
+    make: F,
+) -> (usize, Vec<String>)
 where
     F: Fn(&Scenario) -> Arc<dyn DnsResolver>,
 {
     let mut passed = 0;
     let mut failures = Vec::new();
     for scenario in scenarios {
-        let verifier = SpfVerifier::new(suite_config());
+        let verifier = SpfVerifier::new(suite_config().speculate(speculate));
         let resolver = make(scenario);
         for case in &scenario.cases {
             match run_case(&verifier, &*resolver, case).await {
@@ -300,22 +304,32 @@ async fn rfc7208_suite_in_memory() {
         .map(|s| (s.description.as_str(), s.cases.len()))
         .collect();
     assert_eq!(by_section.len(), 16);
-    let (passed, failures) = run_suite(&scenarios, |s| Arc::new(s.memory_resolver())).await;
-    report("rfc7208 suite, in-memory backend", passed, &failures);
-    assert!(
-        failures.is_empty(),
-        "{} of {total} cases failed",
-        failures.len()
-    );
-    assert_eq!(passed, 203);
+    for (speculate, label) in SPECULATION {
+        let (passed, failures) =
+            run_suite(&scenarios, speculate, |s| Arc::new(s.memory_resolver())).await;
+        report(
+            &format!("rfc7208 suite, in-memory backend, {label}"),
+            passed,
+            &failures,
+        );
+        assert!(
+            failures.is_empty(),
+            "{} of {total} cases failed ({label})",
+            failures.len()
+        );
+        assert_eq!(passed, 203);
+    }
 }
+
+/// Both ways of evaluating: speculative lookups on (the default) and off.
+const SPECULATION: [(bool, &str); 2] = [(true, "speculative"), (false, "sequential")];
 
 #[tokio::test]
 async fn rfc7208_suite_through_the_real_dns_server() {
     use crate::dns_server::DnsServer;
     let scenarios = load_suite();
-    let mut passed = 0;
-    let mut failures = Vec::new();
+    let mut passed = [0; 2];
+    let mut failures = [Vec::new(), Vec::new()];
     for (i, scenario) in scenarios.iter().enumerate() {
         let (zone, silent) = scenario.root_zone();
         let file = std::env::temp_dir().join(format!(
@@ -335,17 +349,30 @@ async fn rfc7208_suite_through_the_real_dns_server() {
             Duration::from_secs(1),
             1,
         ));
-        let (ok, failed) = run_suite(std::slice::from_ref(scenario), |_| resolver.clone()).await;
-        passed += ok;
-        failures.extend(failed);
+        for (mode, (speculate, _)) in SPECULATION.into_iter().enumerate() {
+            let (ok, failed) = run_suite(std::slice::from_ref(scenario), speculate, |_| {
+                resolver.clone()
+            })
+            .await;
+            passed[mode] += ok;
+            failures[mode].extend(failed);
+        }
         drop(server);
         let _ = std::fs::remove_file(&file);
     }
-    report("rfc7208 suite, Knot DNS through hickory", passed, &failures);
-    assert!(
-        failures.is_empty(),
-        "{} cases failed through the real server",
-        failures.len()
-    );
-    assert_eq!(passed, 203);
+    for (mode, (_, label)) in SPECULATION.into_iter().enumerate() {
+        report(
+            &format!("rfc7208 suite, Knot DNS through hickory, {label}"),
+            passed[mode],
+            &failures[mode],
+        );
+    }
+    for (mode, (_, label)) in SPECULATION.into_iter().enumerate() {
+        assert!(
+            failures[mode].is_empty(),
+            "{} cases failed through the real server ({label})",
+            failures[mode].len()
+        );
+        assert_eq!(passed[mode], 203);
+    }
 }

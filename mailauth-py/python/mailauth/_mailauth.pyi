@@ -436,6 +436,11 @@ class SpfOutput:
     def void_lookups(self) -> int:
         """Void lookups seen."""
     @property
+    def round_trips(self) -> int:
+        """The longest chain of DNS questions each of which needed the answer
+        of the one before: the fewest round trips any evaluation needs.
+        """
+    @property
     def trace(self) -> list[str]:
         """The step-by-step trace (when the verifier traces)."""
     def received_spf(self, receiver: str) -> str:
@@ -492,6 +497,7 @@ class SpfVerifier:
         receiver: str = "unknown",
         trace: bool = False,
         record_cache_size: int = 1024,
+        speculate: bool = True,
     ) -> SpfVerifier: ...
     def check_mail_from(
         self,
