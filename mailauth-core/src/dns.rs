@@ -474,7 +474,7 @@ impl Answer {
 }
 
 /// `question` asked through the typed method of `resolver`.
-async fn ask_typed<R: DnsResolver + ?Sized>(
+pub(crate) async fn ask_typed<R: DnsResolver + ?Sized>(
     resolver: &R,
     question: Question<'_>,
 ) -> Result<AnyRecords, LookupError> {

@@ -7,6 +7,12 @@
 //! approaches the longest chain of dependent lookups (include depth) times
 //! the round trip.
 //!
+//! Nothing is sent ahead while every answer is at hand (an in-memory zone,
+//! a cache that answers without waiting): there it could only cost. The
+//! first question whose answer has to be waited for starts it, for the
+//! terms not yet evaluated; from then on each record is sent ahead as it
+//! is parsed.
+//!
 //! What is sent ahead: the TXT of `include` and `redirect` targets (and,
 //! when that arrives, the lookups of the record it holds), the address of
 //! `a` and `exists`, the MX of `mx` and, when that arrives, its exchanges'
@@ -34,15 +40,21 @@
 //! records say: a record with hundreds of includes gets about a dozen of
 //! them sent ahead, and the rest only when the evaluation reaches them.
 
+use std::borrow::{Borrow, Cow};
+use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::task::Poll;
 
 use foldhash::HashMap;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
+use futures_util::future::{Either, select};
 use futures_util::stream::FuturesUnordered;
 
-use crate::dns::{AnyRecords, DnsResolver, LookupError, Mx, Question, Records, ServerFailure};
+use crate::dns::{
+    AnyRecords, DnsResolver, LookupError, Mx, Question, Records, ServerFailure, ask_typed,
+};
 
 use super::eval::{Evaluation, checkable_domain, truncate_domain};
 use super::macros::{MacroLetter, MacroPart, MacroString};
@@ -70,14 +82,16 @@ fn per_term(max_mx_names: usize, max_ptr_names: usize) -> usize {
     max_mx_names.max(max_ptr_names).saturating_add(1)
 }
 
-/// A question with its name owned, so it can be kept while its answer is
-/// awaited.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(super) enum Key {
-    Txt(Box<str>),
-    A(Box<str>),
-    Aaaa(Box<str>),
-    Mx(Box<str>),
+/// A question with its name owned (and shared by the map of awaited
+/// answers and the query in flight), so it can be kept while its answer is
+/// awaited. It hashes and compares as its [`Question`], so the map is
+/// searched with a borrowed question ([`AsQuestion`]).
+#[derive(Clone, Debug)]
+enum Key {
+    Txt(Arc<str>),
+    A(Arc<str>),
+    Aaaa(Arc<str>),
+    Mx(Arc<str>),
     Ptr(IpAddr),
 }
 
@@ -101,15 +115,68 @@ impl Key {
             Self::Ptr(ip) => Question::Ptr(*ip),
         }
     }
+}
 
-    /// The address question for `name` in the client's family.
-    fn address(name: &str, ip: IpAddr) -> Self {
-        match ip {
-            IpAddr::V4(_) => Self::A(name.into()),
-            IpAddr::V6(_) => Self::Aaaa(name.into()),
-        }
+/// The address question for `name` in the client's family.
+fn address(name: &str, ip: IpAddr) -> Question<'_> {
+    match ip {
+        IpAddr::V4(_) => Question::A(name),
+        IpAddr::V6(_) => Question::Aaaa(name),
     }
 }
+
+/// A [`Key`] or a borrowed [`Question`]: the map of awaited answers, keyed
+/// by `Key`, is searched with a question without building a key.
+trait AsQuestion: Sync {
+    fn as_question(&self) -> Question<'_>;
+}
+
+impl AsQuestion for Key {
+    fn as_question(&self) -> Question<'_> {
+        self.question()
+    }
+}
+
+impl AsQuestion for Question<'_> {
+    fn as_question(&self) -> Question<'_> {
+        *self
+    }
+}
+
+impl Hash for dyn AsQuestion + '_ {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_question().hash(state);
+    }
+}
+
+impl PartialEq for dyn AsQuestion + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_question() == other.as_question()
+    }
+}
+
+impl Eq for dyn AsQuestion + '_ {}
+
+impl<'a> Borrow<dyn AsQuestion + 'a> for Key {
+    fn borrow(&self) -> &(dyn AsQuestion + 'a) {
+        self
+    }
+}
+
+// As the borrowed form hashes and compares, so must the key.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.question().hash(state);
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.question() == other.question()
+    }
+}
+
+impl Eq for Key {}
 
 type Arrival = (Key, Result<AnyRecords, LookupError>);
 
@@ -125,18 +192,28 @@ pub(super) struct Frame {
     next: usize,
 }
 
-/// The speculative side of one evaluation: the queries in flight, the
-/// answers not yet asked for, and what the bound needs to know.
+/// The speculative side of one evaluation: the records being evaluated
+/// and the queries sent; from the first answer that is not at hand, what
+/// is sent ahead.
+///
+/// Nothing is sent ahead while every answer is at hand (an in-memory
+/// zone, a warm cache): speculation then could only cost. The first
+/// question that has to wait starts it, for the terms not yet evaluated.
 pub(super) struct Speculation<'a> {
     resolver: &'a dyn DnsResolver,
-    in_flight: FuturesUnordered<BoxFuture<'a, Arrival>>,
-    /// The questions sent and not yet taken by the evaluation: their
-    /// answers once arrived, `None` while in flight.
-    answers: HashMap<Key, Option<Result<AnyRecords, LookupError>>>,
     /// Every query sent, asked for or ahead.
     sent: usize,
     limit: usize,
     frames: Vec<Frame>,
+    active: Option<Active<'a>>,
+}
+
+/// What is sent ahead, once an answer had to be waited for.
+struct Active<'a> {
+    in_flight: FuturesUnordered<BoxFuture<'a, Arrival>>,
+    /// The questions sent ahead and not yet taken by the evaluation: their
+    /// answers once arrived, `None` while in flight.
+    answers: HashMap<Key, Option<Result<AnyRecords, LookupError>>>,
     /// Records fetched ahead, by domain; `None`: no usable record, so the
     /// evaluation ends where it reaches that domain.
     records: HashMap<Box<str>, Option<Arc<SpfRecord>>>,
@@ -148,24 +225,35 @@ impl<'a> Speculation<'a> {
     pub(super) fn new(resolver: &'a dyn DnsResolver, limit: usize) -> Self {
         Self {
             resolver,
-            in_flight: FuturesUnordered::new(),
-            answers: HashMap::default(),
             sent: 0,
             limit,
             frames: Vec::new(),
-            records: HashMap::default(),
-            exchanges: HashMap::default(),
+            active: None,
         }
     }
 
     /// Sends `key`, already counted among the answers awaited.
     fn launch(&mut self, key: Key) {
         let resolver = self.resolver;
+        let Some(active) = self.active.as_mut() else {
+            return;
+        };
         self.sent += 1;
-        self.in_flight.push(Box::pin(async move {
-            let records = resolver.answer(key.question()).await.records;
+        active.in_flight.push(Box::pin(async move {
+            let records = ask_typed(resolver, key.question()).await;
             (key, records)
         }));
+    }
+}
+
+impl Active<'_> {
+    fn new() -> Self {
+        Self {
+            in_flight: FuturesUnordered::new(),
+            answers: HashMap::default(),
+            records: HashMap::default(),
+            exchanges: HashMap::default(),
+        }
     }
 }
 
@@ -182,7 +270,7 @@ enum Step<'r> {
     Redirect(&'r MacroString),
 }
 
-impl Evaluation<'_> {
+impl<'a> Evaluation<'a> {
     /// Answers `question`: from an answer sent ahead when there is one,
     /// else by sending it, while the queries in flight arrive and start
     /// the next ones.
@@ -190,81 +278,125 @@ impl Evaluation<'_> {
         &mut self,
         question: Question<'_>,
     ) -> Result<AnyRecords, LookupError> {
-        if self.speculation.is_none() {
-            return self.resolver.answer(question).await.records;
+        let resolver = self.resolver;
+        let Some(speculation) = self.speculation.as_mut() else {
+            return ask_typed(resolver, question).await;
+        };
+        let lookup: &dyn AsQuestion = &question;
+        if let Some(active) = &speculation.active
+            && active.answers.contains_key(lookup)
+        {
+            return self.take(question).await;
         }
-        let key = Key::of(question);
-        loop {
-            let Some(speculation) = self.speculation.as_mut() else {
-                return self.resolver.answer(question).await.records;
-            };
-            match speculation.answers.get_mut(&key) {
-                Some(slot @ Some(_)) => {
-                    let answer = slot.take();
-                    speculation.answers.remove(&key);
-                    if let Some(answer) = answer {
-                        return answer;
-                    }
-                }
-                Some(None) => {}
-                None => {
-                    speculation.answers.insert(key.clone(), None);
-                    speculation.launch(key.clone());
-                }
-            }
-            // The key is awaited and has not arrived: it is in flight.
-            let Some((arrived, answer)) = speculation.in_flight.next().await else {
-                return Err(LookupError::ServerFailure(ServerFailure::Protocol(
-                    "a speculative query was lost".to_owned(),
-                )));
-            };
-            if arrived == key {
-                speculation.answers.remove(&key);
-                self.arrival(&arrived, &answer, false);
+        speculation.sent += 1;
+        let mut asked = std::pin::pin!(ask_typed(resolver, question));
+        if speculation.active.is_none() {
+            if let Poll::Ready(answer) = futures_util::poll!(asked.as_mut()) {
                 return answer;
             }
-            self.arrival(&arrived, &answer, true);
-            if let Some(slot) = self
-                .speculation
-                .as_mut()
-                .and_then(|speculation| speculation.answers.get_mut(&arrived))
-            {
-                *slot = Some(answer);
+            // The first answer not at hand: from now on, send ahead.
+            speculation.active = Some(Active::new());
+            self.speculate_frames(false);
+        }
+        loop {
+            let Some(active) = self.speculation.as_mut().and_then(|s| s.active.as_mut()) else {
+                return asked.await;
+            };
+            let arrived = if active.in_flight.is_empty() {
+                Either::Left(asked.as_mut().await)
+            } else {
+                match select(asked.as_mut(), active.in_flight.next()).await {
+                    Either::Left((answer, _)) => Either::Left(answer),
+                    Either::Right((arrival, _)) => Either::Right(arrival),
+                }
+            };
+            match arrived {
+                Either::Left(answer) => {
+                    self.arrival(question, &answer, false);
+                    return answer;
+                }
+                Either::Right(Some((key, answer))) => self.store(key, answer),
+                Either::Right(None) => {}
             }
         }
     }
 
+    /// The answer to `question`, sent ahead: at hand, or once it arrives.
+    async fn take(&mut self, question: Question<'_>) -> Result<AnyRecords, LookupError> {
+        let lookup: &dyn AsQuestion = &question;
+        loop {
+            let Some(active) = self.speculation.as_mut().and_then(|s| s.active.as_mut()) else {
+                return ask_typed(self.resolver, question).await;
+            };
+            if let Some(Some(_)) = active.answers.get(lookup)
+                && let Some(Some(answer)) = active.answers.remove(lookup)
+            {
+                return answer;
+            }
+            // Awaited and not arrived: in flight.
+            let Some((key, answer)) = active.in_flight.next().await else {
+                return Err(LookupError::ServerFailure(ServerFailure::Protocol(
+                    "a speculative query was lost".to_owned(),
+                )));
+            };
+            if key.question() == question {
+                active.answers.remove(lookup);
+                self.arrival(question, &answer, false);
+                return answer;
+            }
+            self.store(key, answer);
+        }
+    }
+
+    /// Keeps an answer that arrived before it was asked for.
+    fn store(&mut self, key: Key, answer: Result<AnyRecords, LookupError>) {
+        self.arrival(key.question(), &answer, true);
+        if let Some(slot) = self
+            .active_mut()
+            .and_then(|active| active.answers.get_mut(&key))
+        {
+            *slot = Some(answer);
+        }
+    }
+
+    fn active_mut(&mut self) -> Option<&mut Active<'a>> {
+        self.speculation.as_mut()?.active.as_mut()
+    }
+
     /// What an answer starts: an MX answer its exchanges' lookups; a TXT
     /// answer fetched ahead the lookups of the record it holds.
-    fn arrival(&mut self, key: &Key, answer: &Result<AnyRecords, LookupError>, ahead: bool) {
-        match (key, answer) {
-            (Key::Mx(name), Ok(AnyRecords::Mx(exchanges))) => {
-                let Some(speculation) = self.speculation.as_mut() else {
+    fn arrival(
+        &mut self,
+        question: Question<'_>,
+        answer: &Result<AnyRecords, LookupError>,
+        ahead: bool,
+    ) {
+        match (question, answer) {
+            (Question::Mx(name), Ok(AnyRecords::Mx(exchanges))) => {
+                let Some(active) = self.active_mut() else {
                     return;
                 };
-                speculation
-                    .exchanges
-                    .insert(name.clone(), exchanges.clone());
+                active.exchanges.insert(name.into(), exchanges.clone());
                 if exchanges.len() > self.config().max_mx_names {
                     return; // §4.6.4: a permerror; none is looked up.
                 }
                 let keys = exchanges
                     .iter()
-                    .map(|mx| Key::address(&mx.exchange, self.ip))
+                    .map(|mx| Key::of(address(&mx.exchange, self.ip)))
                     .collect();
                 self.speculate(keys);
             }
-            (Key::Ptr(_), Ok(AnyRecords::Ptr(names))) => {
+            (Question::Ptr(_), Ok(AnyRecords::Ptr(names))) => {
                 // The names `ptr` and `%{p}` validate (§5.5, §7.3).
                 let limit = self.config().max_ptr_names;
                 let keys = names
                     .iter()
                     .take(limit)
-                    .map(|name| Key::address(name, self.ip))
+                    .map(|name| Key::of(address(name, self.ip)))
                     .collect();
                 self.speculate(keys);
             }
-            (Key::Txt(domain), answer) if ahead => {
+            (Question::Txt(domain), answer) if ahead => {
                 let record = match answer {
                     Ok(AnyRecords::Txt(txts)) => match super::eval::select_record(txts) {
                         Ok(Some(text)) => self.verifier.cache().parse(&text).ok(),
@@ -272,8 +404,8 @@ impl Evaluation<'_> {
                     },
                     _ => None,
                 };
-                if let Some(speculation) = self.speculation.as_mut() {
-                    speculation.records.insert(domain.clone(), record.clone());
+                if let Some(active) = self.active_mut() {
+                    active.records.insert(domain.into(), record.clone());
                 }
                 if let Some(record) = record {
                     self.speculate_record(&record, domain);
@@ -292,6 +424,13 @@ impl Evaluation<'_> {
     /// `%{p}` is known: sends ahead the targets that needed it, in the
     /// records being evaluated, from the term in progress on.
     pub(super) fn speculate_after_validated_name(&mut self) {
+        self.speculate_frames(true);
+    }
+
+    /// Sends ahead the lookups of the terms not yet evaluated in the
+    /// records being evaluated, innermost first; `in_progress`: the
+    /// innermost record's term in progress too.
+    fn speculate_frames(&mut self, in_progress: bool) {
         let Some(speculation) = &self.speculation else {
             return;
         };
@@ -301,7 +440,7 @@ impl Evaluation<'_> {
             .rev()
             .enumerate()
             .filter_map(|(i, frame)| {
-                let from = if i == 0 {
+                let from = if i == 0 && in_progress {
                     frame.next.saturating_sub(1)
                 } else {
                     frame.next
@@ -315,7 +454,11 @@ impl Evaluation<'_> {
     }
 
     fn speculate_terms(&mut self, record: &SpfRecord, domain: &str, from: usize) {
-        if self.speculation.is_none() || !self.counting {
+        let active = self
+            .speculation
+            .as_ref()
+            .is_some_and(|speculation| speculation.active.is_some());
+        if !active || !self.counting {
             return;
         }
         let mut slots = self.config().max_lookups.saturating_sub(self.lookups);
@@ -333,7 +476,7 @@ impl Evaluation<'_> {
                     .map(|target| Key::Txt(target.into())),
                 Step::Mechanism(Mechanism::A { domain: spec, .. }) => self
                     .target_ahead(spec.as_ref(), domain)
-                    .map(|name| Key::address(&name, self.ip)),
+                    .map(|name| Key::of(address(&name, self.ip))),
                 Step::Mechanism(Mechanism::Mx { domain: spec, .. }) => self
                     .target_ahead(spec.as_ref(), domain)
                     .map(|name| Key::Mx(name.into())),
@@ -361,14 +504,14 @@ impl Evaluation<'_> {
         if !self.counting {
             return;
         }
-        let Some(speculation) = self.speculation.as_mut() else {
+        let Some(active) = self.active_mut() else {
             return;
         };
         let mut fresh = Vec::with_capacity(keys.len());
         for key in keys.drain(..) {
-            if !speculation.answers.contains_key(&key) {
+            if !active.answers.contains_key(&key) {
                 // Counted as sent while the bound is computed.
-                speculation.answers.insert(key.clone(), None);
+                active.answers.insert(key.clone(), None);
                 fresh.push(key);
             }
         }
@@ -380,18 +523,18 @@ impl Evaluation<'_> {
             }
             return;
         }
-        if let Some(speculation) = self.speculation.as_mut() {
+        if let Some(active) = self.active_mut() {
             for key in &fresh {
-                speculation.answers.remove(key);
+                active.answers.remove(key);
             }
         }
         for key in fresh {
-            if let Some(speculation) = self.speculation.as_mut() {
-                speculation.answers.insert(key.clone(), None);
+            if let Some(active) = self.active_mut() {
+                active.answers.insert(key.clone(), None);
             }
             if !self.admit(1) {
-                if let Some(speculation) = self.speculation.as_mut() {
-                    speculation.answers.remove(&key);
+                if let Some(active) = self.active_mut() {
+                    active.answers.remove(&key);
                 }
                 return;
             }
@@ -416,13 +559,17 @@ impl Evaluation<'_> {
     /// The most queries the evaluation can still ask for that are not
     /// outstanding (see the module documentation).
     fn demand_bound(&self) -> usize {
-        let Some(speculation) = &self.speculation else {
-            return 0;
+        let Some((speculation, active)) = self
+            .speculation
+            .as_ref()
+            .and_then(|speculation| Some((speculation, speculation.active.as_ref()?)))
+        else {
+            return usize::MAX;
         };
         let config = self.config();
         let mut walk = Walk {
             eval: self,
-            speculation,
+            active,
             slots: usize::try_from(config.max_lookups.saturating_sub(self.lookups))
                 .unwrap_or(usize::MAX),
             // The `exp=` TXT, and `%{p}` until it is known.
@@ -451,7 +598,13 @@ impl Evaluation<'_> {
 
     /// `spec` expanded as the evaluation will expand it, when that needs
     /// no lookup and no clock.
-    fn expand_ahead(&self, spec: &MacroString, domain: &str) -> Option<String> {
+    fn expand_ahead<'s>(&self, spec: &'s MacroString, domain: &str) -> Option<Cow<'s, str>> {
+        // Most targets are plain names: as they are, unless too long.
+        if let [MacroPart::Literal(name)] = spec.parts()
+            && name.len() <= crate::dns::MAX_NAME_LEN
+        {
+            return Some(Cow::Borrowed(name));
+        }
         let mut validated = None;
         for part in spec.parts() {
             if let MacroPart::Macro(m) = part {
@@ -466,13 +619,17 @@ impl Evaluation<'_> {
         }
         let mut out = String::new();
         spec.expand(&self.macro_values(domain, validated.flatten(), 0), &mut out);
-        Some(truncate_domain(out))
+        Some(Cow::Owned(truncate_domain(out)))
     }
 
-    fn target_ahead(&self, spec: Option<&MacroString>, domain: &str) -> Option<String> {
+    fn target_ahead<'s>(
+        &self,
+        spec: Option<&'s MacroString>,
+        domain: &'s str,
+    ) -> Option<Cow<'s, str>> {
         match spec {
             Some(spec) => self.expand_ahead(spec, domain),
-            None => Some(domain.to_owned()),
+            None => Some(Cow::Borrowed(domain)),
         }
     }
 
@@ -557,7 +714,7 @@ fn dns_steps(record: &SpfRecord, from: usize) -> impl Iterator<Item = Step<'_>> 
 /// allows.
 struct Walk<'e, 'a> {
     eval: &'e Evaluation<'a>,
-    speculation: &'e Speculation<'a>,
+    active: &'e Active<'a>,
     slots: usize,
     total: usize,
     /// Awaited questions already counted as answered once: a second term
@@ -580,9 +737,10 @@ impl Walk<'_, '_> {
         Flow::Stop
     }
 
-    /// 0 when `key` is awaited and not yet counted, else 1.
-    fn ask(&mut self, key: Key) -> usize {
-        match self.speculation.answers.get_key_value(&key) {
+    /// 0 when `question` is awaited and not yet counted, else 1.
+    fn ask(&mut self, question: Question<'_>) -> usize {
+        let lookup: &dyn AsQuestion = &question;
+        match self.active.answers.get_key_value(lookup) {
             Some((key, _)) if !self.used.contains(&key) => {
                 self.used.push(key);
                 0
@@ -594,12 +752,12 @@ impl Walk<'_, '_> {
     /// The exchanges' address lookups an `mx` for `name` can still send.
     fn exchanges(&mut self, name: Option<&str>) -> usize {
         let config = self.eval.config();
-        let known = name.and_then(|name| self.speculation.exchanges.get(name));
+        let known = name.and_then(|name| self.active.exchanges.get(name));
         match known {
             Some(exchanges) if exchanges.len() > config.max_mx_names => 0,
             Some(exchanges) => exchanges
                 .iter()
-                .map(|mx| self.ask(Key::address(&mx.exchange, self.eval.ip)))
+                .map(|mx| self.ask(address(&mx.exchange, self.eval.ip)))
                 .sum(),
             None => config.max_mx_names,
         }
@@ -651,10 +809,10 @@ impl Walk<'_, '_> {
                         // check_host() gives none: a permerror ends it.
                         return Flow::Stop;
                     }
-                    let asked = self.ask(Key::Txt(target.as_str().into()));
+                    let asked = self.ask(Question::Txt(&target));
                     self.add(asked);
-                    let speculation = self.speculation;
-                    match speculation.records.get(target.as_str()) {
+                    let active = self.active;
+                    match active.records.get(&*target) {
                         Some(Some(child)) if depth < MAX_WALK_DEPTH => {
                             if self.record(child, &target, 0, depth + 1) == Flow::Stop {
                                 return Flow::Stop;
@@ -667,14 +825,14 @@ impl Walk<'_, '_> {
                 }
                 Step::Mechanism(Mechanism::A { domain: spec, .. }) => {
                     let asked = match self.eval.target_ahead(spec.as_ref(), domain) {
-                        Some(name) => self.ask(Key::address(&name, self.eval.ip)),
+                        Some(name) => self.ask(address(&name, self.eval.ip)),
                         None => 1,
                     };
                     self.add(asked);
                 }
                 Step::Mechanism(Mechanism::Exists(spec)) => {
                     let asked = match self.eval.expand_ahead(spec, domain) {
-                        Some(name) => self.ask(Key::A(name.into())),
+                        Some(name) => self.ask(Question::A(&name)),
                         None => 1,
                     };
                     self.add(asked);
@@ -682,7 +840,7 @@ impl Walk<'_, '_> {
                 Step::Mechanism(Mechanism::Mx { domain: spec, .. }) => {
                     let name = self.eval.target_ahead(spec.as_ref(), domain);
                     let asked = match &name {
-                        Some(name) => self.ask(Key::Mx(name.as_str().into())),
+                        Some(name) => self.ask(Question::Mx(name)),
                         None => 1,
                     };
                     let exchanges = self.exchanges(name.as_deref());

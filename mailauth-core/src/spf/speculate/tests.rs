@@ -242,3 +242,27 @@ fn the_explanation_and_the_validated_name_are_asked_as_before() {
         Some("192.0.2.1 is not one of example.com's")
     );
 }
+
+#[test]
+fn nothing_is_sent_ahead_while_every_answer_is_at_hand() {
+    use crate::fuzzing::{Deferred, block_on};
+    // a.example authorises: b.example's record is never needed.
+    let zone = "example.com. TXT \"v=spf1 include:a.example include:b.example -all\"\n\
+                a.example. TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n\
+                b.example. TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n";
+    let dns = MemoryResolver::from_zone_text(zone).unwrap();
+    let verifier = SpfVerifier::default();
+    let at_hand =
+        block_on(verifier.check_mail_from(&dns, ip("192.0.2.1"), "a@example.com", "h.example"));
+    assert_eq!((at_hand.result, dns.queries()), (SpfResult::Pass, 2));
+    // Answers that have to be waited for: b.example's record is asked
+    // with a.example's, and the output is the same.
+    dns.reset_counters();
+    let waited = block_on(verifier.check_mail_from(
+        &Deferred(&dns),
+        ip("192.0.2.1"),
+        "a@example.com",
+        "h.example",
+    ));
+    assert_eq!((&waited, dns.queries()), (&at_hand, 3));
+}
