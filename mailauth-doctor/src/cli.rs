@@ -171,7 +171,8 @@ struct DoctorArgs {
 struct DomainArgs {
     /// The domains.
     domains: Vec<String>,
-    /// Read more domains from this file, one per line (`-`: standard input).
+    /// Read more domains from this file, one per line (`-`: standard
+    /// input), line by line as they are audited.
     #[arg(long, value_name = "FILE")]
     file: Option<PathBuf>,
     /// Write CSV (RFC 4180): a header row, then one row per domain with the
@@ -485,29 +486,26 @@ async fn doctor_read(args: &DoctorArgs, path: &Path, input: Input) -> Result<u8,
 }
 
 async fn domains(args: DomainArgs) -> Result<u8, String> {
-    let mut names = args.domains;
-    if let Some(path) = &args.file {
-        let text = if path.as_os_str() == "-" {
-            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("standard input: {e}"))?
-        } else {
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
-        };
-        names.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned),
-        );
+    const NO_DOMAIN: &str = "give at least one domain, or --file FILE";
+    if args.domains.is_empty() && args.file.is_none() {
+        return Err(NO_DOMAIN.into());
     }
-    if names.is_empty() {
-        return Err("give at least one domain, or --file FILE".into());
-    }
+    // The file is read line by line as the domains are audited, as `scan`
+    // reads it: a list of any length in constant memory.
+    let read_error = Arc::new(std::sync::Mutex::new(None));
+    let from_file: Box<dyn Iterator<Item = String>> = match &args.file {
+        Some(path) => Box::new(scan::domain_lines(path, &read_error)?),
+        None => Box::new(std::iter::empty()),
+    };
     let dns = resolver(&args.resolver)?;
     let mut worst = 0;
     if args.csv {
         println!("domain,worst,sender-domain,spf-record,dmarc-record");
     }
-    for (i, name) in names.iter().enumerate() {
+    let mut audited_any = false;
+    for (i, name) in args.domains.into_iter().chain(from_file).enumerate() {
+        audited_any = true;
+        let name = name.as_str();
         let audited = match audit_domain(&*dns, name).await {
             Ok(mut report) => {
                 for selector in &args.dkim_selectors {
@@ -557,6 +555,16 @@ async fn domains(args: DomainArgs) -> Result<u8, String> {
             }
         };
         worst = worst.max(code);
+    }
+    let read_error = read_error
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(error) = read_error {
+        return Err(error);
+    }
+    if !audited_any {
+        return Err(NO_DOMAIN.into());
     }
     Ok(worst)
 }

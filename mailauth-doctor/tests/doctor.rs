@@ -616,6 +616,44 @@ fn domain_lists_as_csv_and_json_lines() {
             "a..b,error,,,",
         ]
     );
+    // From a file, read line by line: comments and blank lines skipped, a
+    // line that is not UTF-8 reported as the domain it cannot be, the rest
+    // audited; an empty list is an error.
+    let dir = std::env::temp_dir().join(format!("mailauth-domain-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let list = dir.join("domains.txt");
+    std::fs::write(
+        &list,
+        b"# senders\n\ngood.example\nbad\xff.example\n  ghost.example  \n",
+    )
+    .expect("write the list");
+    let (code, text) = mailauth(&[
+        "domain",
+        "--zone",
+        zone,
+        "--csv",
+        "--file",
+        list.to_str().expect("path"),
+    ]);
+    assert_eq!(code, 3, "{text}");
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(rows[1].starts_with("good.example,ok,"), "{text}");
+    assert!(
+        rows[2].ends_with(",error,,,") && rows[2].contains("bad"),
+        "{text}"
+    );
+    assert!(rows[3].starts_with("ghost.example,fail,"), "{text}");
+    std::fs::write(&list, "# nothing here\n").expect("write the list");
+    let (code, text) = mailauth(&[
+        "domain",
+        "--zone",
+        zone,
+        "--file",
+        list.to_str().expect("path"),
+    ]);
+    assert_eq!(code, 64, "a usage error: {text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A whole message: the doctor verifies its DKIM signatures and DMARC

@@ -64,7 +64,7 @@ pub(super) struct ScanArgs {
 /// Reads domains from lines, skipping blanks and comments; a line longer
 /// than [`MAX_LINE`] is cut there (the scan then reports the name invalid).
 /// The first read error is kept in `error` and ends the list.
-struct DomainLines<R> {
+pub(super) struct DomainLines<R> {
     reader: R,
     line: Vec<u8>,
     error: Arc<Mutex<Option<String>>>,
@@ -123,7 +123,8 @@ impl<R: BufRead> Iterator for DomainLines<R> {
     }
 }
 
-fn domain_lines(
+/// The domains of `path` (`-`: standard input), read as they are used.
+pub(super) fn domain_lines(
     path: &Path,
     error: &Arc<Mutex<Option<String>>>,
 ) -> Result<DomainLines<Box<dyn BufRead + Send>>, String> {
