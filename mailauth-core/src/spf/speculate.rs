@@ -39,6 +39,11 @@
 //! sends more queries than §4.6.4 lets a sequential one send, whatever the
 //! records say: a record with hundreds of includes gets about a dozen of
 //! them sent ahead, and the rest only when the evaluation reaches them.
+//!
+//! Answers that arrive before they are asked for are kept until the
+//! evaluation asks for them or ends: at most as many as the limit, where a
+//! sequential evaluation holds one at a time. Each is as large as the
+//! resolver lets an answer be (a TXT answer over TCP, up to 64 KiB).
 
 use std::borrow::{Borrow, Cow};
 use std::hash::{Hash, Hasher};
