@@ -7,10 +7,12 @@
 //! ```
 //!
 //! Each thread drives its own single-threaded runtime through the 44
-//! queries again and again; the figure is the median of three
-//! measurements, for speculative lookups on and off. On a machine with
-//! fewer idle cores than threads the second thread only shares the first
-//! one's core.
+//! queries again and again; the figure is the median of five
+//! measurements, for speculative lookups on and off, with the threads
+//! sharing one in-memory zone and with a zone each (the zone counts every
+//! query in atomics the threads then contend for: the test harness's cost,
+//! not the verifier's). On a machine with fewer idle cores than threads
+//! the second thread only shares the first one's core.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -37,39 +39,44 @@ fn main() -> ExitCode {
         Ok(corpus) => corpus,
         Err(code) => return code,
     };
+    let second = match SpfCorpus::load_for_binary() {
+        Ok(corpus) => corpus.resolver,
+        Err(code) => return code,
+    };
     let queries: Vec<Query> = scenarios.iter().flat_map(|s| s.queries.clone()).collect();
     let window = Duration::from_secs_f64(seconds);
-    for speculate in [true, false] {
-        let verifier = SpfVerifier::new(SpfConfig::default().speculate(speculate));
-        // Fill the record cache.
-        measure(
-            &verifier,
-            &resolver,
-            &queries,
-            1,
-            Duration::from_millis(100),
-        );
-        let mut line = format!("speculation {:<3}", if speculate { "on" } else { "off" });
-        for threads in [1, 2] {
-            let mut rates: Vec<f64> = (0..3)
-                .map(|_| measure(&verifier, &resolver, &queries, threads, window))
-                .collect();
-            rates.sort_by(f64::total_cmp);
-            line.push_str(&format!(
-                "  {threads} thread{}: {:>9.0} evaluations/s",
-                if threads == 1 { " " } else { "s" },
-                rates[1]
-            ));
+    for (zones, label) in [
+        ([&resolver, &resolver], "one zone"),
+        ([&resolver, &second], "a zone each"),
+    ] {
+        for speculate in [true, false] {
+            let verifier = SpfVerifier::new(SpfConfig::default().speculate(speculate));
+            // Fill the record cache.
+            measure(&verifier, zones, &queries, 1, Duration::from_millis(100));
+            let on = if speculate { "on" } else { "off" };
+            let mut line = format!("{label:<11}  speculation {on:<3}");
+            for threads in [1, 2] {
+                let mut rates: Vec<f64> = (0..5)
+                    .map(|_| measure(&verifier, zones, &queries, threads, window))
+                    .collect();
+                rates.sort_by(f64::total_cmp);
+                line.push_str(&format!(
+                    "  {threads} thread{}: {:>9.0} evaluations/s",
+                    if threads == 1 { " " } else { "s" },
+                    rates[2]
+                ));
+            }
+            println!("{line}");
         }
-        println!("{line}");
     }
     ExitCode::SUCCESS
 }
 
-/// Evaluations per second of `threads` threads over `window`.
+/// Evaluations per second of `threads` threads over `window`, thread `i`
+/// asking `zones[i]`.
 fn measure(
     verifier: &SpfVerifier,
-    resolver: &MemoryResolver,
+    zones: [&MemoryResolver; 2],
     queries: &[Query],
     threads: usize,
     window: Duration,
@@ -78,8 +85,9 @@ fn measure(
     let stop = AtomicBool::new(false);
     let start = Instant::now();
     std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
+        for resolver in zones.into_iter().take(threads) {
+            let (done, stop) = (&done, &stop);
+            scope.spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .build()
                     .expect("runtime");
