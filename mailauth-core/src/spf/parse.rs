@@ -123,9 +123,14 @@ pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
         exp: None,
     };
     let bytes = text.as_bytes();
-    record
-        .terms
-        .reserve(bytes.iter().filter(|&&b| b == b' ').count());
+    // One term per space at most. Counted in bytes, 255 at a time, which
+    // the compiler turns into a few wide compares instead of a widening
+    // add per byte.
+    let spaces: usize = bytes
+        .chunks(255)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b' '))))
+        .sum();
+    record.terms.reserve(spaces);
     let mut start = text.len() - rest.len();
     while start < bytes.len() {
         let end = bytes[start..]

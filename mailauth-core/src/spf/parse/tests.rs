@@ -179,3 +179,13 @@ fn ip6_network_agrees_with_std() {
         );
     }
 }
+
+/// Runs of spaces longer than the 255-byte chunks the parser counts them
+/// in: the count cannot overflow, and the terms are those between them.
+#[test]
+fn long_runs_of_spaces() {
+    let spaces = " ".repeat(600);
+    let text = format!("v=spf1{spaces}mx{spaces}-all{spaces}");
+    let record = parse_record(&text).unwrap();
+    assert_eq!(record.to_string(), "v=spf1 mx -all");
+}
