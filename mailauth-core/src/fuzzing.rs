@@ -847,11 +847,6 @@ impl<R: crate::dns::DnsResolver> crate::dns::DnsResolver for Deferred<R> {
         YieldOnce(false).await;
         answer
     }
-    async fn answer(&self, question: crate::dns::Question<'_>) -> crate::dns::Answer {
-        let answer = self.0.answer(question).await;
-        YieldOnce(false).await;
-        answer
-    }
 }
 
 #[cfg(test)]

@@ -505,7 +505,7 @@ impl<'a> Evaluation<'a> {
     /// Sends `keys` ahead, in order, while the bound allows: all at once
     /// when it allows all (one computation of the bound), else one by one
     /// up to the first it refuses.
-    fn speculate(&mut self, mut keys: Vec<Key>) {
+    fn speculate(&mut self, keys: Vec<Key>) {
         if !self.counting {
             return;
         }
@@ -513,7 +513,7 @@ impl<'a> Evaluation<'a> {
             return;
         };
         let mut fresh = Vec::with_capacity(keys.len());
-        for key in keys.drain(..) {
+        for key in keys {
             if !active.answers.contains_key(&key) {
                 // Counted as sent while the bound is computed.
                 active.answers.insert(key.clone(), None);
