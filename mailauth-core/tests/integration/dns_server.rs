@@ -106,7 +106,10 @@ impl DnsServer {
 /// answers against a short timeout must not overlap: in CI a timeout test
 /// failed, its answer later than 300 ms, most likely under the 50,000
 /// queries of a neighbouring test. Hard loaders hold [`heavy_load`], short-timeout tests
-/// hold [`timed`]; any number of the latter run together.
+/// hold [`timed`]; any number of the latter run together. The two cores
+/// are shared too: a test that keeps servers of its own busy (the RFC 7208
+/// suite through Knot) holds [`timed`], since beside it the hard loaders'
+/// answers came later than their 10-second timeout.
 static LOAD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 /// Held while a test sends the shared server sustained load.
