@@ -17,7 +17,7 @@ trap 'rm -rf "$out"' EXIT
 
 count() { # MODE ROUNDS -> instructions
     valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$bin" "$1" "$2" > "$out/stdout" 2> "$out/stderr"
-    grep -E '^summary:|^totals:' "$out/cg.out" | head -1 | awk '{print $2}'
+    awk '/^(summary|totals):/ { print $2; exit }' "$out/cg.out"
 }
 
 for mode in cold warm parse; do
