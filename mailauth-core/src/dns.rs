@@ -62,6 +62,7 @@ pub(crate) use hickory::fuzz_mux_response;
 #[cfg(feature = "hickory")]
 pub use hickory::{HickoryResolver, HickoryResolverBuilder, ResolverError, Transport};
 pub use memory::{Fault, MemoryResolver, QueryRecord};
+pub(crate) use name::push_ipv4;
 pub use name::{
     MAX_LABEL_LEN, MAX_NAME_LEN, NameError, ReverseName, name_within, names_equal, normalize_ip,
     reverse_name, validate_name, write_nibbles_reversed,
@@ -314,6 +315,27 @@ pub trait DnsResolver: Send + Sync {
         }
     }
 
+    /// The answer to `question` when it is at hand, without waiting: an
+    /// in-memory zone's, a cache's fresh entry. `None` when getting it would
+    /// take a query (or the resolver does not say), and the caller then
+    /// asks the typed method. What it gives must be what the typed method
+    /// would give.
+    ///
+    /// Callers that ask many questions in a row (SPF's check_host()) take
+    /// at-hand answers synchronously and so do not build, box and poll a
+    /// future per question. The default is `None`.
+    ///
+    /// ```
+    /// use mailauth_core::dns::{DnsResolver, MemoryResolver, Question};
+    /// let zone = MemoryResolver::from_zone_text("example.com. 300 IN TXT \"v=spf1 -all\"\n").unwrap();
+    /// let answer = zone.at_hand(Question::Txt("example.com")).expect("at hand");
+    /// assert!(answer.is_ok());
+    /// ```
+    fn at_hand(&self, question: Question<'_>) -> Option<Result<AnyRecords, LookupError>> {
+        let _ = question;
+        None
+    }
+
     /// Who answers, in a few words, for reports that must say where their
     /// DNS data came from ("nameservers 127.0.0.1:53 (UDP, TCP fallback)",
     /// "an in-memory zone").
@@ -343,6 +365,9 @@ macro_rules! forward_resolver {
             }
             async fn answer(&self, question: Question<'_>) -> Answer {
                 (**self).answer(question).await
+            }
+            fn at_hand(&self, question: Question<'_>) -> Option<Result<AnyRecords, LookupError>> {
+                (**self).at_hand(question)
             }
             fn description(&self) -> String {
                 (**self).description()
@@ -485,6 +510,14 @@ pub(crate) async fn ask_typed<R: DnsResolver + ?Sized>(
         Question::Mx(name) => resolver.mx(name).await.map(AnyRecords::Mx),
         Question::Ptr(ip) => resolver.ptr(ip).await.map(AnyRecords::Ptr),
     }
+}
+
+/// An answer's records as the typed lookup of their type gives them.
+pub(crate) fn typed<T>(
+    records: Result<AnyRecords, LookupError>,
+    pick: fn(AnyRecords) -> Option<Records<T>>,
+) -> LookupResult<T> {
+    Answer::new(records, None).typed(pick)
 }
 
 /// Sorts MX records by preference, keeping the served order among equals

@@ -39,6 +39,11 @@ pub fn push_printable(out: &mut String, text: &str) {
 /// assert_eq!(printable("abcdef", 4), "abcd");
 /// ```
 pub fn printable(text: &str, max: usize) -> String {
+    let head = &text.as_bytes()[..text.len().min(max)];
+    if head.iter().all(|&b| (b' '..=b'~').contains(&b)) {
+        // All printable ASCII: the first `max` characters are these octets.
+        return String::from_utf8_lossy(head).into_owned();
+    }
     let mut out = String::with_capacity(text.len().min(max));
     // Every character written is one octet, so counting characters counts
     // octets.

@@ -38,7 +38,9 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
 use super::name::validate_name;
-use super::{Answer, AnyRecords, DnsResolver, LookupResult, Mx, Question, RecordType, Txt};
+use super::{
+    Answer, AnyRecords, DnsResolver, LookupError, LookupResult, Mx, Question, RecordType, Txt,
+};
 
 /// Entries are spread over this many independently locked shards, so that
 /// threads asking different names do not wait for one lock.
@@ -246,21 +248,11 @@ impl<R: DnsResolver> CachingResolver<R> {
     /// The answer to `question`: kept, awaited from the query in flight,
     /// or asked of the wrapped resolver.
     async fn cached(&self, question: Question<'_>) -> Answer {
-        let key = match question {
-            Question::Ptr(ip) => Key::Ptr(ip),
-            Question::Txt(name) | Question::A(name) | Question::Aaaa(name) | Question::Mx(name) => {
-                // A refused name is never sent, so there is nothing to keep;
-                // and keys stay within 253 octets.
-                match validate_name(name) {
-                    Ok(name) => Key::Name(
-                        question.record_type(),
-                        name.to_ascii_lowercase().into_boxed_str(),
-                    ),
-                    Err(e) => return Answer::new(Err(e.into()), None),
-                }
-            }
+        let key = match key(question) {
+            Ok(key) => key,
+            Err(e) => return Answer::new(Err(e), None),
         };
-        let shard = &self.shards[self.hasher.hash_one(&key) as usize % SHARDS];
+        let shard = self.shard(&key);
         let slot = match self.slot(shard, key.clone()) {
             Ok(answer) => return answer,
             Err(slot) => slot,
@@ -282,24 +274,22 @@ impl<R: DnsResolver> CachingResolver<R> {
         kept.answer.clone()
     }
 
+    fn shard(&self, key: &Key) -> &Shard {
+        &self.shards[self.hasher.hash_one(key) as usize % SHARDS]
+    }
+
     /// A kept answer (`Ok`), or the slot to await: the one in flight, or a
     /// new one this task fills.
     fn slot(&self, shard: &Shard, key: Key) -> Result<Answer, Slot> {
         let now = Instant::now();
         let mut map = lock(shard);
         if let Some(slot) = map.get(&key) {
-            match slot.get() {
-                Some(kept) if kept.expires > now => {
-                    self.counters.hits.fetch_add(1, Ordering::Relaxed);
-                    let mut answer = kept.answer.clone();
-                    answer.ttl = Some(remaining(kept.expires - now));
-                    return Ok(answer);
-                }
-                None => {
-                    self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
-                    return Err(Arc::clone(slot));
-                }
-                Some(_) => {}
+            if let Some(answer) = self.fresh(slot, now) {
+                return Ok(answer);
+            }
+            if slot.get().is_none() {
+                self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
+                return Err(Arc::clone(slot));
             }
         } else if map.len() >= self.shard_limit {
             self.make_room(&mut map, now);
@@ -308,6 +298,16 @@ impl<R: DnsResolver> CachingResolver<R> {
         let slot = Slot::default();
         map.insert(key, Arc::clone(&slot));
         Err(slot)
+    }
+
+    /// The slot's answer if it is kept and fresh at `now` (a hit), with the
+    /// seconds it has left.
+    fn fresh(&self, slot: &Slot, now: Instant) -> Option<Answer> {
+        let kept = slot.get().filter(|kept| kept.expires > now)?;
+        self.counters.hits.fetch_add(1, Ordering::Relaxed);
+        let mut answer = kept.answer.clone();
+        answer.ttl = Some(remaining(kept.expires - now));
+        Some(answer)
     }
 
     /// Brings a full shard down to three quarters of its limit: expired
@@ -333,6 +333,20 @@ impl<R: DnsResolver> CachingResolver<R> {
             .evictions
             .fetch_add((before - map.len()) as u64, Ordering::Relaxed);
     }
+}
+
+/// The key `question` is kept under; a refused name is never sent, so there
+/// is nothing to keep (and keys stay within 253 octets).
+fn key(question: Question<'_>) -> Result<Key, LookupError> {
+    Ok(match question {
+        Question::Ptr(ip) => Key::Ptr(ip),
+        Question::Txt(name) | Question::A(name) | Question::Aaaa(name) | Question::Mx(name) => {
+            Key::Name(
+                question.record_type(),
+                validate_name(name)?.to_ascii_lowercase().into_boxed_str(),
+            )
+        }
+    })
 }
 
 fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, HashMap<Key, Slot>> {
@@ -381,6 +395,17 @@ impl<R: DnsResolver> DnsResolver for CachingResolver<R> {
     /// resolver's.
     async fn answer(&self, question: Question<'_>) -> Answer {
         self.cached(question).await
+    }
+
+    /// A kept, fresh answer (a hit); `None` sends the question to
+    /// [`Self::answer`]'s path, which counts the miss or coalesces.
+    fn at_hand(&self, question: Question<'_>) -> Option<Result<AnyRecords, LookupError>> {
+        let Ok(key) = key(question) else {
+            return None;
+        };
+        let map = lock(self.shard(&key));
+        self.fresh(map.get(&key)?, Instant::now())
+            .map(|answer| answer.records)
     }
 
     fn description(&self) -> String {

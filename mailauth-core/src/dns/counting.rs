@@ -6,20 +6,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 
-use super::{Answer, DnsResolver, LookupResult, Mx, Question, Txt};
+use super::{Answer, AnyRecords, DnsResolver, LookupError, LookupResult, Mx, Question, Txt};
 
 /// Counts every question asked through it (of any type, whatever the
 /// answer), then asks the wrapped resolver.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// use mailauth_core::dns::{CountingResolver, DnsResolver, MemoryResolver};
+/// use mailauth_core::dns::{CountingResolver, DnsResolver, MemoryResolver, Question};
 ///
 /// let zone = MemoryResolver::from_zone_text("example.com. TXT \"v=spf1 -all\"")?;
 /// let counted = CountingResolver::new(&zone);
 /// counted.txt("example.com").await?;
 /// counted.a("nowhere.example").await.unwrap_err();
-/// assert_eq!(counted.take(), 2);
+/// // An answer at hand is a question asked too.
+/// assert!(counted.at_hand(Question::Txt("example.com")).is_some());
+/// assert_eq!(counted.take(), 3);
 /// assert_eq!(counted.count(), 0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # }).unwrap();
@@ -79,6 +81,11 @@ impl<R: DnsResolver> DnsResolver for CountingResolver<R> {
     async fn answer(&self, question: Question<'_>) -> Answer {
         self.tick();
         self.inner.answer(question).await
+    }
+    fn at_hand(&self, question: Question<'_>) -> Option<Result<AnyRecords, LookupError>> {
+        let answer = self.inner.at_hand(question)?;
+        self.tick();
+        Some(answer)
     }
     fn description(&self) -> String {
         self.inner.description()

@@ -26,7 +26,10 @@ use async_trait::async_trait;
 
 use super::name::{reverse_name, validate_name};
 use super::zone::{RecordData, Zone, ZoneError, ZoneRecord};
-use super::{DnsResolver, LookupError, LookupResult, Mx, RecordType, Records, ServerFailure, Txt};
+use super::{
+    AnyRecords, DnsResolver, LookupError, LookupResult, Mx, Question, RecordType, Records,
+    ServerFailure, Txt, typed,
+};
 
 /// A failure to answer with, instead of the data; see
 /// [`MemoryResolver::inject`].
@@ -151,6 +154,16 @@ impl std::fmt::Debug for MemoryResolver {
 }
 
 /// Lower-cases ASCII letters, without allocating when there are none.
+/// The name `question` is asked at: for PTR, the address's reverse name.
+fn asked_name(question: Question<'_>) -> Cow<'_, str> {
+    match question {
+        Question::Ptr(ip) => Cow::Owned(reverse_name(ip).to_string()),
+        Question::Txt(name) | Question::A(name) | Question::Aaaa(name) | Question::Mx(name) => {
+            Cow::Borrowed(name)
+        }
+    }
+}
+
 fn fold_case(name: &str) -> Cow<'_, str> {
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(name.to_ascii_lowercase())
@@ -316,15 +329,21 @@ impl MemoryResolver {
             .clone()
     }
 
-    /// The common path of every lookup: count, log, delay, validate, fault,
-    /// follow CNAMEs and pick the records with `select`.
-    async fn lookup<T>(
-        &self,
-        name: &str,
-        record_type: RecordType,
-        select: impl Fn(&Node) -> Option<&Records<T>>,
-    ) -> LookupResult<T> {
-        let _in_flight = InFlight::start(&self.counters, record_type);
+    /// The common path of every lookup: count, log, delay, then
+    /// [`Self::resolve`].
+    async fn lookup(&self, question: Question<'_>) -> Result<AnyRecords, LookupError> {
+        let name = asked_name(question);
+        let _in_flight = self.asked(&name, question.record_type());
+        #[cfg(feature = "tokio")]
+        if let Some(latency) = self.latency {
+            tokio::time::sleep(latency).await;
+        }
+        self.resolve(question, &name)
+    }
+
+    /// Counts a question (in flight while the guard lives) and logs it.
+    fn asked(&self, name: &str, record_type: RecordType) -> InFlight<'_> {
+        let in_flight = InFlight::start(&self.counters, record_type);
         if self.log_enabled.load(Ordering::Relaxed) {
             self.log
                 .lock()
@@ -334,18 +353,29 @@ impl MemoryResolver {
                     record_type,
                 });
         }
-        #[cfg(feature = "tokio")]
-        if let Some(latency) = self.latency {
-            tokio::time::sleep(latency).await;
-        }
+        in_flight
+    }
+
+    /// Validates `name`, applies faults, follows CNAMEs and picks the
+    /// records `question` asks for.
+    fn resolve(&self, question: Question<'_>, name: &str) -> Result<AnyRecords, LookupError> {
+        let record_type = question.record_type();
         let mut current = fold_case(validate_name(name)?);
         for _ in 0..=Self::CNAME_LIMIT {
             self.check_fault(&current, record_type)?;
             let node = self.nodes.get(&*current).ok_or(LookupError::NxDomain)?;
-            match &node.cname {
-                Some(target) => current = Cow::Owned(target.to_ascii_lowercase()),
-                None => return select(node).cloned().ok_or(LookupError::NoData),
+            if let Some(target) = &node.cname {
+                current = Cow::Owned(target.to_ascii_lowercase());
+                continue;
             }
+            let records = match question {
+                Question::Txt(_) => node.txt.clone().map(AnyRecords::Txt),
+                Question::A(_) => node.a.clone().map(AnyRecords::A),
+                Question::Aaaa(_) => node.aaaa.clone().map(AnyRecords::Aaaa),
+                Question::Mx(_) => node.mx.clone().map(AnyRecords::Mx),
+                Question::Ptr(_) => node.ptr.clone().map(AnyRecords::Ptr),
+            };
+            return records.ok_or(LookupError::NoData);
         }
         Err(LookupError::NoData)
     }
@@ -373,26 +403,37 @@ impl MemoryResolver {
 #[async_trait]
 impl DnsResolver for MemoryResolver {
     async fn txt(&self, name: &str) -> LookupResult<Txt> {
-        self.lookup(name, RecordType::Txt, |n| n.txt.as_ref()).await
+        typed(self.lookup(Question::Txt(name)).await, AnyRecords::into_txt)
     }
 
     async fn a(&self, name: &str) -> LookupResult<Ipv4Addr> {
-        self.lookup(name, RecordType::A, |n| n.a.as_ref()).await
+        typed(self.lookup(Question::A(name)).await, AnyRecords::into_a)
     }
 
     async fn aaaa(&self, name: &str) -> LookupResult<Ipv6Addr> {
-        self.lookup(name, RecordType::Aaaa, |n| n.aaaa.as_ref())
-            .await
+        typed(
+            self.lookup(Question::Aaaa(name)).await,
+            AnyRecords::into_aaaa,
+        )
     }
 
     async fn mx(&self, name: &str) -> LookupResult<Mx> {
-        self.lookup(name, RecordType::Mx, |n| n.mx.as_ref()).await
+        typed(self.lookup(Question::Mx(name)).await, AnyRecords::into_mx)
     }
 
     async fn ptr(&self, ip: IpAddr) -> LookupResult<String> {
-        let name = reverse_name(ip).to_string();
-        self.lookup(&name, RecordType::Ptr, |n| n.ptr.as_ref())
-            .await
+        typed(self.lookup(Question::Ptr(ip)).await, AnyRecords::into_ptr)
+    }
+
+    /// Every answer is at hand unless [`MemoryResolver::set_latency`]
+    /// delays it.
+    fn at_hand(&self, question: Question<'_>) -> Option<Result<AnyRecords, LookupError>> {
+        if self.latency.is_some() {
+            return None;
+        }
+        let name = asked_name(question);
+        let _in_flight = self.asked(&name, question.record_type());
+        Some(self.resolve(question, &name))
     }
 
     fn description(&self) -> String {

@@ -7,7 +7,7 @@
 //! absence of empty labels are enforced here; the stricter host-name rules
 //! (LDH labels, RFC 1123 §2.1) belong to the checks that need them (HELO).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The longest domain name in text form, without the trailing dot.
@@ -150,8 +150,38 @@ impl fmt::Display for ReverseName {
 }
 
 fn write_reverse_v4(f: &mut fmt::Formatter<'_>, ip: Ipv4Addr) -> fmt::Result {
-    let [a, b, c, d] = ip.octets();
-    write!(f, "{d}.{c}.{b}.{a}.in-addr.arpa")
+    let mut digits = [0; 3];
+    for octet in ip.octets().iter().rev() {
+        f.write_str(decimal(*octet, &mut digits))?;
+        f.write_char('.')?;
+    }
+    f.write_str("in-addr.arpa")
+}
+
+/// `n` in decimal, written into `digits`: what `Display` writes, without
+/// the formatting machinery, for addresses written on every query.
+fn decimal(n: u8, digits: &mut [u8; 3]) -> &str {
+    let start = match n {
+        100.. => 0,
+        10.. => 1,
+        _ => 2,
+    };
+    digits[0] = b'0' + n / 100;
+    digits[1] = b'0' + n / 10 % 10;
+    digits[2] = b'0' + n % 10;
+    // Only ASCII digits were written.
+    std::str::from_utf8(&digits[start..]).unwrap_or_default()
+}
+
+/// Appends `ip` in dotted decimal, as its `Display` writes it.
+pub(crate) fn push_ipv4(out: &mut String, ip: Ipv4Addr) {
+    let mut digits = [0; 3];
+    for (i, octet) in ip.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(decimal(octet, &mut digits));
+    }
 }
 
 fn write_reverse_v6(f: &mut fmt::Formatter<'_>, ip: Ipv6Addr) -> fmt::Result {
@@ -199,6 +229,23 @@ pub fn name_within(name: &str, base: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-written decimal writes what `Display` writes, for every
+    /// octet in every position.
+    #[test]
+    fn addresses_written_as_display_writes_them() {
+        for n in 0..=255u8 {
+            let ip = Ipv4Addr::new(n, 255 - n, n / 3, 7);
+            let mut out = String::new();
+            push_ipv4(&mut out, ip);
+            assert_eq!(out, ip.to_string());
+            let [a, b, c, d] = ip.octets();
+            assert_eq!(
+                reverse_name(IpAddr::V4(ip)).to_string(),
+                format!("{d}.{c}.{b}.{a}.in-addr.arpa")
+            );
+        }
+    }
 
     /// Octets, not characters: a PTR name with multi-byte characters (a
     /// DNS answer can hold any octet) once split inside a character.

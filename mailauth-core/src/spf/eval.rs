@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::dns::{
-    Answer, AnyRecords, DnsResolver, LookupError, LookupResult, Question, Records, Txt,
-    name_within, names_equal, normalize_ip, validate_name,
+    AnyRecords, DnsResolver, LookupError, Question, Txt, name_within, names_equal, normalize_ip,
+    typed, validate_name,
 };
 
 use super::macros::{MacroLetter, MacroPart, MacroString, MacroValues};
@@ -556,18 +556,69 @@ impl Abort {
 #[derive(Debug)]
 struct Decision {
     result: SpfResult,
-    cause: SpfCause,
-    /// The record whose directive decided, for its `exp=`.
-    source: Option<Source>,
+    cause: Cause,
 }
 
-/// The record whose directive decided.
+/// Why a check_host() call decided as it did. An `include`'s decision gives
+/// only its result (§5.2), so the public [`SpfCause`] is built once, for
+/// the evaluation's own decision ([`Cause::into_public`]), and an inner
+/// match costs no copy of its directive.
 #[derive(Debug)]
-struct Source {
-    record: Arc<SpfRecord>,
-    domain: String,
-    /// Its round ([`Evaluation::round`]).
-    round: u32,
+enum Cause {
+    /// The directive at `term` of `domain`'s record matched.
+    Matched {
+        record: Arc<SpfRecord>,
+        term: usize,
+        domain: String,
+        /// The record's round ([`Evaluation::round`]), for its `exp=`.
+        round: u32,
+    },
+    /// No directive matched, and no `redirect=` (§4.7).
+    NoMatch { domain: String },
+    /// No record to evaluate (§4.3, §4.5).
+    NoRecord {
+        domain: String,
+        reason: NoRecordReason,
+    },
+}
+
+impl Cause {
+    /// The domain whose record decided, or that has none.
+    fn domain(&self) -> &str {
+        match self {
+            Self::Matched { domain, .. }
+            | Self::NoMatch { domain }
+            | Self::NoRecord { domain, .. } => domain,
+        }
+    }
+
+    /// `{term}{domain}: {summary}`: a `none` after `include:` or
+    /// `redirect=`, for the permerror's detail.
+    fn after(self, term: &str) -> String {
+        let domain = self.domain().to_owned();
+        format!("{term}{domain}: {}", self.into_public().summary())
+    }
+
+    fn into_public(self) -> SpfCause {
+        match self {
+            Self::Matched {
+                record,
+                term,
+                domain,
+                ..
+            } => match record.terms().get(term) {
+                Some(Term::Directive(directive)) => SpfCause::Matched {
+                    directive: directive.clone(),
+                    domain,
+                },
+                // `evaluate` matches directives only; a modifier's index
+                // cannot be here.
+                _ => SpfCause::NoMatch { domain },
+            },
+            Self::NoMatch { domain } => SpfCause::NoMatch { domain },
+            Self::NoRecord { domain, reason } => SpfCause::NoRecord { domain, reason },
+        }
+    }
 }
 
 type Step<'a, T> = Pin<Box<dyn Future<Output = Result<T, Abort>> + Send + 'a>>;
@@ -670,12 +721,12 @@ impl<'a> Evaluation<'a> {
         let (result, cause, explanation) = match outcome {
             Ok(decision) => {
                 let explanation = if decision.result == SpfResult::Fail {
-                    let text = self.explanation(decision.source.as_ref(), domain).await;
+                    let text = self.explanation(&decision.cause, domain).await;
                     Some(crate::text::printable(&text, crate::text::MAX_REPLY_TEXT))
                 } else {
                     None
                 };
-                (decision.result, decision.cause, explanation)
+                (decision.result, decision.cause.into_public(), explanation)
             }
             Err(abort) => (
                 abort.result,
@@ -704,7 +755,7 @@ impl<'a> Evaluation<'a> {
         Box::pin(async move {
             if !checkable_domain(&domain) {
                 self.note(depth, &domain, || "not a valid domain: none".into());
-                return Ok(no_record(&domain, NoRecordReason::InvalidDomain));
+                return Ok(no_record(domain, NoRecordReason::InvalidDomain));
             }
             let parent = self.round;
             self.round = parent.saturating_add(1);
@@ -719,7 +770,7 @@ impl<'a> Evaluation<'a> {
     async fn fetch_and_evaluate(&mut self, domain: String, depth: u8) -> Result<Decision, Abort> {
         let record = match self.fetch_record(&domain, depth).await? {
             Ok(record) => record,
-            Err(reason) => return Ok(no_record(&domain, reason)),
+            Err(reason) => return Ok(no_record(domain, reason)),
         };
         self.entered(&record);
         self.speculate_record(&record, &domain);
@@ -803,17 +854,15 @@ impl<'a> Evaluation<'a> {
                     Qualifier::SoftFail => SpfResult::SoftFail,
                     Qualifier::Neutral => SpfResult::Neutral,
                 };
+                let round = self.round;
                 return Ok(Decision {
                     result,
-                    cause: SpfCause::Matched {
-                        directive: directive.clone(),
-                        domain: domain.to_string(),
-                    },
-                    source: Some(Source {
-                        record: record.clone(),
+                    cause: Cause::Matched {
+                        record,
+                        term: index,
                         domain,
-                        round: self.round,
-                    }),
+                        round,
+                    },
                 });
             }
         }
@@ -823,20 +872,19 @@ impl<'a> Evaluation<'a> {
             self.count_lookup(&domain)?;
             let target = self.expand_domain(target, &domain).await?;
             self.note(depth, &domain, || format!("redirect={target}"));
-            let decision = self.check(target.clone(), depth.saturating_add(1)).await?;
+            let decision = self.check(target, depth.saturating_add(1)).await?;
             if decision.result == SpfResult::None {
                 return Err(Abort::perm(
                     SpfErrorKind::RedirectNone,
                     &domain,
-                    format!("redirect={target}: {}", decision.cause.summary()),
+                    decision.cause.after("redirect="),
                 ));
             }
             return Ok(decision);
         }
         Ok(Decision {
             result: SpfResult::Neutral,
-            cause: SpfCause::NoMatch { domain },
-            source: None,
+            cause: Cause::NoMatch { domain },
         })
     }
 
@@ -899,7 +947,7 @@ impl<'a> Evaluation<'a> {
             )),
             Mechanism::Include(spec) => {
                 let target = self.expand_domain(spec, domain).await?;
-                let decision = self.check(target.clone(), depth.saturating_add(1)).await?;
+                let decision = self.check(target, depth.saturating_add(1)).await?;
                 // §5.2: pass matches; fail, softfail and neutral do not;
                 // none is a permerror.
                 match decision.result {
@@ -907,7 +955,7 @@ impl<'a> Evaluation<'a> {
                     SpfResult::None => Err(Abort::perm(
                         SpfErrorKind::IncludeNone,
                         domain,
-                        format!("include:{target}: {}", decision.cause.summary()),
+                        decision.cause.after("include:"),
                     )),
                     _ => Ok(false),
                 }
@@ -1107,7 +1155,7 @@ impl<'a> Evaluation<'a> {
     /// Expands a domain-spec for `domain` (§7.3), dropping labels from the
     /// left while it is longer than 253 octets (§7.3).
     async fn expand_domain(&mut self, spec: &MacroString, domain: &str) -> Result<String, Abort> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(spec.expansion_hint());
         self.expand(spec, domain, &mut out).await?;
         Ok(truncate_domain(out))
     }
@@ -1179,19 +1227,31 @@ impl<'a> Evaluation<'a> {
 
     /// The explanation for a `fail` (§6.2): the deciding record's `exp=`
     /// text when it can be had, else the default.
-    async fn explanation(&mut self, source: Option<&Source>, top: &str) -> String {
+    async fn explanation(&mut self, cause: &Cause, top: &str) -> String {
         self.counting = false;
-        if let Some(source) = source
-            && let Some(spec) = source.record.exp()
-            && let Some(text) = self.exp_text(spec, &source.domain, source.round + 1).await
+        let Cause::Matched {
+            record,
+            domain,
+            round,
+            ..
+        } = cause
+        else {
+            return self.default_explanation(top).await;
+        };
+        if let Some(spec) = record.exp()
+            && let Some(text) = self.exp_text(spec, domain, round + 1).await
         {
             return text;
         }
-        let domain = source.map_or(top, |s| s.domain.as_str());
-        let mut out = String::new();
-        let default = self.config().default_explanation.clone();
+        self.default_explanation(domain).await
+    }
+
+    /// [`SpfConfig::default_explanation`] for a record of `domain`.
+    async fn default_explanation(&mut self, domain: &str) -> String {
+        let default = &self.config().default_explanation;
+        let mut out = String::with_capacity(default.expansion_hint());
         // Nothing counts here, so nothing can fail.
-        let _ = self.expand(&default, domain, &mut out).await;
+        let _ = self.expand(default, domain, &mut out).await;
         out
     }
 
@@ -1219,14 +1279,6 @@ impl<'a> Evaluation<'a> {
     }
 }
 
-/// An answer's records as the typed lookup gives them.
-fn typed<T>(
-    records: Result<AnyRecords, LookupError>,
-    pick: fn(AnyRecords) -> Option<Records<T>>,
-) -> LookupResult<T> {
-    Answer::new(records, None).typed(pick)
-}
-
 /// The one SPF record among a name's TXT records (RFC 7208 §4.5): its text
 /// (strings joined), `None` when there is none, `Err` when there are
 /// several.
@@ -1244,14 +1296,10 @@ pub(super) fn select_record(records: &[Txt]) -> Result<Option<Cow<'_, [u8]>>, ()
     Ok(found)
 }
 
-fn no_record(domain: &str, reason: NoRecordReason) -> Decision {
+fn no_record(domain: String, reason: NoRecordReason) -> Decision {
     Decision {
         result: SpfResult::None,
-        cause: SpfCause::NoRecord {
-            domain: domain.to_owned(),
-            reason,
-        },
-        source: None,
+        cause: Cause::NoRecord { domain, reason },
     }
 }
 

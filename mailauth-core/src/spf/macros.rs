@@ -14,6 +14,8 @@
 use std::fmt::{self, Write as _};
 use std::net::IpAddr;
 
+use crate::dns::push_ipv4;
+
 /// A parsed macro-string.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -267,6 +269,21 @@ impl MacroString {
     }
 
     /// Expands the string for `values` into `out` (RFC 7208 §7.3).
+    /// A capacity for the expansion: its literal text exactly, and a
+    /// domain name's worth per macro, so that most expansions are one
+    /// allocation.
+    pub(crate) fn expansion_hint(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                MacroPart::Literal(text) => text.len(),
+                MacroPart::UrlSpace => 3,
+                MacroPart::Percent | MacroPart::Space => 1,
+                MacroPart::Macro(_) => 64,
+            })
+            .sum()
+    }
+
     pub(crate) fn expand(&self, values: &MacroValues<'_>, out: &mut String) {
         for part in &self.parts {
             match part {
@@ -471,9 +488,7 @@ fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
         },
         MacroLetter::Ip => {
             match values.ip {
-                IpAddr::V4(v4) => {
-                    let _ = write!(scratch, "{v4}");
-                }
+                IpAddr::V4(v4) => push_ipv4(&mut scratch, v4),
                 IpAddr::V6(v6) => {
                     // 32 nibbles, most significant first, dot-separated
                     // (RFC 7208 §7.3); `%{ir}` reverses them.
@@ -494,7 +509,12 @@ fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
             &scratch
         }
         MacroLetter::ClientIp => {
-            let _ = write!(scratch, "{}", values.ip);
+            match values.ip {
+                IpAddr::V4(v4) => push_ipv4(&mut scratch, v4),
+                IpAddr::V6(v6) => {
+                    let _ = write!(scratch, "{v6}");
+                }
+            }
             &scratch
         }
         MacroLetter::Timestamp => {

@@ -133,10 +133,7 @@ pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
     record.terms.reserve(spaces);
     let mut start = text.len() - rest.len();
     while start < bytes.len() {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b' ')
-            .map_or(bytes.len(), |n| start + n);
+        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |n| start + n);
         if end > start {
             let term = term(&text[start..end], start)?;
             record.push(term, start)?;
@@ -357,7 +354,7 @@ fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), Pars
         };
         return Err(ParseError::new(kind, start));
     };
-    match rest.bytes().position(|b| b == b'/') {
+    match memchr::memchr(b'/', rest.as_bytes()) {
         None => Ok((rest, None)),
         Some(slash) => {
             let (addr, digits) = (&rest[..slash], &rest[slash + 1..]);

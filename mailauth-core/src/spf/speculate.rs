@@ -285,7 +285,10 @@ impl<'a> Evaluation<'a> {
     ) -> Result<AnyRecords, LookupError> {
         let resolver = self.resolver;
         let Some(speculation) = self.speculation.as_mut() else {
-            return ask_typed(resolver, question).await;
+            return match resolver.at_hand(question) {
+                Some(answer) => answer,
+                None => ask_typed(resolver, question).await,
+            };
         };
         let lookup: &dyn AsQuestion = &question;
         if let Some(active) = &speculation.active
@@ -294,6 +297,13 @@ impl<'a> Evaluation<'a> {
             return self.take(question).await;
         }
         speculation.sent += 1;
+        // At hand (an in-memory zone, a cache hit): no future to build.
+        if let Some(answer) = resolver.at_hand(question) {
+            if speculation.active.is_some() {
+                self.arrival(question, &answer, false);
+            }
+            return answer;
+        }
         let mut asked = std::pin::pin!(ask_typed(resolver, question));
         if speculation.active.is_none() {
             if let Poll::Ready(answer) = futures_util::poll!(asked.as_mut()) {

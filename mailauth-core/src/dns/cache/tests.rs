@@ -296,3 +296,25 @@ async fn shared_across_threads() {
     assert_eq!(cache.stats().hits + cache.stats().coalesced, 7_999);
     assert!(cache.description().ends_with(", through a cache"));
 }
+
+/// `at_hand` gives a kept, fresh answer (a hit) and nothing else: not
+/// before the first answer, not after it expires, not for refused names.
+#[tokio::test(start_paused = true)]
+async fn at_hand_gives_fresh_kept_answers_only() {
+    let inner = Scripted::new(address(), Some(10));
+    let cache = CachingResolver::new(&inner, CacheConfig::default());
+    assert!(cache.at_hand(Question::A("mail.example")).is_none());
+    assert_eq!(cache.stats().misses, 0, "a question not at hand is no miss");
+    cache.a("mail.example").await.unwrap();
+    let at_hand = cache.at_hand(Question::A("MAIL.example.")).expect("kept");
+    assert_eq!(at_hand, address());
+    assert_eq!(cache.stats().hits, 1);
+    assert!(cache.at_hand(Question::Aaaa("mail.example")).is_none());
+    assert!(cache.at_hand(Question::A("bad..name")).is_none());
+    tokio::time::advance(Duration::from_secs(11)).await;
+    assert!(
+        cache.at_hand(Question::A("mail.example")).is_none(),
+        "expired"
+    );
+    assert_eq!(inner.asked(), 1);
+}

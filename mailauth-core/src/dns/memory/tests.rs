@@ -282,3 +282,41 @@ fn many_records_at_one_name() {
         Err(LookupError::NoData)
     );
 }
+
+/// `at_hand` answers every question as the typed methods do (records,
+/// NXDOMAIN, NODATA, CNAMEs, faults, refused names), counts and logs it,
+/// and answers nothing once latency is set.
+#[test]
+fn at_hand_answers_as_the_typed_methods_do() {
+    block_on(async {
+        let mut zone = zone();
+        zone.inject("ghost.example", Some(RecordType::Txt), Fault::Rcode(5))
+            .unwrap();
+        zone.enable_query_log();
+        let questions = [
+            Question::Txt("example"),
+            Question::Txt("ghost.example"),
+            Question::A("alias.example"),
+            Question::A("nope.example"),
+            Question::Aaaa("x.y.deep.example"),
+            Question::Mx("EXAMPLE."),
+            Question::Ptr("192.0.2.1".parse().unwrap()),
+            Question::Ptr("2001:db8::1".parse().unwrap()),
+            Question::Txt("loop1.example"),
+            Question::A("a..b"),
+        ];
+        for question in questions {
+            let at_hand = zone.at_hand(question).expect("every answer is at hand");
+            assert_eq!(
+                at_hand,
+                crate::dns::ask_typed(&zone, question).await,
+                "{question:?}"
+            );
+        }
+        assert_eq!(zone.queries(), 2 * questions.len() as u64);
+        assert_eq!(zone.query_log()[0].name, "example");
+        assert_eq!(zone.in_flight(), 0);
+        zone.set_latency(std::time::Duration::from_millis(1));
+        assert!(zone.at_hand(Question::Txt("example")).is_none());
+    });
+}
