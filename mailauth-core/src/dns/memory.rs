@@ -428,6 +428,7 @@ impl DnsResolver for MemoryResolver {
     /// Every answer is at hand unless [`MemoryResolver::set_latency`]
     /// delays it.
     fn at_hand(&self, question: Question<'_>) -> Option<Result<AnyRecords, LookupError>> {
+        #[cfg(feature = "tokio")]
         if self.latency.is_some() {
             return None;
         }
