@@ -74,7 +74,18 @@ step "packages (cargo package of mailauth-core and mailauth-doctor, the wheel's 
 # cargo package builds each crate from its packaged files alone (the doctor
 # against the packaged core); the sdist must carry the Python README and the
 # licence files as its metadata says.
-cargo package --quiet -p mailauth-core -p mailauth-doctor --allow-dirty
+# Cargo takes a registry crate as immutable: it keeps the unpacked source of
+# the packaged core (in $CARGO_HOME, under a name derived from the target
+# directory) and its build (in the target directory) by name and version
+# alone, so a copy left by an earlier packaging of 0.1.0 would stand in for
+# this tree's, failing or passing the doctor against a core it will not ship
+# with. A target directory of its own gives both a new name; its unpacked
+# copies are then removed, as nothing else uses them.
+package_target="$logs/package-target"
+cargo package --quiet -p mailauth-core -p mailauth-doctor --allow-dirty --target-dir "$package_target"
+cargo_src="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+rm -rf "$package_target" "$cargo_src"/-*/mailauth-core-* "$cargo_src"/-*/mailauth-doctor-*
+find "$cargo_src" -maxdepth 1 -name '-*' -empty -delete
 sdist=$(mktemp -d)
 PATH="$root/.venv/bin:$PATH" maturin sdist --manifest-path mailauth-py/Cargo.toml --out "$sdist" >&2
 tar xzf "$sdist"/mailauth-*.tar.gz -O --wildcards '*/PKG-INFO' > "$logs/PKG-INFO"
