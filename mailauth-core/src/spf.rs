@@ -43,6 +43,15 @@ mod serde_tests {
             .parse()
             .unwrap();
         let json = serde_json::to_string(&record).unwrap();
+        // A macro-string is its list of parts, one literal or many.
+        assert!(
+            json.contains(r#"{"Include":{"parts":[{"Literal":"_spf.example.com"}]}}"#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""parts":[{"Literal":"x."},{"Macro":"#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<SpfRecord>(&json).unwrap(), record);
         let output = SpfOutput {
             result: SpfResult::PermError,

@@ -17,10 +17,91 @@ use std::net::IpAddr;
 use crate::dns::push_ipv4;
 
 /// A parsed macro-string.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Clone, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "WireMacroString", from = "WireMacroString")
+)]
 pub struct MacroString {
+    parts: Parts,
+}
+
+/// A macro-string's parts. Most domain-specs are one literal (a domain
+/// name), kept without a vector of their own: a record's parse costs an
+/// allocation less per domain-spec, and `parts()` still gives a slice.
+#[derive(Clone, Debug)]
+enum Parts {
+    One(MacroPart),
+    Many(Vec<MacroPart>),
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Self::Many(Vec::new())
+    }
+}
+
+impl From<Vec<MacroPart>> for Parts {
+    fn from(mut parts: Vec<MacroPart>) -> Self {
+        match parts.pop() {
+            Some(only) if parts.is_empty() => Self::One(only),
+            Some(last) => {
+                parts.push(last);
+                Self::Many(parts)
+            }
+            None => Self::Many(parts),
+        }
+    }
+}
+
+impl fmt::Debug for MacroString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MacroString")
+            .field("parts", &self.parts())
+            .finish()
+    }
+}
+
+impl PartialEq for MacroString {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for MacroString {}
+
+impl std::hash::Hash for MacroString {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+/// The serialized form, `{"parts": [...]}`, whatever the representation.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WireMacroString {
     parts: Vec<MacroPart>,
+}
+
+#[cfg(feature = "serde")]
+impl From<MacroString> for WireMacroString {
+    fn from(string: MacroString) -> Self {
+        let parts = match string.parts {
+            Parts::One(part) => vec![part],
+            Parts::Many(parts) => parts,
+        };
+        Self { parts }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<WireMacroString> for MacroString {
+    fn from(wire: WireMacroString) -> Self {
+        Self {
+            parts: wire.parts.into(),
+        }
+    }
 }
 
 /// One piece of a [`MacroString`].
@@ -239,28 +320,34 @@ impl MacroString {
 
     /// The parts, in order.
     pub fn parts(&self) -> &[MacroPart] {
-        &self.parts
+        match &self.parts {
+            Parts::One(part) => std::slice::from_ref(part),
+            Parts::Many(parts) => parts,
+        }
     }
 
     /// Whether the string is empty.
     pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
+        self.parts().is_empty()
     }
 
     /// Whether it holds no `%{...}` macro: its expansion is its text.
     pub fn is_literal(&self) -> bool {
-        !self.parts.iter().any(|p| matches!(p, MacroPart::Macro(_)))
+        !self
+            .parts()
+            .iter()
+            .any(|p| matches!(p, MacroPart::Macro(_)))
     }
 
     /// The `domain-end` rule of RFC 7208 §7.1: the string ends with a
     /// macro-expand, or with `"." toplabel ["."]`.
     pub(crate) fn has_domain_end(&self) -> bool {
-        match self.parts.last() {
+        match self.parts().last() {
             None => false,
             Some(MacroPart::Literal(text)) => {
-                let text = text.strip_suffix('.').unwrap_or(text);
-                match text.rsplit_once('.') {
-                    Some((_, top)) => is_toplabel(top),
+                let text = text.strip_suffix('.').unwrap_or(text).as_bytes();
+                match text.iter().rposition(|&b| b == b'.') {
+                    Some(dot) => is_toplabel(&text[dot + 1..]),
                     None => false,
                 }
             }
@@ -273,7 +360,7 @@ impl MacroString {
     /// domain name's worth per macro, so that most expansions are one
     /// allocation.
     pub(crate) fn expansion_hint(&self) -> usize {
-        self.parts
+        self.parts()
             .iter()
             .map(|part| match part {
                 MacroPart::Literal(text) => text.len(),
@@ -285,7 +372,7 @@ impl MacroString {
     }
 
     pub(crate) fn expand(&self, values: &MacroValues<'_>, out: &mut String) {
-        for part in &self.parts {
+        for part in self.parts() {
             match part {
                 MacroPart::Literal(text) => out.push_str(text),
                 MacroPart::Percent => out.push('%'),
@@ -299,8 +386,7 @@ impl MacroString {
 
 /// `toplabel` of RFC 7208 §7.1: alphanumerics with at least one letter, or
 /// alphanumerics and inner dashes.
-fn is_toplabel(label: &str) -> bool {
-    let bytes = label.as_bytes();
+fn is_toplabel(bytes: &[u8]) -> bool {
     if bytes.is_empty()
         || !bytes
             .iter()
@@ -316,8 +402,19 @@ fn is_toplabel(label: &str) -> bool {
     }
 }
 
+/// Whether `b` is `macro-literal` text in `context`.
+fn is_literal_byte(b: u8, context: Context) -> bool {
+    ((0x21..=0x7e).contains(&b) && b != b'%') || (b == b' ' && context == Context::Explanation)
+}
+
 fn parse(text: &str, context: Context) -> Result<MacroString, MacroError> {
     let bytes = text.as_bytes();
+    // Most macro-strings are a domain name alone: one scan, one part.
+    if !bytes.is_empty() && bytes.iter().all(|&b| is_literal_byte(b, context)) {
+        return Ok(MacroString {
+            parts: Parts::One(MacroPart::Literal(text.to_owned())),
+        });
+    }
     let mut parts = Vec::new();
     let mut literal_start = None;
     let mut i = 0;
@@ -329,9 +426,7 @@ fn parse(text: &str, context: Context) -> Result<MacroString, MacroError> {
     while i < bytes.len() {
         let b = bytes[i];
         if b != b'%' {
-            let allowed =
-                (0x21..=0x7e).contains(&b) || (b == b' ' && context == Context::Explanation);
-            if !allowed {
+            if !is_literal_byte(b, context) {
                 return Err(MacroError::BadCharacter(i));
             }
             literal_start.get_or_insert(i);
@@ -354,7 +449,9 @@ fn parse(text: &str, context: Context) -> Result<MacroString, MacroError> {
         i += 2;
     }
     flush(&mut parts, &mut literal_start, bytes.len());
-    Ok(MacroString { parts })
+    Ok(MacroString {
+        parts: parts.into(),
+    })
 }
 
 /// Parses `%{...}` starting at `start` (the `%`); returns the macro and the
@@ -413,7 +510,7 @@ fn parse_macro(bytes: &[u8], start: usize, context: Context) -> Result<(Macro, u
 impl fmt::Display for MacroString {
     /// The canonical text, which parses back to the same string.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for part in &self.parts {
+        for part in self.parts() {
             match part {
                 MacroPart::Literal(text) => f.write_str(text)?,
                 MacroPart::Percent => f.write_str("%%")?,

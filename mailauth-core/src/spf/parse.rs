@@ -123,17 +123,15 @@ pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
         exp: None,
     };
     let bytes = text.as_bytes();
-    // One term per space at most. Counted in bytes, 255 at a time, which
-    // the compiler turns into a few wide compares instead of a widening
-    // add per byte.
-    let spaces: usize = bytes
-        .chunks(255)
-        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b' '))))
-        .sum();
-    record.terms.reserve(spaces);
+    // One term per space at most: counted first, so that the terms take
+    // one allocation of the right size (the record cache keeps them).
+    // memchr's iterator finds every space in one vectorised pass; a
+    // search per term would pay its set-up once per term.
+    record
+        .terms
+        .reserve(memchr::memchr_iter(b' ', bytes).count());
     let mut start = text.len() - rest.len();
-    while start < bytes.len() {
-        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+    for end in memchr::memchr_iter(b' ', bytes).chain([bytes.len()]) {
         if end > start {
             let term = term(&text[start..end], start)?;
             record.push(term, start)?;
@@ -160,12 +158,42 @@ fn version(text: &str) -> Result<&str, ParseError> {
     }
 }
 
+/// A byte class of [`CLASSES`]: the letters and digits of a mechanism's
+/// name.
+const MECHANISM_NAME: u8 = 1;
+/// A byte class of [`CLASSES`]: what a modifier's `name` holds (RFC 7208
+/// §12: `ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )`; the leading letter is
+/// checked apart).
+const MODIFIER_NAME: u8 = 2;
+
+/// Each byte's classes, one bit each: a table look-up per byte instead of
+/// a chain of range tests, on the scan every term starts with.
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() {
+            table[b] = MECHANISM_NAME | MODIFIER_NAME;
+        } else if matches!(byte, b'-' | b'_' | b'.') {
+            table[b] = MODIFIER_NAME;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// How many bytes at the start of `bytes` are of `class`.
+fn span(bytes: &[u8], class: u8) -> usize {
+    bytes
+        .iter()
+        .position(|&b| CLASSES[usize::from(b)] & class == 0)
+        .unwrap_or(bytes.len())
+}
+
 /// `directive / modifier`
 fn term(text: &str, start: usize) -> Result<Term, ParseError> {
-    let name_len = text
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        .count();
+    let name_len = span(text.as_bytes(), MODIFIER_NAME);
     if text.as_bytes().get(name_len) == Some(&b'=') {
         return modifier(&text[..name_len], &text[name_len + 1..], start).map(Term::Modifier);
     }
@@ -207,7 +235,7 @@ fn directive(text: &str, start: usize) -> Result<Directive, ParseError> {
 
 /// `mechanism = ( all / include / a / mx / ptr / ip4 / ip6 / exists )`
 fn mechanism(text: &str, start: usize) -> Result<Mechanism, ParseError> {
-    let name_len = text.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let name_len = span(text.as_bytes(), MECHANISM_NAME);
     let (name, args) = text.split_at(name_len);
     let args_start = start + name_len;
     let unknown = || ParseError::new(ParseErrorKind::UnknownMechanism, start);
@@ -219,6 +247,24 @@ fn mechanism(text: &str, start: usize) -> Result<Mechanism, ParseError> {
         no_args(args, args_start)?;
         Ok(Mechanism::All)
     } else if is("ip4") {
+        // Most ip4 terms are a valid address and an optional length: read
+        // in one pass. Anything else goes the general way, which finds the
+        // length first, so that its errors come first as they always have.
+        if let Some(spec) = args.strip_prefix(':')
+            && let Some((addr, used)) = ip4_prefix(spec.as_bytes())
+        {
+            match spec.as_bytes().get(used) {
+                None => return Ok(Mechanism::Ip4 { addr, prefix: None }),
+                Some(b'/') => {
+                    let prefix = cidr_length(&spec[used + 1..], args_start + 2 + used, 32)?;
+                    return Ok(Mechanism::Ip4 {
+                        addr,
+                        prefix: Some(prefix),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
         let (addr, prefix) = network(args, args_start, 32)?;
         let addr =
             ip4_network(addr).ok_or(ParseError::new(ParseErrorKind::InvalidIp4, args_start + 1))?;
@@ -296,26 +342,32 @@ fn domain_with_cidr(
 
 /// Splits a trailing `[ "/" digits ] [ "//" digits ]` off `text`.
 fn split_cidr_suffix(text: &str) -> (&str, &str) {
-    let digits_after = |s: &str, sep: &str| {
-        s.rfind(sep).filter(|&i| {
-            let digits = &s[i + sep.len()..];
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        })
+    let bytes = text.as_bytes();
+    // Where the run of digits that ends at `end` starts, if the run is
+    // not empty and `sep` stands right before it.
+    let digits_after = |end: usize, sep: &[u8]| {
+        let digits = bytes[..end]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let at = end - digits;
+        (digits > 0 && bytes[..at].ends_with(sep)).then(|| at - sep.len())
     };
-    let mut head = text;
-    if let Some(i) = digits_after(head, "//") {
-        head = &head[..i];
+    let mut head = bytes.len();
+    if let Some(i) = digits_after(head, b"//") {
+        head = i;
     }
-    if let Some(i) = digits_after(head, "/").filter(|&i| !head[..i].ends_with('/')) {
-        head = &head[..i];
+    if let Some(i) = digits_after(head, b"/").filter(|&i| !bytes[..i].ends_with(b"/")) {
+        head = i;
     }
-    (head, &text[head.len()..])
+    text.split_at(head)
 }
 
 /// `dual-cidr-length = [ ip4-cidr-length ] [ "/" ip6-cidr-length ]`
 fn dual_cidr_length(text: &str, start: usize) -> Result<DualCidr, ParseError> {
     let mut cidr = DualCidr::default();
-    let (v4_text, v6_text) = match text.find("//") {
+    let (v4_text, v6_text) = match text.as_bytes().windows(2).position(|w| w == b"//") {
         Some(i) => (&text[..i], Some(&text[i + 2..])),
         None => (text, None),
     };
@@ -341,7 +393,10 @@ fn cidr_length(digits: &str, start: usize, max: u8) -> Result<u8, ParseError> {
     if !valid_form {
         return Err(bad);
     }
-    digits.parse::<u8>().ok().filter(|&n| n <= max).ok_or(bad)
+    let n = digits
+        .bytes()
+        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    u8::try_from(n).ok().filter(|&n| n <= max).ok_or(bad)
 }
 
 /// `":" network [ "/" length ]` of `ip4` and `ip6`.
@@ -354,7 +409,7 @@ fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), Pars
         };
         return Err(ParseError::new(kind, start));
     };
-    match memchr::memchr(b'/', rest.as_bytes()) {
+    match find(rest.as_bytes(), b'/') {
         None => Ok((rest, None)),
         Some(slash) => {
             let (addr, digits) = (&rest[..slash], &rest[slash + 1..]);
@@ -366,11 +421,21 @@ fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), Pars
 /// `ip4-network = qnum "." qnum "." qnum "." qnum`, each 0-255 without
 /// leading zeros.
 fn ip4_network(text: &str) -> Option<Ipv4Addr> {
+    match ip4_prefix(text.as_bytes()) {
+        Some((addr, used)) if used == text.len() => Some(addr),
+        _ => None,
+    }
+}
+
+/// An `ip4-network` at the start of `bytes`, and the bytes it takes: it
+/// ends at the first byte that is neither a digit nor a dot it can take.
+fn ip4_prefix(bytes: &[u8]) -> Option<(Ipv4Addr, usize)> {
     let mut octets = [0u8; 4];
     let mut count = 0;
     let mut value: u16 = 0;
     let mut digits = 0;
-    for &b in text.as_bytes() {
+    let mut used = 0;
+    for &b in bytes {
         match b {
             b'0'..=b'9' => {
                 // No leading zeros: "0" alone, or a nonzero first digit.
@@ -389,14 +454,15 @@ fn ip4_network(text: &str) -> Option<Ipv4Addr> {
                 value = 0;
                 digits = 0;
             }
-            _ => return None,
+            _ => break,
         }
+        used += 1;
     }
     if count != 3 || digits == 0 {
         return None;
     }
     octets[3] = u8::try_from(value).ok()?;
-    Some(Ipv4Addr::from(octets))
+    Some((Ipv4Addr::from(octets), used))
 }
 
 /// `ip6-network`: an IPv6 address in the text forms of RFC 4291 §2.2 (hex
@@ -417,11 +483,18 @@ pub fn ip6_network(text: &str) -> Option<Ipv6Addr> {
     } else if bytes.first() == Some(&b':') {
         return None;
     }
+    // A dotted IPv4 tail can only be the last group, the text after the
+    // last colon: found once here rather than looked for at every group.
+    let v4_tail = bytes.contains(&b'.').then(|| {
+        bytes
+            .iter()
+            .rposition(|&b| b == b':')
+            .map_or(0, |colon| colon + 1)
+    });
     loop {
         // A dotted IPv4 tail takes the last two groups.
-        let rest = &text[i..];
-        if count <= 6 && rest.contains('.') && !rest.contains(':') {
-            let v4 = ip4_network(rest)?;
+        if count <= 6 && v4_tail == Some(i) {
+            let v4 = ip4_network(&text[i..])?;
             let [a, b, c, d] = v4.octets();
             groups[count] = u16::from_be_bytes([a, b]);
             groups[count + 1] = u16::from_be_bytes([c, d]);
@@ -477,6 +550,12 @@ pub fn ip6_network(text: &str) -> Option<Ipv6Addr> {
         None => {}
     }
     Some(Ipv6Addr::from(groups))
+}
+
+/// The first `byte` in `bytes`. Terms are short: a plain loop costs less
+/// than a vectorised search's set-up on them.
+fn find(bytes: &[u8], byte: u8) -> Option<usize> {
+    bytes.iter().position(|&b| b == byte)
 }
 
 /// `domain-spec = macro-string domain-end`

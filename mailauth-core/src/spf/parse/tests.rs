@@ -108,6 +108,17 @@ fn syntax_errors_with_offsets() {
         (Macro(MacroError::ExplanationOnly(11)), 11)
     );
     assert_eq!(err("v=spf1 ip4:192.0.2.5\n"), (InvalidIp4, 11));
+    // A bad length is reported before a bad address, whichever way the
+    // term is read.
+    assert_eq!(err("v=spf1 ip4:1.2.3.4/33"), (InvalidCidr, 19));
+    assert_eq!(err("v=spf1 ip4:1.2.3.4/"), (InvalidCidr, 19));
+    assert_eq!(err("v=spf1 ip4:1.2.3.4/24/8"), (InvalidCidr, 19));
+    assert_eq!(err("v=spf1 ip4:1.2.3.x/33"), (InvalidCidr, 19));
+    assert_eq!(err("v=spf1 ip4:1.2.3.4x/24"), (InvalidIp4, 11));
+    assert_eq!(err("v=spf1 ip4:1.2.3.4.5"), (InvalidIp4, 11));
+    assert_eq!(err("v=spf1 ip4:1.2.3.4:5"), (InvalidIp4, 11));
+    assert_eq!(err("v=spf1 ip4:"), (InvalidIp4, 11));
+    assert_eq!(err("v=spf1 ip4:/24"), (InvalidIp4, 11));
 }
 
 #[test]
@@ -117,6 +128,31 @@ fn domain_specs_with_slashes_and_cidr() {
         record.to_string(),
         "v=spf1 a:foo:bar/baz.example.com a:foo.example.com/24 mx:x.example//0"
     );
+}
+
+/// The CIDR suffix is the trailing `/digits` and `//digits`, whatever
+/// slashes the domain-spec holds before it.
+#[test]
+fn cidr_suffix_split() {
+    let cases = [
+        ("foo.com", ("foo.com", "")),
+        ("foo.com/24", ("foo.com", "/24")),
+        ("foo.com//64", ("foo.com", "//64")),
+        ("foo.com/24//64", ("foo.com", "/24//64")),
+        ("foo.com/", ("foo.com/", "")),
+        ("foo.com//", ("foo.com//", "")),
+        ("a/b.com/24", ("a/b.com", "/24")),
+        ("x///24", ("x/", "//24")),
+        ("x//24/8", ("x//24", "/8")),
+        ("x/24/8", ("x/24", "/8")),
+        ("24", ("24", "")),
+        ("/24", ("", "/24")),
+        ("//", ("//", "")),
+        ("", ("", "")),
+    ];
+    for (text, split) in cases {
+        assert_eq!(split_cidr_suffix(text), split, "{text:?}");
+    }
 }
 
 #[test]
@@ -170,6 +206,12 @@ fn ip6_network_agrees_with_std() {
         "1::2:3:4:5:6:7:8",
         "fe80::1%eth0",
         " ::1",
+        // Dots outside the last group:
+        "1.2::3",
+        "::1.2:3",
+        "1.2.3.4::",
+        "1:2:3:4:5:6:7:8.",
+        "::1.2.3.4.",
     ];
     for text in samples {
         assert_eq!(
