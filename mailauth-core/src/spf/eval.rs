@@ -840,7 +840,12 @@ impl<'a> Evaluation<'a> {
             if directive.mechanism.queries_dns() {
                 self.count_lookup(&domain)?;
             }
-            let matched = self.mechanism(&directive.mechanism, &domain, depth).await?;
+            // Most terms are ip4 and ip6: matched here, without building
+            // and polling a mechanism's future.
+            let matched = match self.local_match(&directive.mechanism) {
+                Some(matched) => matched,
+                None => self.mechanism(&directive.mechanism, &domain, depth).await?,
+            };
             self.note(depth, &domain, || {
                 format!(
                     "{directive}: {}",
@@ -929,6 +934,23 @@ impl<'a> Evaluation<'a> {
     }
 
     /// Whether a mechanism matches (RFC 7208 §5).
+    /// Whether a mechanism that needs no DNS (`all`, `ip4`, `ip6`: RFC
+    /// 7208 §5.1, §5.6) matches; `None` for the others.
+    fn local_match(&self, mechanism: &Mechanism) -> Option<bool> {
+        match mechanism {
+            Mechanism::All => Some(true),
+            Mechanism::Ip4 { addr, prefix } => {
+                Some(in_network(self.ip, IpAddr::V4(*addr), prefix.unwrap_or(32)))
+            }
+            Mechanism::Ip6 { addr, prefix } => Some(in_network(
+                self.ip,
+                IpAddr::V6(*addr),
+                prefix.unwrap_or(128),
+            )),
+            _ => None,
+        }
+    }
+
     async fn mechanism(
         &mut self,
         mechanism: &Mechanism,
@@ -936,15 +958,9 @@ impl<'a> Evaluation<'a> {
         depth: u8,
     ) -> Result<bool, Abort> {
         match mechanism {
-            Mechanism::All => Ok(true),
-            Mechanism::Ip4 { addr, prefix } => {
-                Ok(in_network(self.ip, IpAddr::V4(*addr), prefix.unwrap_or(32)))
+            Mechanism::All | Mechanism::Ip4 { .. } | Mechanism::Ip6 { .. } => {
+                Ok(self.local_match(mechanism) == Some(true))
             }
-            Mechanism::Ip6 { addr, prefix } => Ok(in_network(
-                self.ip,
-                IpAddr::V6(*addr),
-                prefix.unwrap_or(128),
-            )),
             Mechanism::Include(spec) => {
                 let target = self.expand_domain(spec, domain).await?;
                 let decision = self.check(target, depth.saturating_add(1)).await?;
