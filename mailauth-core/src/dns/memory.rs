@@ -153,7 +153,6 @@ impl std::fmt::Debug for MemoryResolver {
     }
 }
 
-/// Lower-cases ASCII letters, without allocating when there are none.
 /// The name `question` is asked at: for PTR, the address's reverse name.
 fn asked_name(question: Question<'_>) -> Cow<'_, str> {
     match question {
@@ -164,6 +163,7 @@ fn asked_name(question: Question<'_>) -> Cow<'_, str> {
     }
 }
 
+/// Lower-cases ASCII letters, without allocating when there are none.
 fn fold_case(name: &str) -> Cow<'_, str> {
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(name.to_ascii_lowercase())

@@ -933,7 +933,6 @@ impl<'a> Evaluation<'a> {
         Ok(())
     }
 
-    /// Whether a mechanism matches (RFC 7208 §5).
     /// Whether a mechanism that needs no DNS (`all`, `ip4`, `ip6`: RFC
     /// 7208 §5.1, §5.6) matches; `None` for the others.
     fn local_match(&self, mechanism: &Mechanism) -> Option<bool> {
@@ -951,6 +950,7 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// Whether a mechanism matches (RFC 7208 §5).
     async fn mechanism(
         &mut self,
         mechanism: &Mechanism,

@@ -125,8 +125,9 @@ pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
     let bytes = text.as_bytes();
     // One term per space at most: counted first, so that the terms take
     // one allocation of the right size (the record cache keeps them).
-    // memchr's iterator finds every space in one vectorised pass; a
-    // search per term would pay its set-up once per term.
+    // memchr's iterator finds the spaces in a vectorised pass over the
+    // whole record, once to count and once to split; a search per term
+    // would pay its set-up once per term.
     record
         .terms
         .reserve(memchr::memchr_iter(b' ', bytes).count());
@@ -409,7 +410,7 @@ fn network(args: &str, start: usize, max: u8) -> Result<(&str, Option<u8>), Pars
         };
         return Err(ParseError::new(kind, start));
     };
-    match find(rest.as_bytes(), b'/') {
+    match rest.bytes().position(|b| b == b'/') {
         None => Ok((rest, None)),
         Some(slash) => {
             let (addr, digits) = (&rest[..slash], &rest[slash + 1..]);
@@ -550,12 +551,6 @@ pub fn ip6_network(text: &str) -> Option<Ipv6Addr> {
         None => {}
     }
     Some(Ipv6Addr::from(groups))
-}
-
-/// The first `byte` in `bytes`. Terms are short: a plain loop costs less
-/// than a vectorised search's set-up on them.
-fn find(bytes: &[u8], byte: u8) -> Option<usize> {
-    bytes.iter().position(|&b| b == byte)
 }
 
 /// `domain-spec = macro-string domain-end`
