@@ -41,8 +41,9 @@ pub fn push_printable(out: &mut String, text: &str) {
 pub fn printable(text: &str, max: usize) -> String {
     let head = &text.as_bytes()[..text.len().min(max)];
     if head.iter().all(|&b| (b' '..=b'~').contains(&b)) {
-        // All printable ASCII: the first `max` characters are these octets.
-        return String::from_utf8_lossy(head).into_owned();
+        // All printable ASCII: the first `max` characters are these octets,
+        // and the byte after the last ASCII one starts a character.
+        return text[..head.len()].to_owned();
     }
     let mut out = String::with_capacity(text.len().min(max));
     // Every character written is one octet, so counting characters counts

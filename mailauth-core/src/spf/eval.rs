@@ -486,7 +486,15 @@ impl SpfVerifier {
         };
         let domain = domain.strip_suffix('.').unwrap_or(domain);
         let outcome = eval.check(domain.to_owned(), 0).await;
-        eval.finish(domain, outcome).await
+        // §6.2: only a `fail` has an explanation.
+        let explanation = match &outcome {
+            Ok(decision) if decision.result == SpfResult::Fail => {
+                let text = eval.explanation(&decision.cause, domain).await;
+                Some(crate::text::printable(&text, crate::text::MAX_REPLY_TEXT))
+            }
+            _ => None,
+        };
+        eval.finish(outcome, explanation)
     }
 }
 
@@ -715,19 +723,11 @@ impl<'a> Evaluation<'a> {
         Ok(())
     }
 
-    /// Turns the outcome into the output: the one place where internal
-    /// failures become results.
-    async fn finish(mut self, domain: &str, outcome: Result<Decision, Abort>) -> SpfOutput {
-        let (result, cause, explanation) = match outcome {
-            Ok(decision) => {
-                let explanation = if decision.result == SpfResult::Fail {
-                    let text = self.explanation(&decision.cause, domain).await;
-                    Some(crate::text::printable(&text, crate::text::MAX_REPLY_TEXT))
-                } else {
-                    None
-                };
-                (decision.result, decision.cause.into_public(), explanation)
-            }
+    /// Turns the outcome and its explanation into the output: the one
+    /// place where internal failures become results.
+    fn finish(self, outcome: Result<Decision, Abort>, explanation: Option<String>) -> SpfOutput {
+        let (result, cause) = match outcome {
+            Ok(decision) => (decision.result, decision.cause.into_public()),
             Err(abort) => (
                 abort.result,
                 SpfCause::Error {
@@ -735,7 +735,6 @@ impl<'a> Evaluation<'a> {
                     domain: abort.domain,
                     detail: abort.detail,
                 },
-                None,
             ),
         };
         SpfOutput {
@@ -1192,7 +1191,10 @@ impl<'a> Evaluation<'a> {
             }
         }
         let validated = if needs_p {
-            self.validated_name(domain).await?
+            // Boxed: `%{p}` is rare, and its lookups would otherwise make
+            // the future of every expansion (and of every step that
+            // expands) as large as theirs.
+            Box::pin(self.validated_name(domain)).await?
         } else {
             None
         };

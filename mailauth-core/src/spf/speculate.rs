@@ -210,7 +210,9 @@ pub(super) struct Speculation<'a> {
     sent: usize,
     limit: usize,
     frames: Vec<Frame>,
-    active: Option<Active<'a>>,
+    /// Boxed: most evaluations never send ahead, and the evaluation that
+    /// holds this is moved as its futures are built.
+    active: Option<Box<Active<'a>>>,
 }
 
 /// What is sent ahead, once an answer had to be waited for.
@@ -269,6 +271,16 @@ enum Flow {
     Stop,
 }
 
+/// What [`Evaluation::lookup`] finds without waiting.
+enum AtHand {
+    /// The answer, sent ahead and arrived or at hand at the resolver.
+    Answer(Result<AnyRecords, LookupError>),
+    /// Sent ahead and still in flight.
+    SentAhead,
+    /// To be sent (counted already).
+    Send,
+}
+
 /// A DNS-querying step of a record: a mechanism or the `redirect=`.
 enum Step<'r> {
     Mechanism(&'r Mechanism),
@@ -279,38 +291,70 @@ impl<'a> Evaluation<'a> {
     /// Answers `question`: from an answer sent ahead when there is one,
     /// else by sending it, while the queries in flight arrive and start
     /// the next ones.
+    ///
+    /// An answer at hand is taken without building a future; only the
+    /// waits are boxed, so the futures of every step that asks (and of
+    /// `check`, which holds them) stay small to build and to move.
     pub(super) async fn lookup(
         &mut self,
         question: Question<'_>,
     ) -> Result<AnyRecords, LookupError> {
+        match self.at_hand(question) {
+            AtHand::Answer(answer) => answer,
+            AtHand::SentAhead => Box::pin(self.take(question)).await,
+            AtHand::Send => Box::pin(self.send(question)).await,
+        }
+    }
+
+    /// The answer to `question` if it needs no wait: sent ahead and
+    /// arrived, or at hand at the resolver (then counted as sent).
+    fn at_hand(&mut self, question: Question<'_>) -> AtHand {
         let resolver = self.resolver;
         let Some(speculation) = self.speculation.as_mut() else {
             return match resolver.at_hand(question) {
-                Some(answer) => answer,
-                None => ask_typed(resolver, question).await,
+                Some(answer) => AtHand::Answer(answer),
+                None => AtHand::Send,
             };
         };
         let lookup: &dyn AsQuestion = &question;
-        if let Some(active) = &speculation.active
-            && active.answers.contains_key(lookup)
+        if let Some(active) = speculation.active.as_mut()
+            && let Some(sent) = active.answers.get(lookup)
         {
-            return self.take(question).await;
+            if sent.is_none() {
+                return AtHand::SentAhead;
+            }
+            if let Some(Some(answer)) = active.answers.remove(lookup) {
+                return AtHand::Answer(answer);
+            }
         }
         speculation.sent += 1;
         // At hand (an in-memory zone, a cache hit): no future to build.
-        if let Some(answer) = resolver.at_hand(question) {
-            if speculation.active.is_some() {
-                self.arrival(question, &answer, false);
+        let answer = resolver.at_hand(question);
+        match answer {
+            Some(answer) => {
+                if speculation.active.is_some() {
+                    self.arrival(question, &answer, false);
+                }
+                AtHand::Answer(answer)
             }
-            return answer;
+            None => AtHand::Send,
         }
+    }
+
+    /// Sends `question` (already counted as sent) and waits for its
+    /// answer, while the queries in flight arrive and start the next ones.
+    async fn send(&mut self, question: Question<'_>) -> Result<AnyRecords, LookupError> {
+        let resolver = self.resolver;
         let mut asked = std::pin::pin!(ask_typed(resolver, question));
+        let Some(speculation) = self.speculation.as_mut() else {
+            return asked.await;
+        };
         if speculation.active.is_none() {
             if let Poll::Ready(answer) = futures_util::poll!(asked.as_mut()) {
                 return answer;
             }
             // The first answer not at hand: from now on, send ahead.
-            speculation.active = Some(Active::new());
+            speculation.active = Some(Box::new(Active::new()));
             self.speculate_frames(false);
         }
         loop {
@@ -375,7 +419,7 @@ impl<'a> Evaluation<'a> {
     }
 
     fn active_mut(&mut self) -> Option<&mut Active<'a>> {
-        self.speculation.as_mut()?.active.as_mut()
+        self.speculation.as_mut()?.active.as_deref_mut()
     }
 
     /// What an answer starts: an MX answer its exchanges' lookups; a TXT
