@@ -62,7 +62,7 @@ pub(crate) use hickory::fuzz_mux_response;
 #[cfg(feature = "hickory")]
 pub use hickory::{HickoryResolver, HickoryResolverBuilder, ResolverError, Transport};
 pub use memory::{Fault, MemoryResolver, QueryRecord};
-pub(crate) use name::push_ipv4;
+pub(crate) use name::ipv4_text;
 pub use name::{
     MAX_LABEL_LEN, MAX_NAME_LEN, NameError, ReverseName, name_within, names_equal, normalize_ip,
     reverse_name, validate_name, write_nibbles_reversed,

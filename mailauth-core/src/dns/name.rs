@@ -173,15 +173,26 @@ fn decimal(n: u8, digits: &mut [u8; 3]) -> &str {
     std::str::from_utf8(&digits[start..]).unwrap_or_default()
 }
 
-/// Appends `ip` in dotted decimal, as its `Display` writes it.
-pub(crate) fn push_ipv4(out: &mut String, ip: Ipv4Addr) {
+/// `ip` in dotted decimal, as its `Display` writes it, written into `buf`
+/// (the longest form, `255.255.255.255`, fills it).
+pub(crate) fn ipv4_text(ip: Ipv4Addr, buf: &mut [u8; 15]) -> &str {
+    let mut len = 0;
     let mut digits = [0; 3];
     for (i, octet) in ip.octets().into_iter().enumerate() {
-        if i > 0 {
-            out.push('.');
+        let dot = if i > 0 { "." } else { "" };
+        for &b in dot
+            .as_bytes()
+            .iter()
+            .chain(decimal(octet, &mut digits).as_bytes())
+        {
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = b;
+                len += 1;
+            }
         }
-        out.push_str(decimal(octet, &mut digits));
     }
+    // Only ASCII digits and dots were written.
+    std::str::from_utf8(&buf[..len]).unwrap_or_default()
 }
 
 fn write_reverse_v6(f: &mut fmt::Formatter<'_>, ip: Ipv6Addr) -> fmt::Result {
@@ -236,9 +247,7 @@ mod tests {
     fn addresses_written_as_display_writes_them() {
         for n in 0..=255u8 {
             let ip = Ipv4Addr::new(n, 255 - n, n / 3, 7);
-            let mut out = String::new();
-            push_ipv4(&mut out, ip);
-            assert_eq!(out, ip.to_string());
+            assert_eq!(ipv4_text(ip, &mut [0; 15]), ip.to_string());
             let [a, b, c, d] = ip.octets();
             assert_eq!(
                 reverse_name(IpAddr::V4(ip)).to_string(),

@@ -12,9 +12,9 @@
 //! ```
 
 use std::fmt::{self, Write as _};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
-use crate::dns::push_ipv4;
+use crate::dns::ipv4_text;
 
 /// A parsed macro-string.
 #[derive(Clone, Default)]
@@ -564,8 +564,11 @@ pub(crate) struct MacroValues<'a> {
 }
 
 fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
-    // The value, written to a scratch buffer when it is not a plain &str.
+    // The value, written to a buffer when it is not a plain &str: the
+    // addresses on the stack, the rest (explanations, `%{s}`) in a string.
     let mut scratch = String::new();
+    let mut v4 = [0; 15];
+    let mut nibbles = [0; 63];
     let value: &str = match m.letter {
         MacroLetter::Sender => {
             scratch.push_str(values.local_part);
@@ -583,37 +586,17 @@ fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
             IpAddr::V4(_) => "in-addr",
             IpAddr::V6(_) => "ip6",
         },
-        MacroLetter::Ip => {
-            match values.ip {
-                IpAddr::V4(v4) => push_ipv4(&mut scratch, v4),
-                IpAddr::V6(v6) => {
-                    // 32 nibbles, most significant first, dot-separated
-                    // (RFC 7208 §7.3); `%{ir}` reverses them.
-                    let hex: &[u8; 16] = if values.upper_case_nibbles {
-                        b"0123456789ABCDEF"
-                    } else {
-                        b"0123456789abcdef"
-                    };
-                    for byte in v6.octets() {
-                        scratch.push(char::from(hex[usize::from(byte >> 4)]));
-                        scratch.push('.');
-                        scratch.push(char::from(hex[usize::from(byte & 0xf)]));
-                        scratch.push('.');
-                    }
-                    scratch.pop();
-                }
+        MacroLetter::Ip => match values.ip {
+            IpAddr::V4(ip) => ipv4_text(ip, &mut v4),
+            IpAddr::V6(ip) => nibbles_text(ip, values.upper_case_nibbles, &mut nibbles),
+        },
+        MacroLetter::ClientIp => match values.ip {
+            IpAddr::V4(ip) => ipv4_text(ip, &mut v4),
+            IpAddr::V6(ip) => {
+                let _ = write!(scratch, "{ip}");
+                &scratch
             }
-            &scratch
-        }
-        MacroLetter::ClientIp => {
-            match values.ip {
-                IpAddr::V4(v4) => push_ipv4(&mut scratch, v4),
-                IpAddr::V6(v6) => {
-                    let _ = write!(scratch, "{v6}");
-                }
-            }
-            &scratch
-        }
+        },
         MacroLetter::Timestamp => {
             let _ = write!(scratch, "{}", values.timestamp);
             &scratch
@@ -631,21 +614,48 @@ fn expand_macro(m: &Macro, values: &MacroValues<'_>, out: &mut String) {
             .and_then(|b| DELIMITERS.iter().position(|d| *d == b))
             .is_some_and(|bit| delimiters & (1 << bit) != 0)
     };
-    let mut labels: Vec<&str> = value.split(is_delimiter).collect();
-    if m.reverse {
-        labels.reverse();
-    }
-    let keep = m.digits.map_or(labels.len(), |d| {
-        usize::try_from(d).unwrap_or(usize::MAX).min(labels.len())
+    // The parts, reversed or not, of which the last `keep` are written:
+    // counted first, so that no list of them is built.
+    let count = value.chars().filter(|&c| is_delimiter(c)).count() + 1;
+    let keep = m.digits.map_or(count, |d| {
+        usize::try_from(d).unwrap_or(usize::MAX).min(count)
     });
-    let mut first = true;
-    for label in &labels[labels.len() - keep..] {
-        if !first {
+    let labels: &mut dyn Iterator<Item = &str> = if m.reverse {
+        &mut value.rsplit(is_delimiter)
+    } else {
+        &mut value.split(is_delimiter)
+    };
+    for (i, label) in labels.skip(count - keep).enumerate() {
+        if i > 0 {
             out.push('.');
         }
-        first = false;
         push_value(out, label, m.url_escape);
     }
+}
+
+/// `%{i}` of an IPv6 address (RFC 7208 §7.3): its 32 nibbles, most
+/// significant first, dot-separated, written into `buf`; `%{ir}`
+/// reverses them.
+fn nibbles_text(ip: Ipv6Addr, upper_case: bool, buf: &mut [u8; 63]) -> &str {
+    let hex: &[u8; 16] = if upper_case {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    // Four octets per byte of the address ("h.l."), the last without its dot.
+    for (chunk, byte) in buf.chunks_mut(4).zip(ip.octets()) {
+        let written = [
+            hex[usize::from(byte >> 4)],
+            b'.',
+            hex[usize::from(byte & 0xf)],
+            b'.',
+        ];
+        for (slot, b) in chunk.iter_mut().zip(written) {
+            *slot = b;
+        }
+    }
+    // Only hex digits and dots were written.
+    std::str::from_utf8(buf).unwrap_or_default()
 }
 
 /// Appends `value`, URL-escaped when asked: every character but the
@@ -731,6 +741,30 @@ mod tests {
             expand("%{ir}.%{v}._spf.%{d2}", "2001:db8::cb01"),
             "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com"
         );
+    }
+
+    /// Addresses are written on the stack and transformers pick their
+    /// parts without a list: every form of `%{i}` against the parts
+    /// written out by hand.
+    #[test]
+    fn address_macros_and_transformers() {
+        let v6 = "2001:db8::cb01";
+        let nibbles = "2.0.0.1.0.d.b.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.c.b.0.1";
+        assert_eq!(expand("%{i}", v6), nibbles);
+        assert_eq!(expand("%{i2}", v6), "0.1");
+        assert_eq!(expand("%{i2r}", v6), "0.2");
+        assert_eq!(expand("%{i99r}", v6).len(), nibbles.len());
+        assert_eq!(expand("%{i}", "255.255.255.255"), "255.255.255.255");
+        assert_eq!(expand("%{i1}.%{i1r}", "0.10.100.9"), "9.0");
+        assert_eq!(expand("%{c}", "198.51.100.7"), "198.51.100.7");
+        assert_eq!(expand("%{l2r-+}", "192.0.2.3"), "bad.strong");
+        let mut upper = values(v6);
+        upper.upper_case_nibbles = true;
+        let mut out = String::new();
+        MacroString::parse("%{i3}", 0, Context::Explanation)
+            .unwrap()
+            .expand(&upper, &mut out);
+        assert_eq!(out, "B.0.1");
     }
 
     #[test]
