@@ -61,6 +61,19 @@ struct Node {
     ptr: Option<Records<String>>,
     txt: Option<Records<Txt>>,
     cname: Option<Box<str>>,
+    /// The owner name is one a query can ask as it stands: valid, without
+    /// a trailing dot (it is lower case already). A query for such a name
+    /// needs no validation or case folding of its own.
+    canonical: bool,
+}
+
+impl Node {
+    fn at(name: &str) -> Self {
+        Self {
+            canonical: validate_name(name).is_ok_and(|valid| valid.len() == name.len()),
+            ..Self::default()
+        }
+    }
 }
 
 /// Appends `values` to a shared answer, building it once: zones are loaded
@@ -227,10 +240,15 @@ impl MemoryResolver {
             // Every ancestor becomes (at least) an empty non-terminal.
             let mut rest = key.as_str();
             while let Some((_, parent)) = rest.split_once('.') {
-                self.nodes.entry(parent.into()).or_default();
+                self.nodes
+                    .entry(parent.into())
+                    .or_insert_with(|| Node::at(parent));
                 rest = parent;
             }
-            let node = self.nodes.entry(key.into()).or_default();
+            let node = self
+                .nodes
+                .entry(key.as_str().into())
+                .or_insert_with(|| Node::at(&key));
             extend(&mut node.a, batch.a);
             extend(&mut node.aaaa, batch.aaaa);
             if !batch.mx.is_empty() {
@@ -360,14 +378,26 @@ impl MemoryResolver {
     /// records `question` asks for.
     fn resolve(&self, question: Question<'_>, name: &str) -> Result<AnyRecords, LookupError> {
         let record_type = question.record_type();
-        let mut current = fold_case(validate_name(name)?);
+        // Most names are asked as the zone holds them: one hash lookup,
+        // and the validation and case folding only for the others.
+        let bare = name.strip_suffix('.').unwrap_or(name);
+        let (mut current, mut node) = match self.nodes.get(bare) {
+            Some(node) if node.canonical => (Cow::Borrowed(bare), Some(node)),
+            _ => {
+                let current = fold_case(validate_name(name)?);
+                let node = self.nodes.get(&*current);
+                (current, node)
+            }
+        };
         for _ in 0..=Self::CNAME_LIMIT {
             self.check_fault(&current, record_type)?;
-            let node = self.nodes.get(&*current).ok_or(LookupError::NxDomain)?;
-            if let Some(target) = &node.cname {
+            let found = node.ok_or(LookupError::NxDomain)?;
+            if let Some(target) = &found.cname {
                 current = Cow::Owned(target.to_ascii_lowercase());
+                node = self.nodes.get(&*current);
                 continue;
             }
+            let node = found;
             let records = match question {
                 Question::Txt(_) => node.txt.clone().map(AnyRecords::Txt),
                 Question::A(_) => node.a.clone().map(AnyRecords::A),

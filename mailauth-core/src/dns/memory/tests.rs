@@ -131,6 +131,47 @@ fn invalid_names_are_refused() {
     });
 }
 
+/// A name asked as the zone holds it skips validation and case folding;
+/// every other form of a name answers as it did through them. Owner names
+/// that no query can ask (inserted by hand: empty labels, a trailing dot)
+/// stay unreachable.
+#[test]
+fn names_in_every_form() {
+    block_on(async {
+        let mut zone = zone();
+        for name in ["bad..example", "dot.example.", "x.example.."] {
+            zone.insert(ZoneRecord::new(
+                name,
+                60,
+                RecordData::A([192, 0, 2, 9].into()),
+            ));
+        }
+        for name in ["a.example", "a.example.", "A.Example", "A.EXAMPLE."] {
+            assert_eq!(zone.a(name).await.unwrap().len(), 2, "{name}");
+        }
+        assert!(matches!(
+            zone.a("bad..example").await,
+            Err(LookupError::InvalidName(NameError::EmptyLabel {
+                offset: 4
+            }))
+        ));
+        assert!(matches!(
+            zone.a("x.example..").await,
+            Err(LookupError::InvalidName(NameError::EmptyLabel { .. }))
+        ));
+        assert!(matches!(
+            zone.a("dot.example..").await,
+            Err(LookupError::InvalidName(_))
+        ));
+        assert_eq!(zone.a("dot.example.").await, Err(LookupError::NxDomain));
+        assert_eq!(zone.a("dot.example").await, Err(LookupError::NxDomain));
+        let mut faulty = zone;
+        faulty.inject("a.example", None, Fault::Timeout).unwrap();
+        assert_eq!(faulty.a("a.example").await, Err(LookupError::Timeout));
+        assert_eq!(faulty.a("alias.example").await, Err(LookupError::Timeout));
+    });
+}
+
 #[test]
 fn injected_faults() {
     block_on(async {
