@@ -490,24 +490,7 @@ pub fn ip6_network(text: &str) -> Option<Ipv6Addr> {
     } else if bytes.first() == Some(&b':') {
         return None;
     }
-    // A dotted IPv4 tail can only be the last group, the text after the
-    // last colon: found once here rather than looked for at every group.
-    let v4_tail = bytes.contains(&b'.').then(|| {
-        bytes
-            .iter()
-            .rposition(|&b| b == b':')
-            .map_or(0, |colon| colon + 1)
-    });
     loop {
-        // A dotted IPv4 tail takes the last two groups.
-        if count <= 6 && v4_tail == Some(i) {
-            let v4 = ip4_network(&text[i..])?;
-            let [a, b, c, d] = v4.octets();
-            groups[count] = u16::from_be_bytes([a, b]);
-            groups[count + 1] = u16::from_be_bytes([c, d]);
-            count += 2;
-            break;
-        }
         let start = i;
         let mut value: u16 = 0;
         while i < bytes.len() && i - start < 4 {
@@ -519,6 +502,20 @@ pub fn ip6_network(text: &str) -> Option<Ipv6Addr> {
             };
             value = (value << 4) | u16::from(digit);
             i += 1;
+        }
+        // A dot after the digits: this group begins a dotted IPv4 tail,
+        // which must be the rest of the text and takes the last two
+        // groups. Seen here, it needs no search of its own.
+        if i > start && bytes.get(i) == Some(&b'.') {
+            if count > 6 {
+                return None;
+            }
+            let v4 = ip4_network(&text[start..])?;
+            let [a, b, c, d] = v4.octets();
+            groups[count] = u16::from_be_bytes([a, b]);
+            groups[count + 1] = u16::from_be_bytes([c, d]);
+            count += 2;
+            break;
         }
         if i == start || count == 8 {
             return None;
