@@ -1173,6 +1173,12 @@ impl<'a> Evaluation<'a> {
     /// Expands a domain-spec for `domain` (§7.3), dropping labels from the
     /// left while it is longer than 253 octets (§7.3).
     async fn expand_domain(&mut self, spec: &MacroString, domain: &str) -> Result<String, Abort> {
+        // A plain name needs no expansion machinery (and no `%{p}`, as
+        // `expand` would note).
+        if let Some(name) = spec.as_literal() {
+            self.after_validated_name = false;
+            return Ok(truncate_domain(name.to_owned()));
+        }
         let mut out = String::with_capacity(spec.expansion_hint());
         self.expand(spec, domain, &mut out).await?;
         Ok(truncate_domain(out))

@@ -339,6 +339,15 @@ impl MacroString {
             .any(|p| matches!(p, MacroPart::Macro(_)))
     }
 
+    /// The text of a string that is one literal and nothing else (most
+    /// domain-specs: a plain name), which is its own expansion.
+    pub(crate) fn as_literal(&self) -> Option<&str> {
+        match self.parts() {
+            [MacroPart::Literal(text)] => Some(text),
+            _ => None,
+        }
+    }
+
     /// The `domain-end` rule of RFC 7208 §7.1: the string ends with a
     /// macro-expand, or with `"." toplabel ["."]`.
     pub(crate) fn has_domain_end(&self) -> bool {

@@ -659,7 +659,7 @@ impl<'a> Evaluation<'a> {
     /// no lookup and no clock.
     fn expand_ahead<'s>(&self, spec: &'s MacroString, domain: &str) -> Option<Cow<'s, str>> {
         // Most targets are plain names: as they are, unless too long.
-        if let [MacroPart::Literal(name)] = spec.parts()
+        if let Some(name) = spec.as_literal()
             && name.len() <= crate::dns::MAX_NAME_LEN
         {
             return Some(Cow::Borrowed(name));
