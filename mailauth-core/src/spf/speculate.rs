@@ -309,36 +309,28 @@ impl<'a> Evaluation<'a> {
     /// The answer to `question` if it needs no wait: sent ahead and
     /// arrived, or at hand at the resolver (then counted as sent).
     fn at_hand(&mut self, question: Question<'_>) -> AtHand {
-        let resolver = self.resolver;
-        let Some(speculation) = self.speculation.as_mut() else {
-            return match resolver.at_hand(question) {
-                Some(answer) => AtHand::Answer(answer),
-                None => AtHand::Send,
-            };
-        };
-        let lookup: &dyn AsQuestion = &question;
-        if let Some(active) = speculation.active.as_mut()
-            && let Some(sent) = active.answers.get(lookup)
-        {
-            if sent.is_none() {
-                return AtHand::SentAhead;
-            }
-            if let Some(Some(answer)) = active.answers.remove(lookup) {
-                return AtHand::Answer(answer);
-            }
-        }
-        speculation.sent += 1;
-        // At hand (an in-memory zone, a cache hit): no future to build.
-        let answer = resolver.at_hand(question);
-        match answer {
-            Some(answer) => {
-                if speculation.active.is_some() {
-                    self.arrival(question, &answer, false);
+        if let Some(speculation) = self.speculation.as_mut() {
+            let lookup: &dyn AsQuestion = &question;
+            if let Some(active) = speculation.active.as_mut()
+                && let Some(sent) = active.answers.get(lookup)
+            {
+                if sent.is_none() {
+                    return AtHand::SentAhead;
                 }
-                AtHand::Answer(answer)
+                if let Some(Some(answer)) = active.answers.remove(lookup) {
+                    return AtHand::Answer(answer);
+                }
             }
-            None => AtHand::Send,
+            speculation.sent += 1;
         }
+        // At hand (an in-memory zone, a cache hit): no future to build.
+        let Some(answer) = self.resolver.at_hand(question) else {
+            return AtHand::Send;
+        };
+        if self.active_mut().is_some() {
+            self.arrival(question, &answer, false);
+        }
+        AtHand::Answer(answer)
     }
 
     /// Sends `question` (already counted as sent) and waits for its
