@@ -213,8 +213,9 @@ type Parsed = Result<Arc<SpfRecord>, ParseError>;
 /// Shards of the [`RecordCache`], each under its own lock.
 const CACHE_SHARDS: usize = 16;
 
-/// One shard: parsed records by their text.
-type Shard = Mutex<foldhash::HashMap<Box<[u8]>, Parsed>>;
+/// One shard: parsed records by their text, each entry with its text's
+/// hash.
+type Shard = Mutex<hashbrown::HashTable<(u64, Box<[u8]>, Parsed)>>;
 
 /// A bounded cache of parsed records, keyed by the record's text, so a busy
 /// receiver parses each distinct record once. Threads checking different
@@ -240,28 +241,34 @@ impl RecordCache {
         }
     }
 
+    /// The record `text` parsed, from the cache when it is there. The text
+    /// is hashed once: that hash picks the shard and finds the entry.
     pub(super) fn parse(&self, text: &[u8]) -> Parsed {
         use std::hash::BuildHasher;
         if self.shard_capacity == 0 {
             return parse_bytes(text);
         }
-        let shard = &self.shards[self.hasher.hash_one(text) as usize % CACHE_SHARDS];
+        let hash = self.hasher.hash_one(text);
+        let shard = &self.shards[hash as usize % CACHE_SHARDS];
+        let same = |entry: &(u64, Box<[u8]>, Parsed)| *entry.1 == *text;
         if let Some(hit) = shard
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(text)
+            .find(hash, same)
         {
-            return hit.clone();
+            return hit.2.clone();
         }
         let parsed = parse_bytes(text);
         let mut entries = shard.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= self.shard_capacity && !entries.contains_key(text) {
-            let victim = entries.keys().next().cloned();
-            if let Some(victim) = victim {
-                entries.remove(&victim);
+        if entries.find(hash, same).is_none() {
+            if entries.len() >= self.shard_capacity
+                && let Some(&(victim, ..)) = entries.iter().next()
+                && let Ok(entry) = entries.find_entry(victim, |entry| entry.0 == victim)
+            {
+                let _evicted = entry.remove();
             }
+            entries.insert_unique(hash, (hash, text.into(), parsed.clone()), |entry| entry.0);
         }
-        entries.insert(text.into(), parsed.clone());
         parsed
     }
 
