@@ -396,18 +396,22 @@ impl MacroString {
 /// `toplabel` of RFC 7208 §7.1: alphanumerics with at least one letter, or
 /// alphanumerics and inner dashes.
 fn is_toplabel(bytes: &[u8]) -> bool {
-    if bytes.is_empty()
-        || !bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return false;
+    let (mut alpha, mut hyphen) = (false, false);
+    for &b in bytes {
+        alpha |= b.is_ascii_alphabetic();
+        hyphen |= b == b'-';
+        if !b.is_ascii_alphanumeric() && b != b'-' {
+            return false;
+        }
     }
-    if bytes.contains(&b'-') {
+    match (bytes.first(), bytes.last()) {
         // 1*alphanum "-" *( alphanum / "-" ) alphanum
-        bytes[0].is_ascii_alphanumeric() && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-    } else {
-        bytes.iter().any(u8::is_ascii_alphabetic)
+        (Some(first), Some(last)) if hyphen => {
+            first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric()
+        }
+        // *alphanum ALPHA *alphanum
+        (Some(_), Some(_)) => alpha,
+        _ => false,
     }
 }
 

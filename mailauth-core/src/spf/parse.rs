@@ -123,20 +123,17 @@ impl SpfRecord {
 /// `record = version terms *SP`
 pub(crate) fn parse_record(text: &str) -> Result<SpfRecord, ParseError> {
     let rest = version(text)?;
-    let mut record = SpfRecord {
-        terms: Vec::new(),
-        redirect: None,
-        exp: None,
-    };
     let bytes = text.as_bytes();
     // One term per space at most: counted first, so that the terms take
     // one allocation of the right size (the record cache keeps them).
     // memchr's iterator finds the spaces in a vectorised pass over the
     // whole record, once to count and once to split; a search per term
     // would pay its set-up once per term.
-    record
-        .terms
-        .reserve(memchr::memchr_iter(b' ', bytes).count());
+    let mut record = SpfRecord {
+        terms: Vec::with_capacity(memchr::memchr_iter(b' ', bytes).count()),
+        redirect: None,
+        exp: None,
+    };
     let mut start = text.len() - rest.len();
     for end in memchr::memchr_iter(b' ', bytes).chain([bytes.len()]) {
         if end > start {
