@@ -844,6 +844,10 @@ mod tests {
         assert!(!ends("museum."));
         assert!(!ends("abc.123"));
         assert!(!ends("example.-com"));
+        assert!(!ends("example.com-"));
+        // A dash makes an all-digit label a toplabel (RFC 7208 §7.1).
+        assert!(ends("a.1-2"));
+        assert!(!ends("a.12"));
         assert!(!ends("example.com:8080"));
         assert!(!ends("ip5.example.com/24"));
         assert!(!ends(""));
