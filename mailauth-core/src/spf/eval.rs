@@ -490,6 +490,9 @@ impl SpfVerifier {
             asked_round: 0,
             after_validated_name: false,
             round_trips: 0,
+            // The first DNS step reads the clock (a zero deadline has
+            // passed already).
+            waited: true,
         };
         let domain = domain.strip_suffix('.').unwrap_or(domain);
         let outcome = eval.check(domain.to_owned(), 0).await;
@@ -669,6 +672,9 @@ pub(super) struct Evaluation<'a> {
     after_validated_name: bool,
     /// The latest round of any question asked ([`SpfOutput::round_trips`]).
     round_trips: u32,
+    /// Whether the evaluation waited for an answer since it last read the
+    /// clock ([`Self::check_deadline`]).
+    pub(super) waited: bool,
 }
 
 /// Whether `domain` can be checked at all (RFC 7208 §4.3): a valid name of
@@ -714,11 +720,17 @@ impl<'a> Evaluation<'a> {
     }
 
     /// §4.6.4 asks for a bound on the whole evaluation: before each DNS
-    /// step the clock is read, and past the deadline the evaluation ends in
-    /// temperror. No timer is armed (so no runtime feature is needed, and
-    /// nothing can panic for want of one); a lookup in progress is bounded
-    /// by the resolver's own timeout.
-    fn check_deadline(&self, domain: &str) -> Result<(), Abort> {
+    /// step the evaluation ends in temperror if the deadline has passed. The
+    /// clock is read only when the evaluation has waited for an answer
+    /// since it last read it: time passes in the waits, and the steps
+    /// between them, bounded by the lookup limits, take microseconds. No
+    /// timer is armed (so no runtime feature is needed, and nothing can
+    /// panic for want of one); a lookup in progress is bounded by the
+    /// resolver's own timeout.
+    fn check_deadline(&mut self, domain: &str) -> Result<(), Abort> {
+        if !std::mem::take(&mut self.waited) {
+            return Ok(());
+        }
         if self
             .deadline
             .is_some_and(|deadline| Instant::now() > deadline)
@@ -1640,5 +1652,46 @@ mod tests {
         assert!(!checkable_domain("localhost"));
         assert!(!checkable_domain("[192.0.2.1]"));
         assert!(!checkable_domain("a..example"));
+    }
+
+    /// §4.6.4's bound on the whole evaluation: DNS that answers slowly
+    /// (a chain of includes whose every answer comes late, as an attacker's
+    /// nameserver can arrange) ends in temperror at the deadline, with
+    /// speculation and without; an evaluation within it is unchanged.
+    #[test]
+    fn a_slow_chain_ends_at_the_deadline() {
+        let zone = "a.example. TXT \"v=spf1 include:b.example -all\"\n\
+                    b.example. TXT \"v=spf1 include:c.example -all\"\n\
+                    c.example. TXT \"v=spf1 include:d.example -all\"\n\
+                    d.example. TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n";
+        let ip = "192.0.2.1".parse::<IpAddr>().unwrap();
+        let run = |deadline: Duration, speculate: bool| {
+            let mut dns = crate::dns::MemoryResolver::from_zone_text(zone).unwrap();
+            dns.set_latency(Duration::from_millis(40));
+            let spf =
+                SpfVerifier::new(SpfConfig::default().deadline(deadline).speculate(speculate));
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap()
+                .block_on(spf.check_mail_from(&dns, ip, "x@a.example", "h.example"))
+        };
+        for speculate in [true, false] {
+            // Four dependent answers, 160 ms at least: past 60 ms.
+            let late = run(Duration::from_millis(60), speculate);
+            assert_eq!(late.result, SpfResult::TempError, "{late:?}");
+            assert!(
+                matches!(
+                    &late.cause,
+                    SpfCause::Error {
+                        kind: SpfErrorKind::Deadline,
+                        ..
+                    }
+                ),
+                "{late:?}"
+            );
+            let within = run(Duration::from_secs(20), speculate);
+            assert_eq!(within.result, SpfResult::Pass, "{within:?}");
+        }
     }
 }

@@ -301,8 +301,14 @@ impl<'a> Evaluation<'a> {
     ) -> Result<AnyRecords, LookupError> {
         match self.at_hand(question) {
             AtHand::Answer(answer) => answer,
-            AtHand::SentAhead => Box::pin(self.take(question)).await,
-            AtHand::Send => Box::pin(self.send(question)).await,
+            AtHand::SentAhead => {
+                self.waited = true;
+                Box::pin(self.take(question)).await
+            }
+            AtHand::Send => {
+                self.waited = true;
+                Box::pin(self.send(question)).await
+            }
         }
     }
 
