@@ -333,18 +333,20 @@ pub(crate) struct SpfVerifier {
     settings: VerifierSettings,
 }
 
-/// `SpfVerifier`'s arguments, as given.
+/// `SpfVerifier`'s arguments, as given. The constructor checks them as
+/// Python's unbounded `int`s (`N = i128`), so that an error names the number
+/// given; a verifier keeps them as `i64`, which is what a pickle holds.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-struct VerifierSettings {
-    max_lookups: i64,
-    max_void_lookups: i64,
-    max_mx_names: i64,
-    max_ptr_names: i64,
+struct VerifierSettings<N = i64> {
+    max_lookups: N,
+    max_void_lookups: N,
+    max_mx_names: N,
+    max_ptr_names: N,
     deadline: f64,
     default_explanation: Option<String>,
     receiver: String,
     trace: bool,
-    record_cache_size: i64,
+    record_cache_size: N,
     // Pickles of versions without the switch had it on.
     #[serde(default = "speculate_default")]
     speculate: bool,
@@ -354,7 +356,7 @@ fn speculate_default() -> bool {
     true
 }
 
-impl VerifierSettings {
+impl<N: Copy + Into<i128>> VerifierSettings<N> {
     /// The verifier these settings describe, each checked as the
     /// constructor checks it (a pickle is input like any other).
     fn build(self) -> BindingResult<SpfVerifier> {
@@ -393,9 +395,23 @@ impl VerifierSettings {
                 .default_explanation(text)
                 .map_err(|e| BindingError::InvalidInput(e.to_string()))?;
         }
+        // Every number is in its range now, so it fits an i64 as it is.
+        let narrow = |n: N| args::saturating_i64(n.into());
+        let settings = VerifierSettings {
+            max_lookups: narrow(self.max_lookups),
+            max_void_lookups: narrow(self.max_void_lookups),
+            max_mx_names: narrow(self.max_mx_names),
+            max_ptr_names: narrow(self.max_ptr_names),
+            deadline: self.deadline,
+            default_explanation: self.default_explanation,
+            receiver: self.receiver,
+            trace: self.trace,
+            record_cache_size: narrow(self.record_cache_size),
+            speculate: self.speculate,
+        };
         Ok(SpfVerifier {
             inner: Arc::new(CoreVerifier::new(config)),
-            settings: self,
+            settings,
         })
     }
 }
@@ -408,7 +424,7 @@ impl serde::Serialize for SpfVerifier {
 
 impl<'de> serde::Deserialize<'de> for SpfVerifier {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        VerifierSettings::deserialize(deserializer)?
+        VerifierSettings::<i64>::deserialize(deserializer)?
             .build()
             .map_err(|e| serde::de::Error::custom(e.to_string()))
     }
@@ -576,17 +592,16 @@ impl SpfVerifier {
         #[pyo3(from_py_with = args::int)] record_cache_size: i128,
         speculate: bool,
     ) -> PyResult<Self> {
-        // Out-of-range values stay out of range (and are refused by build).
         Ok(VerifierSettings {
-            max_lookups: args::saturating_i64(max_lookups),
-            max_void_lookups: args::saturating_i64(max_void_lookups),
-            max_mx_names: args::saturating_i64(max_mx_names),
-            max_ptr_names: args::saturating_i64(max_ptr_names),
+            max_lookups,
+            max_void_lookups,
+            max_mx_names,
+            max_ptr_names,
             deadline,
             default_explanation: default_explanation.map(str::to_owned),
             receiver: receiver.to_owned(),
             trace,
-            record_cache_size: args::saturating_i64(record_cache_size),
+            record_cache_size,
             speculate,
         }
         .build()?)

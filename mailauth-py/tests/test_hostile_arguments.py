@@ -379,6 +379,11 @@ def test_out_of_range_numbers_name_their_range() -> None:
         (lambda: mailauth.SpfVerifier(max_lookups=-1), "max_lookups must be an integer from 0 to 1000, not -1"),
         (lambda: mailauth.SpfVerifier(deadline=1e19), "deadline must be a number of seconds above 0 and at most 86400"),
         (lambda: mailauth.Resolver.system(attempts=2**70), "attempts must be an integer from 1 to 16, not a larger number"),
+        (
+            lambda: mailauth.SpfVerifier(record_cache_size=2**70),
+            "record_cache_size must be an integer from 0 to 1000000, not a larger number",
+        ),
+        (lambda: mailauth.SpfVerifier(max_lookups=-(2**70)), "max_lookups must be an integer from 0 to 1000, not a smaller number"),
         (lambda: mailauth.Resolver.system(timeout=float("nan")), "timeout must be a number of seconds"),
         (lambda: mailauth.DnsblList("x", "dnsbl.test", bits={256: "x"}), "a bit must be an integer from 1 to 255, not 256"),
         (lambda: mailauth.dnsbl_check_sync("192.0.2.1", [LIST], deadline=1e19, resolver=DNS), "deadline must be"),
